@@ -1,0 +1,3 @@
+from cpto.cli import main
+
+main()

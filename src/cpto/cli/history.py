@@ -1,0 +1,126 @@
+"""``cpto index`` and ``cpto history``: read git history into the index and summarize it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cpto.cli.options import (
+    Format,
+    FormatOpt,
+    JsonOpt,
+    OutputOpt,
+    QuietOpt,
+    WorkspaceOpt,
+    chosen_format,
+    emit,
+    stderr,
+)
+from cpto.history import store
+from cpto.history.indexer import IndexResult, index_repository
+from cpto.history.summary import summarize
+from cpto.history.views import index_report, summary_report
+from cpto.workspace import WorkspaceConfig, load_workspace
+
+RepoOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--repo", "-r", help="A git repository to index (repeatable). Default: the workspace's repos."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index_command)
+    app.command("history")(history_command)
+
+
+def index_command(
+    repo: RepoOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel git readers (default: one per core).")
+    ] = None,
+    fmt: FormatOpt = Format.terminal,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read git history into the workspace index (.cpto/index.duckdb), incrementally.
+
+    The first run reads every commit reachable from branches, tags, remote-tracking branches and HEAD;
+    later runs read only new commits and drop commits that rewritten history left behind. An
+    interrupted run leaves the previous index as it was.
+
+    Example:
+
+        cpto index --workspace acme
+        cpto index --repo ../api --repo ../web --json
+    """
+    config = load_workspace(workspace)
+    repos = [p.resolve() for p in repo] if repo else config.repos
+    results = run_index(config, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
+    report = index_report(results, str(config.index_path))
+    chosen = chosen_format(fmt, as_json)
+    if not quiet and chosen is not Format.json:
+        for note in report.notes:
+            stderr.print(f"[yellow]![/yellow] {note}", highlight=False, markup=False)
+        report.notes = []
+    if quiet and chosen is Format.terminal:
+        return
+    emit(report, chosen)
+
+
+def history_command(
+    workspace: WorkspaceOpt = Path("."),
+    weeks: Annotated[int, typer.Option(min=1, help="Weeks of weekly rhythm to show.")] = 12,
+    top: Annotated[int, typer.Option(min=1, help="Rows in the areas, people and releases tables.")] = 8,
+    fmt: FormatOpt = Format.terminal,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Summarize the workspace's history: commits, weekly rhythm, busiest areas, people, releases.
+
+    Indexes first when needed (progress on standard error, so --json output stays clean).
+
+    Example:
+
+        cpto history --workspace acme --format markdown
+    """
+    config = load_workspace(workspace)
+    run_index(config, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal)
+    with store.open_index(config.index_path, read_only=True) as con:
+        summary = summarize(con, weeks=weeks, top=top)
+    emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
+
+
+def run_index(
+    config: WorkspaceConfig, repos: list[Path], *, jobs: int | None, quiet: bool
+) -> list[IndexResult]:
+    """Index ``repos`` into the workspace index with a progress bar on standard error unless quiet."""
+    progress = Progress(
+        TextColumn("[bold]indexing[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("commits"),
+        TimeElapsedColumn(),
+        console=stderr,
+        disable=quiet,
+        transient=True,
+    )
+    results = []
+    with progress, store.open_index(config.index_path) as con:
+        task = progress.add_task("", total=None)
+
+        def on_start(path: Path, total: int) -> None:
+            progress.update(task, description=path.name, total=total, completed=0)
+
+        def on_advance(n: int) -> None:
+            progress.advance(task, n)
+
+        for path in repos:
+            results.append(index_repository(con, path, on_start=on_start, on_advance=on_advance, jobs=jobs))
+    return results

@@ -1,0 +1,69 @@
+"""The conventions every reporting command shares: --workspace, --format, --json, --output, --quiet."""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cpto.errors import CptoError
+from cpto.fsutil import atomic_write_text
+from cpto.report import Report, render_text
+from cpto.report.render import render_terminal
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", "-w", help="Workspace folder (holds cpto.toml).", show_default="current folder"
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (atomically) instead of standard output."
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on standard error.")]
+
+stderr = Console(stderr=True)
+
+
+def chosen_format(fmt: Format, as_json: bool) -> Format:
+    """``--json`` wins over ``--format``."""
+    return Format.json if as_json else fmt
+
+
+def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
+    """Show ``report`` in ``fmt``: on standard output, or written atomically to ``output``."""
+    if fmt is Format.terminal:
+        if output is None:
+            render_terminal(report, Console())
+            return
+        buffer = io.StringIO()
+        render_terminal(report, Console(file=buffer, width=120, no_color=True))
+        text = buffer.getvalue()
+    else:
+        text = render_text(report, fmt.value)
+    if output is not None:
+        try:
+            atomic_write_text(output, text)
+        except OSError as exc:
+            raise CptoError(f"{output}: cannot write report: {exc.strerror}") from None
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,1 @@
+"""History: the git reader, the DuckDB index of commits, and summaries over it."""

@@ -1,0 +1,466 @@
+"""The one git reader: refs, commit lists and a streaming parse of ``git log --numstat``.
+
+Everything goes through the git CLI, which is the fastest and most faithful reader of a repository
+there is. Commits are read in parallel chunks (one ``git log`` process per core) and parsed as the
+bytes arrive, so memory stays bounded by the chunk size, not by the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpto.errors import CptoError
+
+# A record marker no commit message realistically contains; the header fields are NUL-separated.
+_MARKER = b"\x1e\x1fcpto\x1f"
+_HEADER_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%aI", "%cn", "%ce", "%ct", "%cI", "%B")
+_LOG_FORMAT = "--format=" + "%x1e%x1fcpto%x1f" + "%x00".join(_HEADER_FIELDS) + "%x00"
+_READ_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A branch, tag, remote-tracking branch or detached HEAD, peeled to the commit it names."""
+
+    name: str
+    kind: str  # branch | tag | remote | head
+    commit: str
+    tag_object: str | None = None
+    tagger_time: int | None = None
+
+
+@dataclass(frozen=True)
+class RepoState:
+    """What a repository looks like right now, before any commit is read."""
+
+    path: Path
+    git_dir: Path
+    shallow: bool
+    partial: bool
+    head_ref: str | None  # e.g. refs/heads/main; None when HEAD is detached or unborn
+    refs: list[Ref]
+
+    @property
+    def tips(self) -> list[str]:
+        """The distinct commits the refs point at, in a stable order."""
+        return sorted({ref.commit for ref in self.refs})
+
+
+@dataclass
+class CommitBatch:
+    """Commits and their file changes in columns, ready for a bulk insert."""
+
+    sha: list[str] = field(default_factory=list)
+    parents: list[list[str]] = field(default_factory=list)
+    author_name: list[str] = field(default_factory=list)
+    author_email: list[str] = field(default_factory=list)
+    author_time: list[int] = field(default_factory=list)
+    author_tz: list[int] = field(default_factory=list)
+    committer_name: list[str] = field(default_factory=list)
+    committer_email: list[str] = field(default_factory=list)
+    committer_time: list[int] = field(default_factory=list)
+    committer_tz: list[int] = field(default_factory=list)
+    message: list[str] = field(default_factory=list)
+    files: list[int] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
+    diff_complete: list[bool] = field(default_factory=list)
+    change_sha: list[str] = field(default_factory=list)
+    change_path: list[str] = field(default_factory=list)
+    change_old_path: list[str | None] = field(default_factory=list)
+    change_added: list[int | None] = field(default_factory=list)
+    change_deleted: list[int | None] = field(default_factory=list)
+    change_binary: list[bool] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (sha, what could not be read)
+
+    def __len__(self) -> int:
+        return len(self.sha)
+
+
+class GitError(CptoError):
+    """A git command failed in a way the user has to fix (not a repository, corrupt objects...)."""
+
+
+def git_command(repo: Path, *args: str) -> list[str]:
+    """The argv for a git command in ``repo`` with settings that make output stable and parseable."""
+    return [
+        "git",
+        "-C",
+        str(repo),
+        "-c",
+        "core.quotepath=off",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "i18n.logOutputEncoding=UTF-8",
+        *args,
+    ]
+
+
+def git_env() -> dict[str, str]:
+    """Environment for git: no pager, no prompts, and no network fetch of missing objects."""
+    env = dict(os.environ)
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_NO_LAZY_FETCH="1",
+        GIT_PAGER="cat",
+        LC_ALL="C",
+    )
+    return env
+
+
+def run_git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
+    """Run git and return its standard output; raise GitError with git's own first line on failure."""
+    try:
+        proc = subprocess.run(
+            git_command(repo, *args),
+            input=stdin,
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise CptoError("git is not installed or not on PATH") from None
+    if check and proc.returncode != 0:
+        raise GitError(f"{repo}: git {args[0]} failed: {_first_line(proc.stderr)}")
+    return proc.stdout
+
+
+def open_repository(path: Path) -> RepoState:
+    """Check that ``path`` is a readable git repository and read its refs."""
+    path = path.expanduser().resolve()
+    if not path.exists():
+        raise CptoError(f"{path}: repository folder does not exist")
+    probe = subprocess.run(
+        git_command(path, "rev-parse", "--absolute-git-dir", "--is-shallow-repository"),
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    if probe.returncode != 0:
+        raise CptoError(f"{path}: not a git repository ({_first_line(probe.stderr)})")
+    git_dir_line, shallow_line = probe.stdout.decode("utf-8", "replace").splitlines()[:2]
+    git_dir = Path(git_dir_line)
+    promisors = run_git(
+        path, "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$", check=False
+    )
+    partial = any(line.split()[-1:] != [b"false"] for line in promisors.splitlines())
+    head_ref = run_git(path, "symbolic-ref", "-q", "HEAD", check=False).decode().strip() or None
+    return RepoState(
+        path=path,
+        git_dir=git_dir,
+        shallow=shallow_line.strip() == "true",
+        partial=partial,
+        head_ref=head_ref,
+        refs=read_refs(path, head_ref),
+    )
+
+
+def read_refs(repo: Path, head_ref: str | None) -> list[Ref]:
+    """Branches, tags and remote-tracking branches peeled to commits, plus a detached HEAD."""
+    out = run_git(
+        repo,
+        "for-each-ref",
+        "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+        "%00%(taggerdate:unix)",
+        "refs/heads",
+        "refs/tags",
+        "refs/remotes",
+    )
+    refs: list[Ref] = []
+    for line in out.decode("utf-8", "backslashreplace").splitlines():
+        ref = _parse_ref_line(line)
+        if ref is not None:
+            refs.append(ref)
+    if head_ref is None:
+        head = run_git(repo, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).decode().strip()
+        if head:
+            refs.append(Ref(name="HEAD", kind="head", commit=head))
+    return refs
+
+
+def _parse_ref_line(line: str) -> Ref | None:
+    """One for-each-ref line to a Ref; None for refs that do not end at a commit."""
+    name, objtype, objname, peeled_type, peeled_name, tagger = line.split("\0")
+    kind = {"refs/heads/": "branch", "refs/tags/": "tag", "refs/remotes/": "remote"}
+    prefix = next(p for p in kind if name.startswith(p))
+    short = name[len(prefix) :]
+    if short.endswith("/HEAD") and prefix == "refs/remotes/":
+        return None
+    if objtype == "commit":
+        return Ref(name=short, kind=kind[prefix], commit=objname)
+    if objtype == "tag" and peeled_type == "commit":
+        return Ref(
+            name=short,
+            kind=kind[prefix],
+            commit=peeled_name,
+            tag_object=objname,
+            tagger_time=int(tagger) if tagger else None,
+        )
+    return None
+
+
+def rev_list(repo: Path, include: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Commits reachable from ``include`` but not from ``exclude``, newest first."""
+    if not include:
+        return []
+    revs = "\n".join([*include, *(f"^{sha}" for sha in exclude)]).encode() + b"\n"
+    out = run_git(repo, "rev-list", "--stdin", stdin=revs)
+    return out.decode().split()
+
+
+def existing_commits(repo: Path, shas: Sequence[str]) -> set[str]:
+    """The subset of ``shas`` whose commit objects are still in the repository."""
+    if not shas:
+        return set()
+    out = run_git(
+        repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin="\n".join(shas).encode()
+    )
+    found = set()
+    for line in out.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == "commit":
+            found.add(parts[0])
+    return found
+
+
+def read_commits(
+    repo: Path,
+    shas: Sequence[str],
+    *,
+    jobs: int | None = None,
+    chunk_size: int = 1500,
+    batch_size: int = 2000,
+) -> Iterator[CommitBatch]:
+    """Stream the metadata and file changes of ``shas`` as batches.
+
+    Chunks of commits go to ``jobs`` parallel ``git log --no-walk --stdin --numstat`` processes;
+    a bounded queue between the readers and the consumer keeps memory flat. A chunk that git cannot
+    finish (a partial clone's missing blobs, a corrupt object) is retried without the commit that
+    failed, which is then kept with its metadata only and reported in ``CommitBatch.problems``.
+    """
+    if not shas:
+        return
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    chunks = [list(shas[i : i + chunk_size]) for i in range(0, len(shas), chunk_size)]
+    todo: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
+    for chunk in chunks:
+        todo.put(chunk)
+    out: queue.Queue[CommitBatch | BaseException | None] = queue.Queue(maxsize=jobs * 2)
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    chunk = todo.get_nowait()
+                except queue.Empty:
+                    break
+                for batch in _read_chunk(repo, chunk, batch_size):
+                    out.put(batch)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            out.put(exc)
+        finally:
+            out.put(None)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(chunks)))]
+    for thread in threads:
+        thread.start()
+    finished = 0
+    try:
+        while finished < len(threads):
+            item = out.get()
+            if item is None:
+                finished += 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                yield item
+    finally:
+        stop.set()
+        while finished < len(threads):  # drain so blocked workers can exit
+            if out.get() is None:
+                finished += 1
+
+
+def _read_chunk(repo: Path, chunk: list[str], batch_size: int) -> Iterator[CommitBatch]:
+    """Read one chunk, retrying past commits whose diffs git cannot compute."""
+    remaining = chunk
+    while remaining:
+        done, failure = yield from _log_chunk(repo, remaining, batch_size)
+        if failure is None:
+            return
+        culprit = remaining[done]
+        yield _metadata_only(repo, culprit, failure)
+        remaining = remaining[done + 1 :]
+
+
+def _log_chunk(
+    repo: Path, chunk: list[str], batch_size: int
+) -> Generator[CommitBatch, None, tuple[int, str | None]]:
+    """Run one ``git log`` over ``chunk``, yielding parsed batches as its output streams in.
+
+    Returns how many commits were read completely and, if git stopped early, why. Output follows the
+    order of ``chunk`` (``--no-walk=unsorted``), so the commit after the last complete one is the one
+    git choked on; its half-written record is dropped.
+    """
+    args = [
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "-z",
+        "--numstat",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        _LOG_FORMAT,
+    ]
+    with tempfile.TemporaryFile() as errfile:
+        proc = subprocess.Popen(
+            git_command(repo, *args),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errfile,
+            env=git_env(),
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(("\n".join(chunk) + "\n").encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        batch = CommitBatch()
+        done = 0
+        pending = b""
+        try:
+            while True:
+                data = proc.stdout.read(_READ_SIZE)
+                if not data:
+                    break
+                records = (pending + data).split(_MARKER)
+                pending = records.pop()
+                for record in records:
+                    if record:
+                        _parse_record(record, batch)
+                        done += 1
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = CommitBatch()
+        finally:
+            proc.stdout.close()
+            rc = proc.wait()
+        if rc == 0 and pending:
+            _parse_record(pending, batch)
+            done += 1
+        if len(batch):
+            yield batch
+        if rc == 0:
+            return done, None
+        errfile.seek(0)
+        return done, _first_line(errfile.read())
+
+
+def _metadata_only(repo: Path, sha: str, failure: str) -> CommitBatch:
+    """A commit whose diff could not be read: keep who, when and why, and report the gap."""
+    batch = CommitBatch()
+    out = run_git(repo, "log", "--no-walk", "-z", _LOG_FORMAT, sha, check=False)
+    record = out.split(_MARKER)[-1] if _MARKER in out else b""
+    if record:
+        _parse_record(record, batch)
+        batch.diff_complete[-1] = False
+        batch.problems.append((sha, f"file changes unreadable: {failure}"))
+    else:
+        batch.problems.append((sha, f"commit unreadable: {failure}"))
+    return batch
+
+
+def _parse_record(record: bytes, batch: CommitBatch) -> None:
+    """Append one ``git log -z --numstat`` record (header fields, then numstat entries) to ``batch``."""
+    fields = record.split(b"\0", len(_HEADER_FIELDS))
+    sha, parents, an, ae, at, ai, cn, ce, ct, ci, body = fields[: len(_HEADER_FIELDS)]
+    rest = fields[len(_HEADER_FIELDS)] if len(fields) > len(_HEADER_FIELDS) else b""
+    sha_text = sha.decode()
+    batch.sha.append(sha_text)
+    batch.parents.append(parents.decode().split())
+    batch.author_name.append(_text(an))
+    batch.author_email.append(_text(ae))
+    batch.author_time.append(int(at or 0))
+    batch.author_tz.append(_tz_minutes(ai))
+    batch.committer_name.append(_text(cn))
+    batch.committer_email.append(_text(ce))
+    batch.committer_time.append(int(ct or 0))
+    batch.committer_tz.append(_tz_minutes(ci))
+    batch.message.append(_text(body))
+    files, added, deleted = _parse_numstat(rest, sha_text, batch)
+    batch.files.append(files)
+    batch.added.append(added)
+    batch.deleted.append(deleted)
+    batch.diff_complete.append(True)
+
+
+def _parse_numstat(rest: bytes, sha: str, batch: CommitBatch) -> tuple[int, int, int]:
+    """Parse ``-z --numstat`` entries: ``A\tD\tpath\0`` or, for a rename, ``A\tD\t\0old\0new\0``."""
+    tokens = rest.split(b"\0")
+    files = added_total = deleted_total = 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if not token:
+            continue
+        parts = token.split(b"\t", 2)
+        if len(parts) != 3:
+            continue
+        a, d, path = parts
+        old: str | None = None
+        if not path:
+            old, path = _path(tokens[i]), tokens[i + 1]
+            i += 2
+        binary = a == b"-"
+        added = None if binary else int(a)
+        deleted = None if binary else int(d)
+        batch.change_sha.append(sha)
+        batch.change_path.append(_path(path))
+        batch.change_old_path.append(old)
+        batch.change_added.append(added)
+        batch.change_deleted.append(deleted)
+        batch.change_binary.append(binary)
+        files += 1
+        added_total += added or 0
+        deleted_total += deleted or 0
+    return files, added_total, deleted_total
+
+
+def _text(raw: bytes) -> str:
+    """Names and messages: UTF-8, with undecodable bytes replaced rather than failing the commit."""
+    return raw.decode("utf-8", "replace")
+
+
+def _path(raw: bytes) -> str:
+    """Paths: UTF-8, with undecodable bytes kept visible and distinct as ``\\xNN`` escapes."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _tz_minutes(iso: bytes) -> int:
+    """The UTC offset in minutes from a strict ISO date such as ``2026-11-02T10:00:00+05:30``."""
+    tail = iso[-6:]
+    if len(tail) != 6 or tail[3:4] != b":":
+        return 0
+    sign = -1 if tail[:1] == b"-" else 1
+    return sign * (int(tail[1:3]) * 60 + int(tail[4:6]))
+
+
+def _first_line(stderr: bytes) -> str:
+    """The most useful line of git's error output."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
+    line = (fatal or lines or ["no error message"])[0]
+    return line.removeprefix("fatal: ").removeprefix("error: ")

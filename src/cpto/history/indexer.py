@@ -1,0 +1,133 @@
+"""Incremental indexing: read only what is new since the last run, and notice rewritten history.
+
+The previous run's refs mark what the index holds. New commits are those reachable from today's refs
+but not from the old ones; commits reachable only from old refs were rewritten away (a force-push, a
+rebase, a deleted branch) and are dropped. When an old ref's commit no longer exists at all, the index
+is reconciled against everything reachable now.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from cpto.history import git, store
+
+ProgressStart = Callable[[Path, int], None]
+ProgressAdvance = Callable[[int], None]
+
+
+@dataclass
+class IndexResult:
+    """What one repository's index run did, for the report and for scripts."""
+
+    repo: str
+    new_commits: int = 0
+    removed_commits: int = 0
+    total_commits: int = 0
+    refs: int = 0
+    shallow: bool = False
+    partial: bool = False
+    empty: bool = False
+    rewritten: bool = False
+    up_to_date: bool = False
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per thing the user should know about this repository's history."""
+        notes = []
+        if self.empty:
+            notes.append(f"{self.repo}: repository has no commits yet; nothing to index")
+        if self.shallow:
+            notes.append(f"{self.repo}: shallow clone; history before the shallow boundary is not indexed")
+        if self.rewritten:
+            notes.append(
+                f"{self.repo}: history was rewritten; dropped {self.removed_commits} commits no ref reaches"
+            )
+        if self.problems:
+            first_sha, first = self.problems[0]
+            notes.append(
+                f"{self.repo}: {len(self.problems)} commits could not be read completely "
+                f"(first: {first_sha[:12]} {first})"
+            )
+        return notes
+
+
+def index_repository(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    on_start: ProgressStart | None = None,
+    on_advance: ProgressAdvance | None = None,
+    jobs: int | None = None,
+) -> IndexResult:
+    """Bring the index of the repository at ``path`` up to date, atomically."""
+    started = time.perf_counter()
+    state = git.open_repository(path)
+    result = IndexResult(repo=str(state.path), shallow=state.shallow, partial=state.partial)
+    with store.transaction(con):
+        repo_id = store.repo_id_for(con, state.path)
+        old_refs = store.stored_refs(con, repo_id)
+        if _same_refs(old_refs, state.refs) and old_refs:
+            return _finish(con, repo_id, state, result, started)
+        new, removed = _plan(con, repo_id, state, old_refs)
+        result.rewritten = bool(removed)
+        result.removed_commits = store.delete_commits(con, repo_id, removed)
+        if on_start:
+            on_start(state.path, len(new))
+        for batch in git.read_commits(state.path, new, jobs=jobs):
+            store.insert_batch(con, repo_id, batch)
+            result.new_commits += len(batch)
+            result.problems.extend(batch.problems)
+            if on_advance:
+                on_advance(len(batch) or len(batch.problems))
+        store.save_repo_state(con, repo_id, state)
+    return _finish(con, repo_id, state, result, started)
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection, repo_id: int, state: git.RepoState, result: IndexResult, started: float
+) -> IndexResult:
+    """Fill in the totals that describe the index after this run."""
+    total = con.execute("SELECT count(*) FROM commits WHERE repo_id = ?", [repo_id]).fetchone()
+    result.total_commits = int(total[0]) if total else 0
+    result.refs = len(state.refs)
+    result.empty = not state.refs
+    result.up_to_date = not result.new_commits and not result.removed_commits
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _same_refs(old: list[git.Ref], new: list[git.Ref]) -> bool:
+    """True when no ref was added, removed or moved since the last run."""
+
+    def key(ref: git.Ref) -> tuple[str, str, str]:
+        return (ref.kind, ref.name, ref.commit)
+
+    return sorted(map(key, old)) == sorted(map(key, new))
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection, repo_id: int, state: git.RepoState, old_refs: list[git.Ref]
+) -> tuple[list[str], list[str]]:
+    """The commits to read and the commits to drop, from the old and new ref tips."""
+    new_tips = state.tips
+    old_tips = sorted({ref.commit for ref in old_refs})
+    if old_tips == new_tips:
+        return [], []
+    surviving = git.existing_commits(state.path, old_tips)
+    new = git.rev_list(state.path, new_tips, exclude=sorted(surviving))
+    if len(surviving) == len(old_tips):
+        removed = git.rev_list(state.path, old_tips, exclude=new_tips)
+        return new, removed
+    # Some old tip is gone from the object store: reconcile against everything reachable now.
+    reachable = set(git.rev_list(state.path, new_tips))
+    removed = sorted(store.all_indexed_shas(con, repo_id) - reachable)
+    known = store.indexed_shas(con, repo_id, new)
+    return [sha for sha in new if sha not in known], removed

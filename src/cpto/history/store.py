@@ -1,0 +1,245 @@
+"""The one index: an embedded DuckDB file holding commits, file changes and refs of each repository.
+
+The index is a cache of what git already knows, so it can always be rebuilt. Every index run writes in
+one transaction: a run that is interrupted leaves the previous index exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cpto.errors import CptoError
+from cpto.history.git import CommitBatch, Ref, RepoState
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS repos (
+    repo_id INTEGER PRIMARY KEY, path VARCHAR UNIQUE, name VARCHAR, head_ref VARCHAR,
+    shallow BOOLEAN, partial BOOLEAN, indexed_at TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS commits (
+    repo_id INTEGER, sha VARCHAR, parents VARCHAR[],
+    author_name VARCHAR, author_email VARCHAR, author_time TIMESTAMPTZ, author_tz SMALLINT,
+    committer_name VARCHAR, committer_email VARCHAR, committer_time TIMESTAMPTZ, committer_tz SMALLINT,
+    message VARCHAR, files INTEGER, added INTEGER, deleted INTEGER, diff_complete BOOLEAN);
+CREATE TABLE IF NOT EXISTS file_changes (
+    repo_id INTEGER, sha VARCHAR, path VARCHAR, old_path VARCHAR,
+    added INTEGER, deleted INTEGER, "binary" BOOLEAN);
+CREATE TABLE IF NOT EXISTS refs (
+    repo_id INTEGER, name VARCHAR, kind VARCHAR, sha VARCHAR, tag_object VARCHAR, tagger_time TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS problems (repo_id INTEGER, sha VARCHAR, problem VARCHAR);
+"""
+
+_COMMIT_SCHEMA = pa.schema(
+    [
+        ("repo_id", pa.int32()),
+        ("sha", pa.string()),
+        ("parents", pa.list_(pa.string())),
+        ("author_name", pa.string()),
+        ("author_email", pa.string()),
+        ("author_time", pa.timestamp("s", tz="UTC")),
+        ("author_tz", pa.int16()),
+        ("committer_name", pa.string()),
+        ("committer_email", pa.string()),
+        ("committer_time", pa.timestamp("s", tz="UTC")),
+        ("committer_tz", pa.int16()),
+        ("message", pa.string()),
+        ("files", pa.int32()),
+        ("added", pa.int32()),
+        ("deleted", pa.int32()),
+        ("diff_complete", pa.bool_()),
+    ]
+)
+
+_CHANGE_SCHEMA = pa.schema(
+    [
+        ("repo_id", pa.int32()),
+        ("sha", pa.string()),
+        ("path", pa.string()),
+        ("old_path", pa.string()),
+        ("added", pa.int32()),
+        ("deleted", pa.int32()),
+        ("binary", pa.bool_()),
+    ]
+)
+
+
+@contextmanager
+def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the index file, creating it and its folder when writing; a clear error when it is busy."""
+    if read_only and not path.exists():
+        raise CptoError(f"{path}: no index yet; run `cpto index` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise CptoError(f"{path}: the index is in use by another cpto process; try again") from None
+        raise CptoError(f"{path}: cannot open the index: {_first_line(exc)}") from None
+    except duckdb.Error as exc:
+        raise CptoError(
+            f"{path}: the index is unreadable ({_first_line(exc)}); delete it and run `cpto index`"
+        ) from None
+    try:
+        if not read_only:
+            con.execute(_SCHEMA)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: commit on success, roll back on any error or interruption."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def repo_id_for(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The id of the repository at ``path``, registering it on first sight."""
+    row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(path)]).fetchone()
+    if row:
+        return int(row[0])
+    next_id = con.execute("SELECT coalesce(max(repo_id), 0) + 1 FROM repos").fetchone()
+    repo_id = int(next_id[0]) if next_id else 1
+    con.execute("INSERT INTO repos (repo_id, path, name) VALUES (?, ?, ?)", [repo_id, str(path), path.name])
+    return repo_id
+
+
+def stored_refs(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[Ref]:
+    """The refs recorded by the previous run, which mark what is already indexed."""
+    rows = con.execute(
+        "SELECT name, kind, sha, tag_object, epoch(tagger_time)::BIGINT FROM refs WHERE repo_id = ?"
+        " ORDER BY kind, name",
+        [repo_id],
+    ).fetchall()
+    return [Ref(name=r[0], kind=r[1], commit=r[2], tag_object=r[3], tagger_time=r[4]) for r in rows]
+
+
+def indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int, among: Sequence[str]) -> set[str]:
+    """Which of ``among`` are already in the index."""
+    if not among:
+        return set()
+    table = pa.table({"sha": pa.array(list(among), pa.string())})
+    con.register("_among", table)
+    try:
+        rows = con.execute(
+            "SELECT c.sha FROM commits c JOIN _among a ON c.sha = a.sha WHERE c.repo_id = ?", [repo_id]
+        ).fetchall()
+    finally:
+        con.unregister("_among")
+    return {r[0] for r in rows}
+
+
+def insert_batch(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatch) -> None:
+    """Bulk-insert one batch of commits, file changes and problems through Arrow."""
+    n = len(batch)
+    if n:
+        commits = pa.table(
+            [
+                pa.array([repo_id] * n, pa.int32()),
+                pa.array(batch.sha, pa.string()),
+                pa.array(batch.parents, pa.list_(pa.string())),
+                pa.array(batch.author_name, pa.string()),
+                pa.array(batch.author_email, pa.string()),
+                pa.array(batch.author_time, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+                pa.array(batch.author_tz, pa.int16()),
+                pa.array(batch.committer_name, pa.string()),
+                pa.array(batch.committer_email, pa.string()),
+                pa.array(batch.committer_time, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+                pa.array(batch.committer_tz, pa.int16()),
+                pa.array(batch.message, pa.string()),
+                pa.array(batch.files, pa.int32()),
+                pa.array(batch.added, pa.int32()),
+                pa.array(batch.deleted, pa.int32()),
+                pa.array(batch.diff_complete, pa.bool_()),
+            ],
+            schema=_COMMIT_SCHEMA,
+        )
+        _append(con, "commits", commits)
+    m = len(batch.change_sha)
+    if m:
+        changes = pa.table(
+            [
+                pa.array([repo_id] * m, pa.int32()),
+                pa.array(batch.change_sha, pa.string()),
+                pa.array(batch.change_path, pa.string()),
+                pa.array(batch.change_old_path, pa.string()),
+                pa.array(batch.change_added, pa.int32()),
+                pa.array(batch.change_deleted, pa.int32()),
+                pa.array(batch.change_binary, pa.bool_()),
+            ],
+            schema=_CHANGE_SCHEMA,
+        )
+        _append(con, "file_changes", changes)
+    for sha, problem in batch.problems:
+        con.execute("INSERT INTO problems VALUES (?, ?, ?)", [repo_id, sha, problem])
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    """Append an Arrow table to ``table`` by name (DuckDB scans the registered Arrow data)."""
+    con.register("_batch", data)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def delete_commits(con: duckdb.DuckDBPyConnection, repo_id: int, shas: Iterable[str]) -> int:
+    """Drop commits (and their changes and problems) that no ref reaches any more."""
+    table = pa.table({"sha": pa.array(list(shas), pa.string())})
+    if not table.num_rows:
+        return 0
+    con.register("_gone", table)
+    try:
+        for name in ("commits", "file_changes", "problems"):
+            con.execute(f"DELETE FROM {name} WHERE repo_id = ? AND sha IN (SELECT sha FROM _gone)", [repo_id])
+    finally:
+        con.unregister("_gone")
+    return int(table.num_rows)
+
+
+def all_indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
+    """Every commit of the repository in the index (used only to reconcile rewritten history)."""
+    return {r[0] for r in con.execute("SELECT sha FROM commits WHERE repo_id = ?", [repo_id]).fetchall()}
+
+
+def save_repo_state(con: duckdb.DuckDBPyConnection, repo_id: int, state: RepoState) -> None:
+    """Record the refs and repository flags that this run indexed up to."""
+    con.execute("DELETE FROM refs WHERE repo_id = ?", [repo_id])
+    refs = state.refs
+    if refs:
+        table = pa.table(
+            {
+                "repo_id": pa.array([repo_id] * len(refs), pa.int32()),
+                "name": pa.array([r.name for r in refs], pa.string()),
+                "kind": pa.array([r.kind for r in refs], pa.string()),
+                "sha": pa.array([r.commit for r in refs], pa.string()),
+                "tag_object": pa.array([r.tag_object for r in refs], pa.string()),
+                "tagger_time": pa.array([r.tagger_time for r in refs], pa.int64()).cast(
+                    pa.timestamp("s", tz="UTC")
+                ),
+            }
+        )
+        _append(con, "refs", table)
+    con.execute(
+        "UPDATE repos SET head_ref = ?, shallow = ?, partial = ?, indexed_at = now() WHERE repo_id = ?",
+        [state.head_ref, state.shallow, state.partial, repo_id],
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
