@@ -1,9 +1,12 @@
-"""``cpto index`` and ``cpto history``: read git history into the index and summarize it."""
+"""``cpto index`` and ``cpto history``: read git history into the index and summarize it.
+
+Library modules are imported inside the commands so that ``cpto --help`` does not pay for DuckDB.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,11 +22,10 @@ from cpto.cli.options import (
     emit,
     stderr,
 )
-from cpto.history import store
-from cpto.history.indexer import IndexResult, index_repository
-from cpto.history.summary import summarize
-from cpto.history.views import index_report, summary_report
 from cpto.workspace import WorkspaceConfig, load_workspace
+
+if TYPE_CHECKING:
+    from cpto.history.indexer import IndexResult
 
 RepoOpt = Annotated[
     list[Path] | None,
@@ -59,6 +61,8 @@ def index_command(
         cpto index --workspace acme
         cpto index --repo ../api --repo ../web --json
     """
+    from cpto.history.views import index_report
+
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
     results = run_index(config, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
@@ -90,6 +94,10 @@ def history_command(
 
         cpto history --workspace acme --format markdown
     """
+    from cpto.history import store
+    from cpto.history.summary import summarize
+    from cpto.history.views import summary_report
+
     config = load_workspace(workspace)
     run_index(config, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
@@ -101,6 +109,9 @@ def run_index(
     config: WorkspaceConfig, repos: list[Path], *, jobs: int | None, quiet: bool
 ) -> list[IndexResult]:
     """Index ``repos`` into the workspace index with a progress bar on standard error unless quiet."""
+    from cpto.history import store
+    from cpto.history.indexer import index_repository
+
     progress = Progress(
         TextColumn("[bold]indexing[/bold] {task.description}"),
         BarColumn(),
