@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 REVS = ["HEAD", "--branches", "--tags", "--remotes"]
@@ -59,7 +58,9 @@ def best_of(cmd: list[str], repeat: int, before: list[str] | None = None) -> dic
 
 
 def commit_count(repo: Path) -> int:
-    out = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", *REVS], capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--count", *REVS], capture_output=True, text=True
+    )
     return int(out.stdout.strip())
 
 
@@ -136,7 +137,9 @@ def synthetic_repo(path: Path, commits: int = 3000, files: int = 300, seed: int 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("repo", nargs="?", type=Path, help="git repository (default: a synthetic one)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median is reported")
     parser.add_argument("--pydriller-sample", type=int, default=500, help="commits PyDriller reads (0: all)")
@@ -149,7 +152,17 @@ def main() -> None:
         if args.repo is None:
             synthetic_repo(repo)
         n = commit_count(repo)
-        cpto = [sys.executable, "-m", "cpto", "index", "--repo", str(repo), "--workspace", str(work), "--quiet"]
+        cpto = [
+            sys.executable,
+            "-m",
+            "cpto",
+            "index",
+            "--repo",
+            str(repo),
+            "--workspace",
+            str(work),
+            "--quiet",
+        ]
         wipe = ["rm", "-rf", str(work / ".cpto")]
 
         git_log = best_of(["git", "-C", str(repo), "log", "--numstat", *REVS], args.repeat)

@@ -41,7 +41,9 @@ def test_every_command_explains_itself_with_an_example(command):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text()
-    assert re.search(rf"^#+ `cpto {command}", readme, re.MULTILINE), f"README lacks a `cpto {command}` section"
+    assert re.search(rf"^#+ `cpto {command}", readme, re.MULTILINE), (
+        f"README lacks a `cpto {command}` section"
+    )
 
 
 def test_index_json_is_clean_on_standard_output(repo, tmp_path):

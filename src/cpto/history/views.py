@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date, datetime
 
 from cpto.history.indexer import IndexResult
 from cpto.history.summary import HistorySummary
@@ -63,7 +64,7 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
             ("Repositories", len(summary.repos)),
             ("Commits", commits),
             ("Period", span),
-            ("People", summary.people),
+            ("Author identities", summary.people),
         ],
         tables=[
             Table(
@@ -87,7 +88,10 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
             Table(
                 "Most active people",
                 ["name", "email", "commits", "lines changed", "first", "last"],
-                [[a.name, a.email, a.commits, a.lines_changed, a.first, a.last] for a in summary.authors],
+                [
+                    [a.name, a.email, a.commits, a.lines_changed, _day(a.first), _day(a.last)]
+                    for a in summary.authors
+                ],
             ),
             Table(
                 "Latest releases",
@@ -98,3 +102,8 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
         notes=notes,
         data={"workspace": workspace, **asdict(summary)},
     )
+
+
+def _day(moment: datetime | None) -> date | None:
+    """Tables show days; the JSON keeps the full timestamp."""
+    return moment.date() if moment else None
