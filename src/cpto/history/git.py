@@ -236,7 +236,7 @@ def read_commits(
     shas: Sequence[str],
     *,
     jobs: int | None = None,
-    chunk_size: int = 1500,
+    chunk_size: int | None = None,
     batch_size: int = 2000,
 ) -> Iterator[CommitBatch]:
     """Stream the metadata and file changes of ``shas`` as batches.
@@ -249,6 +249,8 @@ def read_commits(
     if not shas:
         return
     jobs = max(1, jobs or os.cpu_count() or 1)
+    # A few chunks per reader balance the load; fewer processes save git's start-up and pack loading.
+    chunk_size = chunk_size or max(500, -(-len(shas) // (jobs * 3)))
     chunks = [list(shas[i : i + chunk_size]) for i in range(0, len(shas), chunk_size)]
     todo: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
     for chunk in chunks:

@@ -88,6 +88,7 @@ def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
             f"{path}: the index is unreadable ({_first_line(exc)}); delete it and run `cpto index`"
         ) from None
     try:
+        con.execute("SET TimeZone = 'UTC'")  # the same answers on every machine
         if not read_only:
             con.execute(_SCHEMA)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
