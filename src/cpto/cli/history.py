@@ -44,7 +44,7 @@ def index_command(
     repo: RepoOpt = None,
     workspace: WorkspaceOpt = Path("."),
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel git readers (default: one per core).")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel git readers (default: cores + 1).")
     ] = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,

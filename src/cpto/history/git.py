@@ -248,7 +248,8 @@ def read_commits(
     """
     if not shas:
         return
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    # One reader more than cores: while a reader waits on its pipe for Python to parse, git keeps a core busy.
+    jobs = max(1, jobs or (os.cpu_count() or 1) + 1)
     # A few chunks per reader balance the load; fewer processes save git's start-up and pack loading.
     chunk_size = chunk_size or max(500, -(-len(shas) // (jobs * 3)))
     chunks = [list(shas[i : i + chunk_size]) for i in range(0, len(shas), chunk_size)]
