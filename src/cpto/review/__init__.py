@@ -1,0 +1,1 @@
+"""Product review: PRD requirements and the work that implements them."""

@@ -1,0 +1,72 @@
+"""The one Markdown reader: YAML front matter, then the body as lines, with clear errors.
+
+PRDs, decision records and incident records are all Markdown with optional front matter; they all come
+through here so that a binary file, a non-UTF-8 file or broken front matter is reported the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cpto.errors import CptoError
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into front matter and body; ``body_line`` is the body's first line number."""
+
+    path: Path
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    body: list[str] = field(default_factory=list)
+    body_line: int = 1
+
+
+def read_document(path: Path) -> Document:
+    """Read ``path`` as UTF-8 Markdown with optional ``---`` YAML front matter."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CptoError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise CptoError(f"{path}: is a folder, not a Markdown file") from None
+    except OSError as exc:
+        raise CptoError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise CptoError(f"{path}: {len(raw) // 1024} KiB is too large for a Markdown record (limit 5 MiB)")
+    if b"\0" in raw[:8192]:
+        raise CptoError(f"{path}: binary file, not Markdown text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CptoError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return Document(path=path, body=lines, body_line=1)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise CptoError(f"{path}:1: front matter opened with --- is never closed")
+    return Document(
+        path=path,
+        front_matter=_parse_front_matter(path, "\n".join(lines[1:end])),
+        body=lines[end + 1 :],
+        body_line=end + 2,
+    )
+
+
+def _parse_front_matter(path: Path, text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CptoError(f"{path}{line}: invalid front matter: {problem}") from None
+    if not isinstance(data, dict):
+        raise CptoError(f"{path}:2: front matter must be a mapping of keys to values")
+    return data
