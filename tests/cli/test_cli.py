@@ -112,3 +112,15 @@ def test_demo_refuses_a_folder_with_files(tmp_path):
     (tmp_path / "keep.txt").write_text("mine\n")
     assert_clean_error(cpto("demo", str(tmp_path)), str(tmp_path))
     assert (tmp_path / "keep.txt").read_text() == "mine\n"
+
+
+def test_demo_then_history_is_the_readme_first_command(tmp_path):
+    workspace = tmp_path / "acme"
+    built = cpto("demo", str(workspace))
+    assert built.returncode == 0, built.stderr
+    assert "built demo workspace" in built.stderr and built.stdout == ""
+
+    summary = cpto("history", "--workspace", str(workspace), "--json")
+    data = json.loads(summary.stdout)
+    assert data["repos"][0]["commits"] > 200 and data["repos"][0]["tags"] >= 5
+    assert len(data["weeks"]) >= 10

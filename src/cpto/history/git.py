@@ -7,6 +7,7 @@ bytes arrive, so memory stays bounded by the chunk size, not by the repository.
 
 from __future__ import annotations
 
+import io
 import os
 import queue
 import subprocess
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from cpto.errors import CptoError
 
@@ -237,7 +239,7 @@ def read_commits(
     *,
     jobs: int | None = None,
     chunk_size: int | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 1000,
 ) -> Iterator[CommitBatch]:
     """Stream the metadata and file changes of ``shas`` as batches.
 
@@ -335,6 +337,7 @@ def _log_chunk(
             env=git_env(),
         )
         assert proc.stdin is not None and proc.stdout is not None
+        stdout = cast(io.BufferedReader, proc.stdout)
         try:
             proc.stdin.write(("\n".join(chunk) + "\n").encode())
             proc.stdin.close()
@@ -345,7 +348,7 @@ def _log_chunk(
         pending = b""
         try:
             while True:
-                data = proc.stdout.read(_READ_SIZE)
+                data = stdout.read1(_READ_SIZE)  # whatever has arrived, up to 1 MiB
                 if not data:
                     break
                 records = (pending + data).split(_MARKER)
