@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cpto.workspace.markdown import Document, read_document
@@ -219,45 +219,31 @@ def _bullet(
         parts.append(text.strip())
         j += 1
     content = _join(parts)
-    section = headings[-1][1] if headings else ""
     lead = _LEAD.match(content)
     if lead:
-        rest = lead["rest"].strip()
-        found.append(
-            Requirement(
-                id=_lead_id(lead),
-                title=_title_of(rest),
-                text=rest,
-                path=doc.path,
-                line=lines[i].number,
-                shape="bullet",
-                section=section,
-            )
-        )
+        rid, text, shape = _lead_id(lead), lead["rest"].strip(), "bullet"
     elif indent == 0 and any(_REQUIREMENT_SECTION.search(h) for _, h in headings):
         text = _strip_emphasis(content)
-        found.append(
-            Requirement(
-                id=_derived_id(doc.path, text),
-                title=_title_of(text),
-                text=text,
-                path=doc.path,
-                line=lines[i].number,
-                shape="section-item",
-                section=section,
-                derived_id=True,
-            )
+        rid, shape = _derived_id(doc.path, text), "section-item"
+    else:
+        return j
+    found.append(
+        Requirement(
+            id=rid,
+            title=_title_of(text),
+            text=text,
+            path=doc.path,
+            line=lines[i].number,
+            shape=shape,
+            section=headings[-1][1] if headings else "",
+            derived_id=lead is None,
         )
+    )
     return j
 
 
 def _is_table_start(lines: list[_Line], i: int) -> bool:
-    return (
-        "|" in lines[i].text
-        and i + 1 < len(lines)
-        and bool(_TABLE_SEPARATOR.match(lines[i + 1].text))
-        and "-" in lines[i + 1].text
-    )
+    return "|" in lines[i].text and i + 1 < len(lines) and bool(_TABLE_SEPARATOR.match(lines[i + 1].text))
 
 
 def _table(
@@ -368,7 +354,7 @@ def _dedupe(requirements: list[Requirement], warnings: list[str]) -> list[Requir
                 f"{req.where}: duplicate requirement ID {req.id} (first at {first_seen[req.id].where});"
                 f" this one is reported as {renamed}"
             )
-            req = Requirement(**{**req.__dict__, "id": renamed})
+            req = replace(req, id=renamed)
         else:
             first_seen[req.id] = req
         out.append(req)
