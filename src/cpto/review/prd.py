@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -97,6 +98,15 @@ def read_prd(path: Path) -> Prd:
         requirements=requirements,
         warnings=warnings,
     )
+
+
+def id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex finding any of ``ids`` as a whole token, any case (``CHK-1`` does not match ``CHK-12``)."""
+    ordered = sorted(set(ids), key=len, reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(i) for i in ordered)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def _opt(value: object) -> str | None:

@@ -32,6 +32,11 @@ class WorkspaceConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def record_paths(self) -> list[Path]:
+        """The leadership records (not work): decisions, incidents, roadmap and people files."""
+        return [p for p in (self.decisions, self.incidents, self.roadmap, self.people) if p is not None]
+
+    @property
     def index_path(self) -> Path:
         """Where the embedded history index lives: a cache that can always be rebuilt."""
         return self.root / ".cpto" / "index.duckdb"

@@ -1,0 +1,163 @@
+"""What a requirement can be traced to: the commits of the index and the files at HEAD, as search terms.
+
+Commits come from the history index (message and changed paths); files come straight from git
+(``HEAD``'s tree: path, identifiers and comments). Both are turned into terms by the one tokenizer in
+:mod:`cpto.review.text` and indexed with BM25 once per review, whatever the number of requirements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from cpto.history.git import read_tree_files
+from cpto.review.text import path_text, terms
+from cpto.review.vsm import TermMatrix
+
+_TEST_PATH = re.compile(
+    r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.|\.test\.|\.spec\.|Tests?\."
+)
+_DEBT_MARKER = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b")
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+_DOC_NAMES = ("CHANGELOG", "CHANGES", "README", "LICENSE", "AUTHORS", "NEWS")
+MAX_FILE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class CommitDoc:
+    """A non-merge commit, with what the review shows about it."""
+
+    sha: str
+    message: str
+    author: str
+    email: str
+    time: datetime
+    added: int
+    deleted: int
+    paths: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class FileDoc:
+    """A file at HEAD: whether it is a test, its TODO/FIXME markers, and the requirement IDs it names."""
+
+    path: str
+    is_test: bool
+    debt_markers: int
+    mentions: frozenset[str] = frozenset()  # requirement IDs (lower-cased) written in the file
+
+
+@dataclass
+class Corpus:
+    """Everything one repository offers as evidence, indexed for ranking."""
+
+    repo: Path
+    commits: list[CommitDoc]
+    files: list[FileDoc]
+    commit_matrix: TermMatrix  # message + changed paths
+    file_matrix: TermMatrix  # path (twice) + content
+    name_matrix: TermMatrix  # path only: a file named for a concept is about it
+    commit_terms: list[frozenset[str]]
+    file_terms: list[frozenset[str]]
+    skipped_files: int = 0
+
+
+def is_doc_path(path: str) -> bool:
+    """Prose (Markdown, text, changelogs): it describes work, it does not implement a requirement."""
+    name = path.rsplit("/", 1)[-1]
+    return name.lower().endswith(_DOC_SUFFIXES) or name.upper().startswith(_DOC_NAMES)
+
+
+def is_test_path(path: str) -> bool:
+    """Tests by the conventions of the common ecosystems: tests/ folders, test_x.py, x.test.ts, XTest.java."""
+    return bool(_TEST_PATH.search(path))
+
+
+def load_corpus(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    repo: Path,
+    ids: re.Pattern[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> Corpus:
+    """Read the repository's commits from the index and its files from HEAD, and index both for ranking.
+
+    ``ids`` matches the requirement IDs to look for in file text; files are not kept in memory, so the
+    explicit mentions are collected while each file passes by. ``exclude`` names repository-relative
+    paths (files or folders) that hold records rather than work: the PRDs, decisions, the roadmap.
+    """
+    excluded = tuple(p.rstrip("/") for p in exclude)
+
+    def is_record(path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in excluded)
+
+    commits = [c for c in load_commits(con, repo_id) if not c.paths or not all(map(is_record, c.paths))]
+    files: list[FileDoc] = []
+    file_terms: list[list[str]] = []
+    name_terms: list[list[str]] = []
+    skipped = 0
+    for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES):
+        if f.text is None:
+            skipped += 1
+            continue
+        if is_doc_path(f.path) or is_record(f.path):
+            continue
+        mentions = frozenset(m.group(0).lower() for m in ids.finditer(f.text)) if ids else frozenset()
+        files.append(FileDoc(f.path, is_test_path(f.path), len(_DEBT_MARKER.findall(f.text)), mentions))
+        name = terms(path_text(f.path))
+        name_terms.append(name)
+        file_terms.append(name + name + terms(f.text))
+    commit_terms = [terms(c.message) + terms(" ".join(path_text(p) for p in c.paths)) for c in commits]
+    return Corpus(
+        repo=repo,
+        commits=commits,
+        files=files,
+        commit_matrix=TermMatrix.build(commit_terms),
+        file_matrix=TermMatrix.build(file_terms),
+        name_matrix=TermMatrix.build(name_terms),
+        commit_terms=[frozenset(t) for t in commit_terms],
+        file_terms=[frozenset(t) for t in file_terms],
+        skipped_files=skipped,
+    )
+
+
+def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc]:
+    """Non-merge commits of one repository, oldest first, with the paths each changed.
+
+    Commits that change only prose (PRDs, decision records, changelogs) are left out: they describe
+    work rather than do it, and a PRD's own history would otherwise trace to every requirement.
+    """
+    rows = con.execute(
+        """
+        SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted,
+               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL)
+        FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+        WHERE c.repo_id = ? AND len(c.parents) <= 1
+        GROUP BY ALL
+        ORDER BY c.author_time, c.sha
+        """,
+        [repo_id],
+    ).fetchall()
+    commits = [
+        CommitDoc(
+            sha=r[0],
+            message=r[1] or "",
+            author=r[2] or "",
+            email=r[3] or "",
+            time=r[4],
+            added=r[5] or 0,
+            deleted=r[6] or 0,
+            paths=tuple(r[7] or ()),
+        )
+        for r in rows
+    ]
+    return [c for c in commits if not c.paths or not all(is_doc_path(p) for p in c.paths)]

@@ -1,0 +1,329 @@
+"""Trace requirements to the commits and files that implement them, and decide each one's status.
+
+Links come in two strengths. Explicit links are references people wrote: a requirement ID in a commit
+message, a branch name or a file (code comments, test names), or an issue number a requirement and a
+commit share. Inferred links come from text relevance (:mod:`cpto.review.vsm`) between the requirement
+and each commit (message and changed paths) and each file at HEAD (path, identifiers, comments), and
+from co-change: a file changed by a linked commit inherits part of that commit's score.
+
+Every candidate has a score; ``linked`` is decided by one rule for every repository: a candidate is
+linked when it is explicit, or when its score is at least ``MIN_SCORE`` and at least ``RELATIVE`` of
+the best inferred candidate of its kind for that requirement. The relative part makes the rule hold
+across repositories whose absolute similarities differ by an order of magnitude.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from cpto.review.corpus import CommitDoc, Corpus, is_test_path
+from cpto.review.graph import CommitGraph
+from cpto.review.prd import Prd, Requirement, id_pattern
+from cpto.review.text import terms
+from cpto.review.vsm import FloatArray, Ranker
+
+MIN_SCORE = 0.05
+RELATIVE = 0.5
+NAME_WEIGHT = 0.3
+CO_CHANGE = 0.5
+STRONG = 0.3  # an inferred commit this similar (or any explicit one) means work on the requirement started
+KEEP_RELATIVE = 0.1  # beyond the top K, candidates are listed while they score this share of the best
+
+SHIPPED = "shipped"
+IN_PROGRESS = "in_progress"
+NOT_STARTED = "not_started"
+UNCLEAR = "unclear"
+STATUSES = (SHIPPED, IN_PROGRESS, NOT_STARTED, UNCLEAR)
+
+_ISSUE = re.compile(r"(?:(?<![\w&/])#|\b(?:issue|bug|ticket|gh)[ -]?#?)(\d{1,7})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One candidate piece of evidence for a requirement."""
+
+    kind: str  # commit | file
+    ref: str  # sha or repository-relative path
+    score: float
+    linked: bool
+    explicit: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Effort:
+    """What the linked commits cost: how many, how many lines, by whom, over which dates."""
+
+    commits: int = 0
+    lines: int = 0
+    people: tuple[str, ...] = ()
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass
+class RequirementTrace:
+    """A requirement with its ranked evidence, status and effort."""
+
+    requirement: Requirement
+    prd: str
+    links: list[Link]
+    status: str = NOT_STARTED
+    reason: str = ""
+    effort: Effort = field(default_factory=Effort)
+    tests: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)
+
+    def linked(self, kind: str) -> list[Link]:
+        return [link for link in self.links if link.linked and link.kind == kind]
+
+
+@dataclass
+class AreaWork:
+    """Unplanned commits in one area (top-level folder) with their effort."""
+
+    area: str
+    commits: list[CommitDoc]
+    effort: Effort
+
+
+@dataclass
+class TraceResult:
+    requirements: list[RequirementTrace]
+    unplanned: list[CommitDoc]
+    unplanned_areas: list[AreaWork]
+    since: datetime | None
+    subjects: dict[str, str] = field(default_factory=dict)  # first message line of each linked commit
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for r in self.requirements:
+            out[r.status] += 1
+        return out
+
+
+def trace(
+    prds: Sequence[Prd],
+    corpus: Corpus,
+    graph: CommitGraph,
+    *,
+    top: int = 20,
+    since: datetime | None = None,
+) -> TraceResult:
+    """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work."""
+    requirements = [(prd, r) for prd in prds for r in prd.requirements]
+    queries = [terms(f"{r.title}\n{r.text}") for _, r in requirements]
+    commit_ranker = Ranker.build(corpus.commit_matrix, queries)
+    file_ranker = Ranker.build(corpus.file_matrix, queries)
+    name_ranker = Ranker.build(corpus.name_matrix, queries, idf_from=file_ranker)
+    mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
+    file_at = {f.path: j for j, f in enumerate(corpus.files)}
+    traces = []
+    for (prd, requirement), query in zip(requirements, queries, strict=True):
+        commit_scores = commit_ranker.scores(query)
+        file_scores = file_ranker.scores(query) + NAME_WEIGHT * name_ranker.scores(query)
+        commits = _commit_links(corpus, commit_ranker, query, commit_scores, mentions[requirement.id], top)
+        files = _file_links(corpus, file_ranker, query, file_scores, requirement.id, commits, file_at, top)
+        item = RequirementTrace(requirement, str(prd.path), commits + files)
+        _decide_status(item, corpus, graph)
+        traces.append(item)
+    linked_shas = {link.ref for t in traces for link in t.linked("commit")}
+    unplanned = [c for c in corpus.commits if c.sha not in linked_shas and (since is None or c.time >= since)]
+    subjects = {c.sha: c.subject for c in corpus.commits if c.sha in linked_shas}
+    return TraceResult(traces, unplanned, group_by_area(unplanned), since, subjects)
+
+
+def _commit_mentions(
+    corpus: Corpus, graph: CommitGraph, requirements: Sequence[Requirement]
+) -> dict[str, dict[int, str]]:
+    """Explicit commit references per requirement ID: commit index -> why."""
+    out: dict[str, dict[int, str]] = {r.id: {} for r in requirements}
+    by_id = {r.id.lower(): r.id for r in requirements if not r.derived_id}
+    issues: dict[str, list[str]] = defaultdict(list)
+    for r in requirements:
+        for number in _ISSUE.findall(f"{r.title}\n{r.text}"):
+            issues[number].append(r.id)
+    pattern = id_pattern(by_id.values())
+    for j, commit in enumerate(corpus.commits):
+        if pattern is not None:
+            for found in {m.group(0).lower() for m in pattern.finditer(commit.message)}:
+                out[by_id[found]].setdefault(j, f"message names {by_id[found]}")
+        for number in set(_ISSUE.findall(commit.message)):
+            for rid in issues.get(number, ()):
+                out[rid].setdefault(j, f"shares issue #{number}")
+        if pattern is not None:
+            for branch in graph.branches_of.get(commit.sha, ()):
+                for m in pattern.finditer(branch):
+                    rid = by_id[m.group(0).lower()]
+                    out[rid].setdefault(j, f"on branch {branch}")
+    return out
+
+
+def _decide(scores: FloatArray, explicit: Iterable[int]) -> tuple[float, set[int]]:
+    """The best inferred score, and which candidates the linking rule accepts."""
+    best = float(scores.max()) if scores.size else 0.0
+    cut = max(MIN_SCORE, RELATIVE * best)
+    accepted = set(np.flatnonzero(scores >= cut).tolist()) if best > 0 else set()
+    return best, accepted | set(explicit)
+
+
+def _shortlist(scores: FloatArray, best: float, top: int, must: Iterable[int]) -> list[int]:
+    """The top ``top`` candidates, plus any scoring at least KEEP_RELATIVE of the best, plus ``must``."""
+    order = np.argsort(-scores, kind="stable")
+    keep = [int(j) for j in order[:top] if scores[j] > 0] if top else []
+    floor = KEEP_RELATIVE * best
+    keep += [int(j) for j in order[top:] if scores[j] > 0 and scores[j] >= floor] if best > 0 else []
+    seen = set(keep)
+    keep += [j for j in must if j not in seen]
+    return keep
+
+
+def _commit_links(
+    corpus: Corpus,
+    ranker: Ranker,
+    query: list[str],
+    scores: FloatArray,
+    explicit: dict[int, str],
+    top: int,
+) -> list[Link]:
+    best, accepted = _decide(scores, explicit)
+    links = []
+    for j in _shortlist(scores, best, top, explicit):
+        text_score = float(scores[j])
+        if j in explicit:
+            why, score = explicit[j], 1.0 + text_score
+        else:
+            why, score = (
+                "shared terms: " + ", ".join(ranker.shared_terms(query, corpus.commit_terms[j])),
+                text_score,
+            )
+        links.append(
+            Link("commit", corpus.commits[j].sha, round(score, 6), j in accepted, j in explicit, why)
+        )
+    links.sort(key=lambda link: -link.score)
+    return links
+
+
+def _file_links(
+    corpus: Corpus,
+    ranker: Ranker,
+    query: list[str],
+    scores: FloatArray,
+    requirement_id: str,
+    commit_links: list[Link],
+    file_at: dict[str, int],
+    top: int,
+) -> list[Link]:
+    key = requirement_id.lower()
+    explicit = {j: "names " + requirement_id for j, f in enumerate(corpus.files) if key in f.mentions}
+    changed_by: dict[int, tuple[float, str]] = {}
+    commit_of = {c.sha: c for c in corpus.commits}
+    for link in commit_links:
+        if not link.linked:
+            continue
+        for path in commit_of[link.ref].paths:
+            j = file_at.get(path)
+            inherited = CO_CHANGE * min(link.score, 1.0)
+            if j is not None and inherited > changed_by.get(j, (0.0, ""))[0]:
+                changed_by[j] = (inherited, link.ref)
+    inferred = scores.copy()
+    for j, (inherited, _) in changed_by.items():
+        inferred[j] = max(inferred[j], inherited)
+    best, accepted = _decide(inferred, explicit)
+    accepted |= set(changed_by)
+    links = []
+    for j in _shortlist(inferred, best, top, [*explicit, *changed_by]):
+        if j in explicit:
+            why, score = f"file {explicit[j]}", 1.0 + float(inferred[j])
+        elif j in changed_by and changed_by[j][0] >= scores[j]:
+            why, score = f"changed by linked commit {changed_by[j][1][:10]}", float(inferred[j])
+        else:
+            shared = ranker.shared_terms(query, corpus.file_terms[j])
+            why, score = "shared terms: " + ", ".join(shared), float(inferred[j])
+        links.append(Link("file", corpus.files[j].path, round(score, 6), j in accepted, j in explicit, why))
+    links.sort(key=lambda link: -link.score)
+    return links
+
+
+def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -> None:
+    """Status from the linked evidence: where the commits are, whether tests exist, what is unfinished."""
+    commit_of = {c.sha: c for c in corpus.commits}
+    file_of = {f.path: f for f in corpus.files}
+    commits = [commit_of[link.ref] for link in item.linked("commit")]
+    files = [file_of[link.ref] for link in item.linked("file")]
+    item.effort = effort_of(commits)
+    item.tests = sorted(
+        {f.path for f in files if f.is_test} | {p for c in commits for p in c.paths if is_test_path(p)}
+    )
+    item.releases = sorted({graph.release_of[c.sha].name for c in commits if c.sha in graph.release_of})
+    strong = [link for link in item.linked("commit") if link.explicit or link.score >= STRONG]
+    if not strong:
+        weak = [link for link in item.links if link.linked]
+        item.status, item.reason = (
+            (UNCLEAR, f"weak matches only (best {max(link.score for link in weak):.2f})")
+            if weak
+            else (NOT_STARTED, "no evidence")
+        )
+        return
+    off_main = [c for c in commits if c.sha not in graph.on_head]
+    unreleased = [c for c in commits if c.sha in graph.on_head and c.sha not in graph.release_of]
+    direct = {link.ref for link in item.linked("file") if not link.why.startswith("changed by")}
+    debt = [f.path for f in files if f.debt_markers and not f.is_test and f.path in direct]
+    reasons = []
+    if len(off_main) == len(commits):
+        branches = sorted({b for c in off_main for b in graph.branches_of.get(c.sha, [])})
+        reasons.append("only on " + (", ".join(branches) or "unmerged commits"))
+    elif graph.releases and not item.releases:
+        reasons.append("not in a release yet")
+    if not item.tests:
+        reasons.append("no tests")
+    notes = []
+    if unreleased and item.releases:
+        notes.append(f"{len(unreleased)} commits since")
+    if debt:
+        notes.append("TODO/FIXME in " + ", ".join(debt[:2]))
+    if reasons:
+        item.status, item.reason = IN_PROGRESS, "; ".join(reasons + notes)
+    else:
+        where = ", ".join(item.releases) if item.releases else graph.head_branch or "HEAD"
+        item.status, item.reason = SHIPPED, "; ".join([f"in {where}, with tests", *notes])
+
+
+def effort_of(commits: Sequence[CommitDoc]) -> Effort:
+    """Commits, changed lines, authors and dates of ``commits``."""
+    if not commits:
+        return Effort()
+    times = [c.time for c in commits]
+    return Effort(
+        commits=len(commits),
+        lines=sum(c.added + c.deleted for c in commits),
+        people=tuple(sorted({c.author for c in commits})),
+        first=min(times),
+        last=max(times),
+    )
+
+
+def area_of(commit: CommitDoc) -> str:
+    """The top-level folder a commit mostly changes; '(root)' for top-level files, '(none)' for none."""
+    if not commit.paths:
+        return "(none)"
+    counts: dict[str, int] = defaultdict(int)
+    for path in commit.paths:
+        counts[path.split("/", 1)[0] if "/" in path else "(root)"] += 1
+    return max(sorted(counts), key=lambda area: counts[area])
+
+
+def group_by_area(commits: Sequence[CommitDoc]) -> list[AreaWork]:
+    """Commits grouped by area, the costliest area first."""
+    groups: dict[str, list[CommitDoc]] = defaultdict(list)
+    for commit in commits:
+        groups[area_of(commit)].append(commit)
+    areas = [AreaWork(area, cs, effort_of(cs)) for area, cs in groups.items()]
+    return sorted(areas, key=lambda a: (-a.effort.commits, a.area))

@@ -1,0 +1,181 @@
+"""The product review as a report (terminal, Markdown, HTML) and as the ``cpto trace --json`` contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from cpto.report import Report, Table
+from cpto.review.trace import (
+    IN_PROGRESS,
+    NOT_STARTED,
+    SHIPPED,
+    UNCLEAR,
+    Effort,
+    Link,
+    RequirementTrace,
+    TraceResult,
+)
+
+STATUS_LABEL = {
+    SHIPPED: "shipped",
+    IN_PROGRESS: "in progress",
+    NOT_STARTED: "not started",
+    UNCLEAR: "unclear",
+}
+
+
+def trace_data(result: TraceResult) -> dict[str, Any]:
+    """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys."""
+    return {
+        "requirements": [_requirement_data(t) for t in result.requirements],
+        "unplanned": [
+            {
+                "kind": "commit",
+                "ref": c.sha,
+                "title": c.subject,
+                "author": c.author,
+                "date": _iso(c.time),
+                "lines": c.added + c.deleted,
+                "paths": list(c.paths[:20]),
+            }
+            for c in result.unplanned
+        ],
+        "unplanned_since": _iso(result.since),
+        "summary": result.counts(),
+        "warnings": result.warnings,
+        "subjects": result.subjects,
+    }
+
+
+def _requirement_data(t: RequirementTrace) -> dict[str, Any]:
+    r = t.requirement
+    return {
+        "id": r.id,
+        "title": r.title,
+        "text": r.text,
+        "status": t.status,
+        "links": [_link_data(link) for link in t.links],
+        "reason": t.reason,
+        "prd": t.prd,
+        "line": r.line,
+        "effort": _effort_data(t.effort),
+        "tests": t.tests,
+        "releases": t.releases,
+    }
+
+
+def _link_data(link: Link) -> dict[str, Any]:
+    return {
+        "kind": link.kind,
+        "ref": link.ref,
+        "score": link.score,
+        "linked": link.linked,
+        "explicit": link.explicit,
+        "why": link.why,
+    }
+
+
+def _effort_data(e: Effort) -> dict[str, Any]:
+    return {
+        "commits": e.commits,
+        "lines": e.lines,
+        "people": list(e.people),
+        "first": _iso(e.first),
+        "last": _iso(e.last),
+    }
+
+
+def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Report:
+    """The product review for people: status per requirement, its evidence and effort, unplanned work."""
+    counts = result.counts()
+    total = len(result.requirements)
+    prds = sorted({t.prd for t in result.requirements})
+    unplanned_lines = sum(c.added + c.deleted for c in result.unplanned)
+    facts: list[tuple[str, Any]] = [
+        ("requirements", total),
+        *((STATUS_LABEL[s], counts[s]) for s in (SHIPPED, IN_PROGRESS, NOT_STARTED, UNCLEAR)),
+        ("unplanned commits", f"{len(result.unplanned)} ({unplanned_lines} lines)"),
+    ]
+    rows = [
+        [
+            t.requirement.id,
+            t.requirement.title,
+            STATUS_LABEL[t.status],
+            t.reason,
+            t.effort.commits,
+            t.effort.lines,
+            ", ".join(t.effort.people),
+            _span(t.effort),
+            ", ".join(t.releases),
+        ]
+        for t in result.requirements
+    ]
+    evidence_rows = [
+        [t.requirement.id, link.kind, _ref(link, result.subjects), link.why]
+        for t in result.requirements
+        for link in _top_evidence(t, evidence)
+    ]
+    area_rows = [
+        [
+            a.area,
+            a.effort.commits,
+            a.effort.lines,
+            len(a.effort.people),
+            _span(a.effort),
+            "; ".join(c.subject[:60] for c in a.commits[-3:]),
+        ]
+        for a in result.unplanned_areas
+    ]
+    since = f"since {result.since:%Y-%m-%d}" if result.since else "all history"
+    return Report(
+        title="Product review",
+        subtitle=f"{', '.join(prds)} against {repo}",
+        facts=facts,
+        tables=[
+            Table(
+                "Requirements",
+                ["id", "requirement", "status", "why", "commits", "lines", "people", "dates", "releases"],
+                rows,
+            ),
+            Table(
+                "Evidence",
+                ["id", "kind", "evidence", "why linked"],
+                evidence_rows,
+                caption=f"Up to {evidence} linked items per requirement, explicit references first.",
+            ),
+            Table(
+                "Unplanned work by area",
+                ["area", "commits", "lines", "people", "dates", "latest"],
+                area_rows,
+                caption=f"Commits {since} that trace to no requirement.",
+            ),
+        ],
+        notes=list(result.warnings),
+        data=trace_data(result),
+    )
+
+
+def _top_evidence(t: RequirementTrace, n: int) -> list[Link]:
+    linked = [link for link in t.links if link.linked]
+    return sorted(linked, key=lambda link: (not link.explicit, link.kind != "commit", -link.score))[:n]
+
+
+def _ref(link: Link, subjects: dict[str, str]) -> str:
+    if link.kind == "commit":
+        return f"{link.ref[:10]} {subjects.get(link.ref, '')}".strip()
+    return link.ref
+
+
+def _span(e: Effort) -> str:
+    if e.first is None or e.last is None:
+        return ""
+    return (
+        f"{e.first:%Y-%m-%d}"
+        if e.first.date() == e.last.date()
+        else f"{e.first:%Y-%m-%d} to {e.last:%Y-%m-%d}"
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
