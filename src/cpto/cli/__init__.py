@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import demo, history
+from cpto.cli import demo, history, review
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
         "One evidence-backed picture of product, design and engineering, read from git, PRDs and plain-text"
         " records.\n\n"
         "Try it on a demo workspace:\n\n"
-        "    cpto demo acme && cd acme && cpto history\n\n"
+        "    cpto demo acme && cd acme && cpto review\n\n"
         "Every reporting command takes --workspace DIR, --format terminal|markdown|json|html and --json.\n"
         "Exit codes: 0 success, 1 a --fail-under gate rejected the result, 2 bad input."
     ),
@@ -49,6 +49,7 @@ def _root(
 
 demo.register(app)
 history.register(app)
+review.register(app)
 
 
 def main() -> None:

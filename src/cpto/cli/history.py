@@ -22,7 +22,7 @@ from cpto.cli.options import (
     emit,
     stderr,
 )
-from cpto.workspace import WorkspaceConfig, load_workspace
+from cpto.workspace import load_workspace
 
 if TYPE_CHECKING:
     from cpto.history.indexer import IndexResult
@@ -65,7 +65,7 @@ def index_command(
 
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
-    results = run_index(config, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
+    results = run_index(config.index_path, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
     if not quiet and chosen is not Format.json:
@@ -99,16 +99,16 @@ def history_command(
     from cpto.history.views import summary_report
 
     config = load_workspace(workspace)
-    run_index(config, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal)
+    run_index(
+        config.index_path, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal
+    )
     with store.open_index(config.index_path, read_only=True) as con:
         summary = summarize(con, weeks=weeks, top=top)
     emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
 
 
-def run_index(
-    config: WorkspaceConfig, repos: list[Path], *, jobs: int | None, quiet: bool
-) -> list[IndexResult]:
-    """Index ``repos`` into the workspace index with a progress bar on standard error unless quiet."""
+def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool) -> list[IndexResult]:
+    """Index ``repos`` into the index at ``index_path`` with a progress bar on standard error unless quiet."""
     from cpto.history import store
     from cpto.history.indexer import index_repository
 
@@ -123,7 +123,7 @@ def run_index(
         transient=True,
     )
     results = []
-    with progress, store.open_index(config.index_path) as con:
+    with progress, store.open_index(index_path) as con:
         task = progress.add_task("", total=None)
 
         def on_start(path: Path, total: int) -> None:

@@ -52,7 +52,12 @@ def _rich_table(table: Table) -> RichTable:
     )
     numeric = _numeric_columns(table)
     for i, column in enumerate(table.columns):
-        rich.add_column(column, justify="right" if i in numeric else "left", overflow="fold")
+        rich.add_column(
+            column,
+            justify="right" if i in numeric else "left",
+            overflow="fold",
+            no_wrap=i in numeric or i == 0,
+        )
     for row in table.rows:
         rich.add_row(*(Text(_cell(v)) for v in row))
     return rich

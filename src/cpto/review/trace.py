@@ -262,9 +262,11 @@ def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -
     item.tests = sorted(
         {f.path for f in files if f.is_test} | {p for c in commits for p in c.paths if is_test_path(p)}
     )
-    item.releases = sorted({graph.release_of[c.sha].name for c in commits if c.sha in graph.release_of})
+    released = {graph.release_of[c.sha] for c in commits if c.sha in graph.release_of}
+    item.releases = [r.name for r in graph.releases if r in released]  # oldest first
     strong = [link for link in item.linked("commit") if link.explicit or link.score >= STRONG]
     if not strong:
+        item.effort, item.tests, item.releases = Effort(), [], []  # weak matches are not work done
         weak = [link for link in item.links if link.linked]
         item.status, item.reason = (
             (UNCLEAR, f"weak matches only (best {max(link.score for link in weak):.2f})")
@@ -286,13 +288,13 @@ def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -
         reasons.append("no tests")
     notes = []
     if unreleased and item.releases:
-        notes.append(f"{len(unreleased)} commits since")
+        notes.append(f"{len(unreleased)} commits since {item.releases[-1]}")
     if debt:
         notes.append("TODO/FIXME in " + ", ".join(debt[:2]))
     if reasons:
         item.status, item.reason = IN_PROGRESS, "; ".join(reasons + notes)
     else:
-        where = ", ".join(item.releases) if item.releases else graph.head_branch or "HEAD"
+        where = item.releases[0] if item.releases else graph.head_branch or "HEAD"
         item.status, item.reason = SHIPPED, "; ".join([f"in {where}, with tests", *notes])
 
 

@@ -100,14 +100,13 @@ def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Repor
     rows = [
         [
             t.requirement.id,
-            t.requirement.title,
+            _short(t.requirement.title, 48),
             STATUS_LABEL[t.status],
-            t.reason,
             t.effort.commits,
             t.effort.lines,
-            ", ".join(t.effort.people),
-            _span(t.effort),
-            ", ".join(t.releases),
+            len(t.effort.people),
+            f"{t.effort.last:%Y-%m-%d}" if t.effort.last else "",
+            t.reason,
         ]
         for t in result.requirements
     ]
@@ -123,7 +122,7 @@ def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Repor
             a.effort.lines,
             len(a.effort.people),
             _span(a.effort),
-            "; ".join(c.subject[:60] for c in a.commits[-3:]),
+            "; ".join(_short(c.subject, 40) for c in a.commits[-2:]),
         ]
         for a in result.unplanned_areas
     ]
@@ -135,7 +134,7 @@ def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Repor
         tables=[
             Table(
                 "Requirements",
-                ["id", "requirement", "status", "why", "commits", "lines", "people", "dates", "releases"],
+                ["id", "requirement", "status", "commits", "lines", "people", "last", "why"],
                 rows,
             ),
             Table(
@@ -156,6 +155,10 @@ def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Repor
     )
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _top_evidence(t: RequirementTrace, n: int) -> list[Link]:
     linked = [link for link in t.links if link.linked]
     return sorted(linked, key=lambda link: (not link.explicit, link.kind != "commit", -link.score))[:n]
@@ -163,7 +166,7 @@ def _top_evidence(t: RequirementTrace, n: int) -> list[Link]:
 
 def _ref(link: Link, subjects: dict[str, str]) -> str:
     if link.kind == "commit":
-        return f"{link.ref[:10]} {subjects.get(link.ref, '')}".strip()
+        return _short(f"{link.ref[:10]} {subjects.get(link.ref, '')}".strip(), 64)
     return link.ref
 
 

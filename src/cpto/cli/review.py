@@ -1,0 +1,172 @@
+"""``cpto review`` and ``cpto trace``: PRD requirements traced to the work that implements them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cpto.cli.history import run_index
+from cpto.cli.options import (
+    Format,
+    FormatOpt,
+    JsonOpt,
+    OutputOpt,
+    QuietOpt,
+    WorkspaceOpt,
+    chosen_format,
+    emit,
+    stderr,
+)
+from cpto.errors import EXIT_GATE, CptoError
+from cpto.workspace import load_workspace
+
+if TYPE_CHECKING:
+    from cpto.review.trace import TraceResult
+
+TopOpt = Annotated[
+    int,
+    typer.Option(
+        "--top",
+        "-k",
+        min=0,
+        help="Candidates per kind for each requirement: at least this many, plus any scoring within 10% of"
+        " the best (0: every candidate).",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review_command)
+    app.command("trace")(trace_command)
+
+
+def review_command(
+    prds: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="PRD files to review. Default: the workspace's PRDs (cpto.toml [workspace] prds)."
+        ),
+    ] = None,
+    workspace: WorkspaceOpt = Path("."),
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo", "-r", help="Repository to trace against. Default: the workspace's first repo."
+        ),
+    ] = None,
+    top: TopOpt = 20,
+    evidence: Annotated[int, typer.Option(min=1, help="Linked items shown per requirement.")] = 4,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Exit 1 when fewer than this percentage of requirements are shipped or in progress.",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.terminal,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Product review: every PRD requirement with its status, evidence and effort, and the unplanned work.
+
+    Each requirement is traced to commits and files: explicit references first (its ID in a commit
+    message, branch name, code comment or test name; a shared issue number), then text relevance and
+    co-change. Status: shipped (released, with tests), in progress (work found, not released, only on a
+    branch, or without tests), unclear (weak matches only), not started. Unplanned work is the commits
+    since the PRDs entered git that trace to no requirement, by area.
+
+    Indexes the repository first when needed (progress on standard error; --json output stays clean).
+
+    Example:
+
+        cpto review --workspace acme
+        cpto review docs/prd/checkout.md --format html --output review.html
+        cpto review --fail-under 80 --quiet
+    """
+    from cpto.history import store
+    from cpto.review.service import find_prds, load_prds
+    from cpto.review.service import review as run_review
+    from cpto.review.views import review_report
+
+    config = load_workspace(workspace)
+    target = repo.resolve() if repo else _first_repo(config.repos)
+    if not repo and len(config.repos) > 1 and not quiet:
+        stderr.print(f"reviewing against {target}; use --repo for the workspace's other repositories")
+    documents = load_prds(find_prds(config, prds or []))
+    chosen = chosen_format(fmt, as_json)
+    run_index(config.index_path, [target], jobs=None, quiet=quiet or chosen is not Format.terminal)
+    with store.open_index(config.index_path, read_only=True) as con:
+        result = run_review(
+            con,
+            target,
+            documents,
+            release_pattern=config.deploy_tags,
+            top=top,
+            records=config.record_paths,
+        )
+    report = review_report(result, repo=str(target), evidence=evidence)
+    emit(report, chosen, output)
+    _gate(result, fail_under)
+
+
+def trace_command(
+    prd: Annotated[Path, typer.Argument(help="The PRD (Markdown) whose requirements to trace.")],
+    repo: Annotated[Path, typer.Option("--repo", "-r", help="The git repository to trace against.")],
+    top: TopOpt = 20,
+    index: Annotated[
+        Path | None,
+        typer.Option(help="Index file to use. Default: cpto/index.duckdb inside the repository's .git."),
+    ] = None,
+    fmt: FormatOpt = Format.json,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Trace one PRD against one repository, outside any workspace; prints JSON by default.
+
+    The JSON is the shape in CONTRACTS.md: requirements with ranked links (kind commit or file, ref,
+    score, linked, explicit, why) and the unplanned commits. Progress goes to standard error.
+
+    Example:
+
+        cpto trace docs/prd/checkout.md --repo . --json --top 20
+    """
+    from cpto.history import store
+    from cpto.review.service import default_index_path, load_prds
+    from cpto.review.service import review as run_review
+    from cpto.review.views import review_report
+
+    target = repo.resolve()
+    index_path = index or default_index_path(target)
+    documents = load_prds([prd])
+    chosen = chosen_format(fmt, as_json)
+    run_index(index_path, [target], jobs=None, quiet=quiet or chosen is not Format.terminal)
+    with store.open_index(index_path, read_only=True) as con:
+        result = run_review(con, target, documents, top=top)
+    emit(review_report(result, repo=str(target)), chosen, output)
+
+
+def _first_repo(repos: list[Path]) -> Path:
+    if not repos:
+        raise CptoError(
+            "the workspace names no repositories; set [workspace] repos in cpto.toml or use --repo"
+        )
+    return repos[0]
+
+
+def _gate(result: TraceResult, fail_under: float | None) -> None:
+    """Exit 1 when the share of requirements with work (shipped or in progress) is under ``fail_under``."""
+    if fail_under is None or not result.requirements:
+        return
+    counts = result.counts()
+    share = 100 * (counts["shipped"] + counts["in_progress"]) / len(result.requirements)
+    if share < fail_under:
+        raise CptoError(
+            f"gate: {share:.0f}% of requirements are shipped or in progress, under --fail-under {fail_under:g}",
+            exit_code=EXIT_GATE,
+        )
