@@ -34,6 +34,7 @@ NAME_WEIGHT = 0.3
 CO_CHANGE = 0.5
 STRONG = 0.3  # an inferred commit this similar (or any explicit one) means work on the requirement started
 KEEP_RELATIVE = 0.1  # beyond the top K, candidates are listed while they score this share of the best
+KEEP_MAX = 200  # ... up to this many per kind, so a long history does not flood the output
 
 SHIPPED = "shipped"
 IN_PROGRESS = "in_progress"
@@ -175,11 +176,16 @@ def _decide(scores: FloatArray, explicit: Iterable[int]) -> tuple[float, set[int
 
 
 def _shortlist(scores: FloatArray, best: float, top: int, must: Iterable[int]) -> list[int]:
-    """The top ``top`` candidates, plus any scoring at least KEEP_RELATIVE of the best, plus ``must``."""
+    """The top ``top`` candidates (0: all), plus up to KEEP_MAX scoring at least KEEP_RELATIVE of the best,
+    plus ``must`` (the explicit references)."""
     order = np.argsort(-scores, kind="stable")
-    keep = [int(j) for j in order[:top] if scores[j] > 0] if top else []
-    floor = KEEP_RELATIVE * best
-    keep += [int(j) for j in order[top:] if scores[j] > 0 and scores[j] >= floor] if best > 0 else []
+    positive = order[: int(np.count_nonzero(scores > 0))]
+    if top == 0:
+        keep = [int(j) for j in positive]
+    else:
+        keep = [int(j) for j in positive[:top]]
+        floor = KEEP_RELATIVE * best
+        keep += [int(j) for j in positive[top : top + KEEP_MAX] if scores[j] >= floor]
     seen = set(keep)
     keep += [j for j in must if j not in seen]
     return keep
@@ -194,6 +200,7 @@ def _commit_links(
     top: int,
 ) -> list[Link]:
     best, accepted = _decide(scores, explicit)
+    vector = ranker.query_vector(query)
     links = []
     for j in _shortlist(scores, best, top, explicit):
         text_score = float(scores[j])
@@ -201,7 +208,7 @@ def _commit_links(
             why, score = explicit[j], 1.0 + text_score
         else:
             why, score = (
-                "shared terms: " + ", ".join(ranker.shared_terms(query, corpus.commit_terms[j])),
+                "shared terms: " + ", ".join(ranker.shared_terms(vector, corpus.commit_terms[j])),
                 text_score,
             )
         links.append(
@@ -228,24 +235,26 @@ def _file_links(
     for link in commit_links:
         if not link.linked:
             continue
-        for path in commit_of[link.ref].paths:
+        paths = commit_of[link.ref].paths
+        # A commit's evidence is shared among the files it changes: a 100-file import says little of each.
+        inherited = CO_CHANGE * min(link.score, 1.0) / max(1.0, len(paths)) ** 0.5
+        for path in paths:
             j = file_at.get(path)
-            inherited = CO_CHANGE * min(link.score, 1.0)
             if j is not None and inherited > changed_by.get(j, (0.0, ""))[0]:
                 changed_by[j] = (inherited, link.ref)
     inferred = scores.copy()
     for j, (inherited, _) in changed_by.items():
         inferred[j] = max(inferred[j], inherited)
     best, accepted = _decide(inferred, explicit)
-    accepted |= set(changed_by)
+    vector = ranker.query_vector(query)
     links = []
-    for j in _shortlist(inferred, best, top, [*explicit, *changed_by]):
+    for j in _shortlist(inferred, best, top, explicit):
         if j in explicit:
             why, score = f"file {explicit[j]}", 1.0 + float(inferred[j])
         elif j in changed_by and changed_by[j][0] >= scores[j]:
             why, score = f"changed by linked commit {changed_by[j][1][:10]}", float(inferred[j])
         else:
-            shared = ranker.shared_terms(query, corpus.file_terms[j])
+            shared = ranker.shared_terms(vector, corpus.file_terms[j])
             why, score = "shared terms: " + ", ".join(shared), float(inferred[j])
         links.append(Link("file", corpus.files[j].path, round(score, 6), j in accepted, j in explicit, why))
     links.sort(key=lambda link: -link.score)

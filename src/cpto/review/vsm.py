@@ -122,15 +122,7 @@ class Ranker:
             out[self.matrix.docs[lo:hi]] += w * self.weights[lo:hi]
         return out
 
-    def shared_terms(
-        self, query: Sequence[str], document: frozenset[str] | Sequence[str], top: int = 5
-    ) -> list[str]:
-        """The query terms that contribute most to a match with ``document``: the "why" of a link."""
-        present = set(document)
-        vector = self.query_vector(query)
-        ranked = sorted(
-            (w * float(self.idf[self.matrix.vocabulary[t]]), t)
-            for t, w in vector.items()
-            if t in present and t in self.matrix.vocabulary
-        )
+    def shared_terms(self, vector: dict[str, float], document: frozenset[str], top: int = 5) -> list[str]:
+        """The terms of a query ``vector`` that weigh most in a match with ``document``: a link's "why"."""
+        ranked = sorted((w * self.idf_of(t), t) for t, w in vector.items() if t in document)
         return [t for _, t in reversed(ranked[-top:])]
