@@ -20,7 +20,7 @@ install-test: $(BIN)/python
 demo: install
 	rm -rf $(DEMO)
 	$(BIN)/cpto demo $(DEMO)
-	$(BIN)/cpto history --workspace $(DEMO)
+	$(BIN)/cpto review --workspace $(DEMO)
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["demo", "index", "history"]
+COMMANDS = ["demo", "index", "history", "review", "trace"]
 
 
 def cpto(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -114,7 +114,7 @@ def test_demo_refuses_a_folder_with_files(tmp_path):
     assert (tmp_path / "keep.txt").read_text() == "mine\n"
 
 
-def test_demo_then_history_is_the_readme_first_command(tmp_path):
+def test_demo_then_history_summarises_it(tmp_path):
     workspace = tmp_path / "acme"
     built = cpto("demo", str(workspace))
     assert built.returncode == 0, built.stderr

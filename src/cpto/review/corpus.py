@@ -23,7 +23,7 @@ _TEST_PATH = re.compile(
     r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.|\.test\.|\.spec\.|Tests?\."
 )
 _DEBT_MARKER = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b")
-_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
 _DOC_NAMES = ("CHANGELOG", "CHANGES", "README", "LICENSE", "AUTHORS", "NEWS")
 MAX_FILE_BYTES = 1 << 20
 
