@@ -266,7 +266,9 @@ CODE_WORDS = frozenset(
 )
 # ``test`` and ``src`` are dropped from text matching only; test files are recognised by path instead.
 
-_stemmer = snowballstemmer.stemmer("english")
+_stemmer = snowballstemmer.stemmer("english")  # the C implementation when PyStemmer is installed
+_TOKEN_CACHE_LIMIT = 500_000
+_token_terms: dict[str, tuple[str, ...]] = {}
 
 
 @lru_cache(maxsize=200_000)
@@ -278,14 +280,30 @@ def stem(word: str) -> str:
 def words(text: str) -> Iterator[str]:
     """Lower-case words of ``text`` with identifiers split into their parts."""
     for token in _WORD.findall(text):
-        for part in _CAMEL.split(token):
-            if len(part) >= 2:
-                yield part.lower()
+        yield from _parts(token)
+
+
+def _parts(token: str) -> list[str]:
+    return [part.lower() for part in _CAMEL.split(token) if len(part) >= 2]
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed search terms of ``text``, function words and code keywords removed."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and w not in CODE_WORDS]
+    """Stemmed search terms of ``text``, function words and code keywords removed.
+
+    Identifiers recur across a repository, so each distinct token is split and stemmed once.
+    """
+    out: list[str] = []
+    cache = _token_terms
+    for token in _WORD.findall(text):
+        found = cache.get(token)
+        if found is None:
+            if len(cache) >= _TOKEN_CACHE_LIMIT:
+                cache.clear()
+            found = cache[token] = tuple(
+                stem(w) for w in _parts(token) if w not in STOP_WORDS and w not in CODE_WORDS
+            )
+        out.extend(found)
+    return out
 
 
 def path_text(path: str) -> str:
