@@ -186,7 +186,12 @@ def main() -> None:
         "cpto_peak_rss_mb": round(full["rss_mb"], 1),
         "git_log_peak_rss_mb": round(git_log["rss_mb"], 1),
     }
-    if args.json:
+    print_results(results, as_json=args.json)
+
+
+def print_results(results: dict[str, object], *, as_json: bool) -> None:
+    """One benchmark's numbers: JSON for scripts, or aligned key/value lines for people."""
+    if as_json:
         print(json.dumps(results, indent=2))
         return
     width = max(map(len, results))

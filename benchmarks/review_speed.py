@@ -28,7 +28,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from index import REVS, best_of, commit_count, measure, synthetic_repo
+from index import REVS, best_of, commit_count, measure, print_results, synthetic_repo
 
 DEFAULT_REPO = Path("/work/bench/pytest")
 
@@ -130,12 +130,7 @@ def main() -> None:
         "review_cli_peak_rss_mb": round(cli["rss_mb"], 1),
         "review_library_peak_rss_mb": round(library["rss_mb"], 1),
     }
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
+    print_results(results, as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -55,24 +56,13 @@ def _requirement_data(t: RequirementTrace) -> dict[str, Any]:
         "title": r.title,
         "text": r.text,
         "status": t.status,
-        "links": [_link_data(link) for link in t.links],
+        "links": [asdict(link) for link in t.links],  # exactly the contract's link keys
         "reason": t.reason,
         "prd": t.prd,
         "line": r.line,
         "effort": _effort_data(t.effort),
         "tests": t.tests,
         "releases": t.releases,
-    }
-
-
-def _link_data(link: Link) -> dict[str, Any]:
-    return {
-        "kind": link.kind,
-        "ref": link.ref,
-        "score": link.score,
-        "linked": link.linked,
-        "explicit": link.explicit,
-        "why": link.why,
     }
 
 
