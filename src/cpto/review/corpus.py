@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -69,6 +70,15 @@ class Corpus:
     commit_terms: list[frozenset[str]]
     file_terms: list[frozenset[str]]
     skipped_files: int = 0
+
+    @cached_property
+    def commit_by_sha(self) -> dict[str, CommitDoc]:
+        return {c.sha: c for c in self.commits}
+
+    @cached_property
+    def file_index(self) -> dict[str, int]:
+        """Path -> position in ``files``."""
+        return {f.path: j for j, f in enumerate(self.files)}
 
 
 def is_doc_path(path: str) -> bool:

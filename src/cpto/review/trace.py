@@ -125,13 +125,12 @@ def trace(
     file_ranker = Ranker.build(corpus.file_matrix, queries)
     name_ranker = Ranker.build(corpus.name_matrix, queries, idf_from=file_ranker)
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
-    file_at = {f.path: j for j, f in enumerate(corpus.files)}
     traces = []
     for (prd, requirement), query in zip(requirements, queries, strict=True):
         commit_scores = commit_ranker.scores(query)
         file_scores = file_ranker.scores(query) + NAME_WEIGHT * name_ranker.scores(query)
         commits = _commit_links(corpus, commit_ranker, query, commit_scores, mentions[requirement.id], top)
-        files = _file_links(corpus, file_ranker, query, file_scores, requirement.id, commits, file_at, top)
+        files = _file_links(corpus, file_ranker, query, file_scores, requirement.id, commits, top)
         item = RequirementTrace(requirement, str(prd.path), commits + files)
         _decide_status(item, corpus, graph)
         traces.append(item)
@@ -225,21 +224,19 @@ def _file_links(
     scores: FloatArray,
     requirement_id: str,
     commit_links: list[Link],
-    file_at: dict[str, int],
     top: int,
 ) -> list[Link]:
     key = requirement_id.lower()
     explicit = {j: "names " + requirement_id for j, f in enumerate(corpus.files) if key in f.mentions}
     changed_by: dict[int, tuple[float, str]] = {}
-    commit_of = {c.sha: c for c in corpus.commits}
     for link in commit_links:
         if not link.linked:
             continue
-        paths = commit_of[link.ref].paths
+        paths = corpus.commit_by_sha[link.ref].paths
         # A commit's evidence is shared among the files it changes: a 100-file import says little of each.
         inherited = CO_CHANGE * min(link.score, 1.0) / max(1.0, len(paths)) ** 0.5
         for path in paths:
-            j = file_at.get(path)
+            j = corpus.file_index.get(path)
             if j is not None and inherited > changed_by.get(j, (0.0, ""))[0]:
                 changed_by[j] = (inherited, link.ref)
     inferred = scores.copy()
@@ -263,10 +260,8 @@ def _file_links(
 
 def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -> None:
     """Status from the linked evidence: where the commits are, whether tests exist, what is unfinished."""
-    commit_of = {c.sha: c for c in corpus.commits}
-    file_of = {f.path: f for f in corpus.files}
-    commits = [commit_of[link.ref] for link in item.linked("commit")]
-    files = [file_of[link.ref] for link in item.linked("file")]
+    commits = [corpus.commit_by_sha[link.ref] for link in item.linked("commit")]
+    files = [corpus.files[corpus.file_index[link.ref]] for link in item.linked("file")]
     item.effort = effort_of(commits)
     item.tests = sorted(
         {f.path for f in files if f.is_test} | {p for c in commits for p in c.paths if is_test_path(p)}
