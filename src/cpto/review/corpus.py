@@ -76,6 +76,15 @@ class Corpus:
         return {c.sha: c for c in self.commits}
 
     @cached_property
+    def files_naming(self) -> dict[str, list[int]]:
+        """Lower-cased requirement ID -> positions of the files that write it."""
+        out: dict[str, list[int]] = {}
+        for j, f in enumerate(self.files):
+            for mention in f.mentions:
+                out.setdefault(mention, []).append(j)
+        return out
+
+    @cached_property
     def file_index(self) -> dict[str, int]:
         """Path -> position in ``files``."""
         return {f.path: j for j, f in enumerate(self.files)}

@@ -31,17 +31,6 @@ class CommitGraph:
     branches_of: dict[str, list[str]] = field(default_factory=dict)  # off-HEAD sha -> branches with it
     releases: list[Release] = field(default_factory=list)
 
-    def where(self, sha: str) -> str:
-        """A short phrase for the report: 'v1.2.0', 'main (unreleased)', 'branch feature/x'."""
-        if sha in self.release_of:
-            return self.release_of[sha].name
-        if sha in self.on_head:
-            return (
-                f"{self.head_branch or 'HEAD'} (unreleased)" if self.releases else self.head_branch or "HEAD"
-            )
-        branches = self.branches_of.get(sha)
-        return f"branch {', '.join(branches)}" if branches else "unreachable"
-
 
 def load_graph(con: duckdb.DuckDBPyConnection, repo_id: int, release_pattern: str = "v*") -> CommitGraph:
     """Build reachability from the index: HEAD, release tags matching ``release_pattern``, branches."""

@@ -10,7 +10,6 @@ Rare words are weighted by the ranking model, not here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
@@ -275,12 +274,6 @@ _token_terms: dict[str, tuple[str, ...]] = {}
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word (cached: the same words recur across documents)."""
     return str(_stemmer.stemWord(word))
-
-
-def words(text: str) -> Iterator[str]:
-    """Lower-case words of ``text`` with identifiers split into their parts."""
-    for token in _WORD.findall(text):
-        yield from _parts(token)
 
 
 def _parts(token: str) -> list[str]:

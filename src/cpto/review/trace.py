@@ -226,8 +226,7 @@ def _file_links(
     commit_links: list[Link],
     top: int,
 ) -> list[Link]:
-    key = requirement_id.lower()
-    explicit = {j: "names " + requirement_id for j, f in enumerate(corpus.files) if key in f.mentions}
+    explicit = {j: "names " + requirement_id for j in corpus.files_naming.get(requirement_id.lower(), ())}
     changed_by: dict[int, tuple[float, str]] = {}
     for link in commit_links:
         if not link.linked:
