@@ -8,22 +8,27 @@ Commits come from the history index (message and changed paths); files come stra
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 
 from cpto.history.git import read_tree_files
 from cpto.review.text import path_text, terms
-from cpto.review.vsm import TermMatrix
+from cpto.review.vsm import FloatArray, TermMatrix
 
 _TEST_PATH = re.compile(
     r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.|\.test\.|\.spec\.|Tests?\."
 )
 _DEBT_MARKER = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MIN_STEM = 3  # shorter file names ("db", "ui") are words too often to be references
+HUB_SHARE = 0.25  # a file name written in more than this share of files is vocabulary, not a reference
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
 _DOC_NAMES = ("CHANGELOG", "CHANGES", "README", "LICENSE", "AUTHORS", "NEWS")
 MAX_FILE_BYTES = 1 << 20
@@ -57,6 +62,61 @@ class FileDoc:
     mentions: frozenset[str] = frozenset()  # requirement IDs (lower-cased) written in the file
 
 
+@dataclass(frozen=True)
+class Related:
+    """Which files reference each other by name (an import, a type, a call to ``Name.``), both ways.
+
+    Stored as compressed rows: the neighbours of file j are ``neighbours[starts[j]:starts[j + 1]]``.
+    """
+
+    starts: npt.NDArray[np.int64]
+    neighbours: npt.NDArray[np.int64]
+
+    @classmethod
+    def build(cls, size: int, pairs: Iterable[tuple[int, int]]) -> Related:
+        edges = {(a, b) for a, b in pairs if a != b} | {(b, a) for a, b in pairs if a != b}
+        ordered = sorted(edges)
+        rows = np.array([a for a, _ in ordered], dtype=np.int64)
+        return cls(
+            starts=np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=size)))).astype(np.int64),
+            neighbours=np.array([b for _, b in ordered], dtype=np.int64),
+        )
+
+    def of(self, j: int) -> npt.NDArray[np.int64]:
+        return self.neighbours[self.starts[j] : self.starts[j + 1]]
+
+    def best_neighbour(self, scores: FloatArray) -> FloatArray:
+        """For every file, the highest score among the files it is related to (0 without relations)."""
+        out = np.zeros(len(self.starts) - 1, dtype=np.float64)
+        rows = np.flatnonzero(np.diff(self.starts) > 0)
+        if rows.size:
+            out[rows] = np.maximum.reduceat(scores[self.neighbours], self.starts[rows])
+        return out
+
+
+def related_by_name(paths: Sequence[str], identifiers: Sequence[frozenset[str]]) -> Related:
+    """Files related when one's identifiers include the other's name without extension (``Invoice``,
+    ``invoice_service``); names most files use anyway (``index``, ``utils``) relate nothing."""
+    by_stem: dict[str, list[int]] = {}
+    for j, path in enumerate(paths):
+        stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
+        if len(stem) >= MIN_STEM:
+            by_stem.setdefault(stem, []).append(j)
+    users: dict[str, list[int]] = {stem: [] for stem in by_stem}
+    for i, words in enumerate(identifiers):
+        for word in words & users.keys():
+            users[word].append(i)
+    limit = max(10, HUB_SHARE * len(paths))
+    pairs = [
+        (i, j)
+        for stem, readers in users.items()
+        if len(readers) <= limit
+        for i in readers
+        for j in by_stem[stem]
+    ]
+    return Related.build(len(paths), pairs)
+
+
 @dataclass
 class Corpus:
     """Everything one repository offers as evidence, indexed for ranking."""
@@ -69,7 +129,9 @@ class Corpus:
     name_matrix: TermMatrix  # path only: a file named for a concept is about it
     commit_terms: list[frozenset[str]]
     file_terms: list[frozenset[str]]
+    related: Related = field(default_factory=lambda: Related.build(0, []))
     skipped_files: int = 0
+    language: str = "english"  # how both sides were tokenized; queries must use the same
 
     @cached_property
     def commit_by_sha(self) -> dict[str, CommitDoc]:
@@ -107,12 +169,15 @@ def load_corpus(
     repo: Path,
     ids: re.Pattern[str] | None = None,
     exclude: Sequence[str] = (),
+    language: str = "english",
 ) -> Corpus:
     """Read the repository's commits from the index and its files from HEAD, and index both for ranking.
 
     ``ids`` matches the requirement IDs to look for in file text; files are not kept in memory, so the
     explicit mentions are collected while each file passes by. ``exclude`` names repository-relative
     paths (files or folders) that hold records rather than work: the PRDs, decisions, the roadmap.
+    ``language`` is the requirements' (:func:`cpto.review.text.detect_language`): both sides of a match
+    must be stemmed alike.
     """
     excluded = tuple(p.rstrip("/") for p in exclude)
 
@@ -123,6 +188,7 @@ def load_corpus(
     files: list[FileDoc] = []
     file_terms: list[list[str]] = []
     name_terms: list[list[str]] = []
+    identifiers: list[frozenset[str]] = []
     skipped = 0
     for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES):
         if f.text is None:
@@ -132,10 +198,13 @@ def load_corpus(
             continue
         mentions = frozenset(m.group(0).lower() for m in ids.finditer(f.text)) if ids else frozenset()
         files.append(FileDoc(f.path, is_test_path(f.path), len(_DEBT_MARKER.findall(f.text)), mentions))
-        name = terms(path_text(f.path))
+        identifiers.append(frozenset(_IDENTIFIER.findall(f.text)))
+        name = terms(path_text(f.path), language)
         name_terms.append(name)
-        file_terms.append(name + name + terms(f.text))
-    commit_terms = [terms(c.message) + terms(" ".join(path_text(p) for p in c.paths)) for c in commits]
+        file_terms.append(name + name + terms(f.text, language))
+    commit_terms = [
+        terms(c.message, language) + terms(" ".join(path_text(p) for p in c.paths), language) for c in commits
+    ]
     return Corpus(
         repo=repo,
         commits=commits,
@@ -145,7 +214,9 @@ def load_corpus(
         name_matrix=TermMatrix.build(name_terms),
         commit_terms=[frozenset(t) for t in commit_terms],
         file_terms=[frozenset(t) for t in file_terms],
+        related=related_by_name([f.path for f in files], identifiers),
         skipped_files=skipped,
+        language=language,
     )
 
 

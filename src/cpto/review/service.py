@@ -18,6 +18,7 @@ from cpto.history import git
 from cpto.review.corpus import load_corpus
 from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
+from cpto.review.text import detect_language
 from cpto.review.trace import TraceResult, trace
 from cpto.workspace import WorkspaceConfig
 
@@ -71,7 +72,8 @@ def review(
     repo_id = int(row[0])
     ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
     exclude = [_relative(p, state.path) for p in [*records, *(prd.path for prd in prds)]]
-    corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p])
+    language = detect_language(f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements)
+    corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
     graph = load_graph(con, repo_id, release_pattern)
     start = since if since is not None else _earliest_start(prds, state.path)
     result = trace(prds, corpus, graph, top=top, since=start)

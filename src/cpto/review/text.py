@@ -2,14 +2,15 @@
 
 One tokenizer for every document kind, so a requirement's "payment method" meets a file's
 ``PaymentMethodForm`` and a commit's ``payment_methods.py``: identifiers are split on camelCase,
-snake_case, kebab-case and path separators, words are lower-cased and stemmed (Snowball English), and
-words that say nothing about a feature (English function words, programming keywords) are dropped.
+snake_case, kebab-case and path separators, words are lower-cased and stemmed (Snowball, in the PRD's
+language), and words that say nothing about a feature (function words, programming keywords) are dropped.
 Rare words are weighted by the ranking model, not here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -265,35 +266,104 @@ CODE_WORDS = frozenset(
 )
 # ``test`` and ``src`` are dropped from text matching only; test files are recognised by path instead.
 
-_stemmer = snowballstemmer.stemmer("english")  # the C implementation when PyStemmer is installed
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words of the other languages PRDs are commonly written in. English is the default; another
+# language is used when a PRD is written in it (see detect_language), because an English stemmer and
+# stop list leave Italian or German words unstemmed and their articles weighted like features.
+OTHER_STOP_WORDS = {
+    "italian": _words(
+        """a ad agli ai al alla alle allo anche che chi ci come con cui da dai dal dalla dalle degli dei
+        del della delle dello deve devono di dove e ed era essere gli ha hanno il in io la le lo loro ma
+        mi ne negli nei nel nella nelle no non o ogni per perché più può quale quando quello quella questo
+        questa questi queste se si sia sono su sua sue sul sulla suo suoi tra un una uno viene vengono"""
+    ),
+    "german": _words(
+        """aber als am an auch auf aus bei bin bis da dann das dass dem den der des die dies diese dieser
+        durch ein eine einem einen einer eines es für hat haben ich ihr im in ist jede jeder kann kein
+        mit muss nach nicht noch nur oder sein sich sie sind so soll über um und uns unter vom von vor
+        war werden wird wie wir zu zum zur"""
+    ),
+    "french": _words(
+        """à au aux avec ce ces cette dans de des doit du elle en est et être il ils la le les leur lui
+        mais ne nous on ou par pas peut pour qu que qui sa se ses son sont sur un une vous y"""
+    ),
+    "spanish": _words(
+        """a al como con cuando de del debe el ella en entre es esta este hay la las lo los más no o para
+        pero por puede que se ser si sin sobre su sus también un una uno y ya"""
+    ),
+    "portuguese": _words(
+        """a ao aos as com como da das de deve do dos e é ela ele em entre essa esse está mais mas na nas
+        no nos não o os ou para pela pelo pode por que se sem ser seu sua também um uma"""
+    ),
+}
+LANGUAGES = ("english", *OTHER_STOP_WORDS)
+_MIN_SHARE = 0.05  # a language needs this share of a text's words among its function words to be chosen
+
 _TOKEN_CACHE_LIMIT = 500_000
-_token_terms: dict[str, tuple[str, ...]] = {}
+_token_terms: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)  # the C implementation when PyStemmer is installed
+
+
+@lru_cache(maxsize=8)
+def _stop_words(language: str) -> frozenset[str]:
+    """What a language's text loses before ranking: its function words, English ones and code keywords."""
+    return STOP_WORDS | CODE_WORDS | OTHER_STOP_WORDS.get(language, frozenset())
 
 
 @lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def stem(word: str, language: str = "english") -> str:
     """The Snowball stem of a lower-case word (cached: the same words recur across documents)."""
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer(language).stemWord(word))
+
+
+def detect_language(texts: Iterable[str]) -> str:
+    """The language ``texts`` are written in, of :data:`LANGUAGES`, by their share of function words.
+
+    English unless another language's function words are both more frequent and at least 5% of the
+    words: identifiers and code keep most PRDs English whatever else they quote.
+    """
+    counts = dict.fromkeys(LANGUAGES, 0)
+    total = 0
+    english = STOP_WORDS
+    for text in texts:
+        for token in _WORD.findall(text.lower()):
+            total += 1
+            counts["english"] += token in english
+            for language, words in OTHER_STOP_WORDS.items():
+                counts[language] += token in words
+    best = max(LANGUAGES, key=lambda language: counts[language])
+    if best != "english" and counts[best] > counts["english"] and counts[best] >= _MIN_SHARE * total:
+        return best
+    return "english"
 
 
 def _parts(token: str) -> list[str]:
     return [part.lower() for part in _CAMEL.split(token) if len(part) >= 2]
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, language: str = "english") -> list[str]:
     """Stemmed search terms of ``text``, function words and code keywords removed.
 
     Identifiers recur across a repository, so each distinct token is split and stemmed once.
     """
     out: list[str] = []
     cache = _token_terms
+    stop = _stop_words(language)
     for token in _WORD.findall(text):
-        found = cache.get(token)
+        found = cache.get((language, token))
         if found is None:
             if len(cache) >= _TOKEN_CACHE_LIMIT:
                 cache.clear()
-            found = cache[token] = tuple(
-                stem(w) for w in _parts(token) if w not in STOP_WORDS and w not in CODE_WORDS
+            found = cache[(language, token)] = tuple(
+                stem(w, language) for w in _parts(token) if w not in stop
             )
         out.extend(found)
     return out

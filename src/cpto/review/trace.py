@@ -4,12 +4,23 @@ Links come in two strengths. Explicit links are references people wrote: a requi
 message, a branch name or a file (code comments, test names), or an issue number a requirement and a
 commit share. Inferred links come from text relevance (:mod:`cpto.review.vsm`) between the requirement
 and each commit (message and changed paths) and each file at HEAD (path, identifiers, comments), and
-from co-change: a file changed by a linked commit inherits part of that commit's score.
+from structure and co-change: a file gains part of the best score among the files it references or
+is referenced by (by name: an import, a type, a call), and a file changed by a linked commit inherits
+part of that commit's score.
 
-Every candidate has a score; ``linked`` is decided by one rule for every repository: a candidate is
-linked when it is explicit, or when its score is at least ``MIN_SCORE`` and at least ``RELATIVE`` of
-the best inferred candidate of its kind for that requirement. The relative part makes the rule hold
-across repositories whose absolute similarities differ by an order of magnitude.
+Every candidate has a score; ``linked`` is decided by one rule for every repository, calibrated on
+the run itself rather than on fixed similarities (which differ by an order of magnitude between
+repositories and languages). A candidate is linked when it is explicit, or when its score is at least
+``MIN_SCORE`` and
+
+- at least ``RELATIVE[kind]`` of the best candidate of its kind for that requirement, and
+- at least ``TYPICAL[kind]`` of the *typical best*: the median, over the reviewed requirements, of each
+  one's best score of that kind.
+
+The second condition is what lets a requirement have no inferred link at all: one whose best match is
+weak next to how well the other requirements match is not built, or not recognisably so. Commits are
+held to the typical best itself (a requirement is done by a few commits that say so); files to 0.6 of
+it, because a feature spans several files and the ones holding its plumbing match it less well.
 """
 
 from __future__ import annotations
@@ -29,12 +40,14 @@ from cpto.review.text import terms
 from cpto.review.vsm import FloatArray, Ranker
 
 MIN_SCORE = 0.05
-RELATIVE = 0.5
+RELATIVE = {"commit": 0.5, "file": 0.3}
+TYPICAL = {"commit": 1.0, "file": 0.6}
 NAME_WEIGHT = 0.3
+RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
 STRONG = 0.3  # an inferred commit this similar (or any explicit one) means work on the requirement started
-KEEP_RELATIVE = 0.1  # beyond the top K, candidates are listed while they score this share of the best
-KEEP_MAX = 200  # ... up to this many per kind, so a long history does not flood the output
+KEEP_MAX = 200  # candidates listed beyond the top K per kind (all, for most repositories): a ranking
+# cut at K hides true links further down from whoever reads it; a long history must not flood the output
 
 SHIPPED = "shipped"
 IN_PROGRESS = "in_progress"
@@ -120,17 +133,28 @@ def trace(
 ) -> TraceResult:
     """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work."""
     requirements = [(prd, r) for prd in prds for r in prd.requirements]
-    queries = [terms(f"{r.title}\n{r.text}") for _, r in requirements]
-    commit_ranker = Ranker.build(corpus.commit_matrix, queries)
-    file_ranker = Ranker.build(corpus.file_matrix, queries)
-    name_ranker = Ranker.build(corpus.name_matrix, queries, idf_from=file_ranker)
+    queries = [terms(f"{r.title}\n{r.text}", corpus.language) for _, r in requirements]
+    scorer = _Scorer.build(corpus, queries)
+    typical = scorer.typical_best(queries)
+    commit_rule, file_rule = _Rule("commit", typical["commit"]), _Rule("file", typical["file"])
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
     traces = []
     for (prd, requirement), query in zip(requirements, queries, strict=True):
-        commit_scores = commit_ranker.scores(query)
-        file_scores = file_ranker.scores(query) + NAME_WEIGHT * name_ranker.scores(query)
-        commits = _commit_links(corpus, commit_ranker, query, commit_scores, mentions[requirement.id], top)
-        files = _file_links(corpus, file_ranker, query, file_scores, requirement.id, commits, top)
+        commit_scores = scorer.commits.scores(query)
+        text_scores, file_scores = scorer.file_scores(query)
+        commits = _commit_links(
+            corpus, scorer.commits, query, commit_scores, mentions[requirement.id], top, commit_rule
+        )
+        files = _file_links(
+            corpus,
+            scorer.files,
+            query,
+            (text_scores, file_scores),
+            requirement.id,
+            commits,
+            top,
+            file_rule,
+        )
         item = RequirementTrace(requirement, str(prd.path), commits + files)
         _decide_status(item, corpus, graph)
         traces.append(item)
@@ -138,6 +162,65 @@ def trace(
     unplanned = [c for c in corpus.commits if c.sha not in linked_shas and (since is None or c.time >= since)]
     subjects = {c.sha: c.subject for c in corpus.commits if c.sha in linked_shas}
     return TraceResult(traces, unplanned, group_by_area(unplanned), since, subjects)
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """The text rankers of one run: commits, file contents and file names."""
+
+    corpus: Corpus
+    commits: Ranker
+    files: Ranker
+    names: Ranker
+
+    @classmethod
+    def build(cls, corpus: Corpus, queries: Sequence[Sequence[str]]) -> _Scorer:
+        files = Ranker.build(corpus.file_matrix, queries)
+        return cls(
+            corpus,
+            commits=Ranker.build(corpus.commit_matrix, queries),
+            files=files,
+            names=Ranker.build(corpus.name_matrix, queries, idf_from=files),
+        )
+
+    def file_scores(self, query: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+        """Each file's text score (content and name), and that plus what its related files add."""
+        text = self.files.scores(query) + NAME_WEIGHT * self.names.scores(query)
+        return text, with_related(text, self.corpus)
+
+    def typical_best(self, queries: Sequence[Sequence[str]]) -> dict[str, float]:
+        """Per kind, the median over requirements of each one's best score: the run's own yardstick.
+
+        A first pass over the queries; scores are not kept, so memory stays one score vector per kind.
+        """
+        bests: dict[str, list[float]] = {"commit": [], "file": []}
+        for query in queries:
+            for kind, scores in (
+                ("commit", self.commits.scores(query)),
+                ("file", self.file_scores(query)[1]),
+            ):
+                bests[kind].append(float(scores.max()) if scores.size else 0.0)
+        return {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """The linking rule for one kind of evidence in one run (see the module docstring)."""
+
+    kind: str
+    typical_best: float
+
+    def decide(self, scores: FloatArray, explicit: Iterable[int]) -> set[int]:
+        """The candidates the rule accepts (explicit ones always)."""
+        best = float(scores.max()) if scores.size else 0.0
+        cut = max(MIN_SCORE, RELATIVE[self.kind] * best, TYPICAL[self.kind] * self.typical_best)
+        accepted = set(np.flatnonzero(scores >= cut).tolist()) if best > 0 else set()
+        return accepted | set(explicit)
+
+
+def with_related(text_scores: FloatArray, corpus: Corpus) -> FloatArray:
+    """Text scores plus ``RELATED`` x the best text score among the files each file is related to."""
+    return text_scores + RELATED * corpus.related.best_neighbour(text_scores)
 
 
 def _commit_mentions(
@@ -166,25 +249,12 @@ def _commit_mentions(
     return out
 
 
-def _decide(scores: FloatArray, explicit: Iterable[int]) -> tuple[float, set[int]]:
-    """The best inferred score, and which candidates the linking rule accepts."""
-    best = float(scores.max()) if scores.size else 0.0
-    cut = max(MIN_SCORE, RELATIVE * best)
-    accepted = set(np.flatnonzero(scores >= cut).tolist()) if best > 0 else set()
-    return best, accepted | set(explicit)
-
-
-def _shortlist(scores: FloatArray, best: float, top: int, must: Iterable[int]) -> list[int]:
-    """The top ``top`` candidates (0: all), plus up to KEEP_MAX scoring at least KEEP_RELATIVE of the best,
-    plus ``must`` (the explicit references)."""
+def _shortlist(scores: FloatArray, top: int, must: Iterable[int]) -> list[int]:
+    """The top ``top`` candidates (0: all) and up to KEEP_MAX more with a positive score, plus ``must``
+    (the explicit references)."""
     order = np.argsort(-scores, kind="stable")
     positive = order[: int(np.count_nonzero(scores > 0))]
-    if top == 0:
-        keep = [int(j) for j in positive]
-    else:
-        keep = [int(j) for j in positive[:top]]
-        floor = KEEP_RELATIVE * best
-        keep += [int(j) for j in positive[top : top + KEEP_MAX] if scores[j] >= floor]
+    keep = [int(j) for j in (positive if top == 0 else positive[: top + KEEP_MAX])]
     seen = set(keep)
     keep += [j for j in must if j not in seen]
     return keep
@@ -197,11 +267,12 @@ def _commit_links(
     scores: FloatArray,
     explicit: dict[int, str],
     top: int,
+    rule: _Rule,
 ) -> list[Link]:
-    best, accepted = _decide(scores, explicit)
+    accepted = rule.decide(scores, explicit)
     vector = ranker.query_vector(query)
     links = []
-    for j in _shortlist(scores, best, top, explicit):
+    for j in _shortlist(scores, top, explicit):
         text_score = float(scores[j])
         if j in explicit:
             why, score = explicit[j], 1.0 + text_score
@@ -221,11 +292,13 @@ def _file_links(
     corpus: Corpus,
     ranker: Ranker,
     query: list[str],
-    scores: FloatArray,
+    text_and_related: tuple[FloatArray, FloatArray],
     requirement_id: str,
     commit_links: list[Link],
     top: int,
+    rule: _Rule,
 ) -> list[Link]:
+    text, scores = text_and_related
     explicit = {j: "names " + requirement_id for j in corpus.files_naming.get(requirement_id.lower(), ())}
     changed_by: dict[int, tuple[float, str]] = {}
     for link in commit_links:
@@ -241,10 +314,10 @@ def _file_links(
     inferred = scores.copy()
     for j, (inherited, _) in changed_by.items():
         inferred[j] = max(inferred[j], inherited)
-    best, accepted = _decide(inferred, explicit)
+    accepted = rule.decide(inferred, explicit)
     vector = ranker.query_vector(query)
     links = []
-    for j in _shortlist(inferred, best, top, explicit):
+    for j in _shortlist(inferred, top, explicit):
         if j in explicit:
             why, score = f"file {explicit[j]}", 1.0 + float(inferred[j])
         elif j in changed_by and changed_by[j][0] >= scores[j]:
@@ -252,6 +325,10 @@ def _file_links(
         else:
             shared = ranker.shared_terms(vector, corpus.file_terms[j])
             why, score = "shared terms: " + ", ".join(shared), float(inferred[j])
+            if scores[j] > 2 * text[j]:  # most of the score came from a related file
+                neighbours = corpus.related.of(j)
+                best = int(neighbours[np.argmax(text[neighbours])])
+                why += f"; related to {corpus.files[best].path}"
         links.append(Link("file", corpus.files[j].path, round(score, 6), j in accepted, j in explicit, why))
     links.sort(key=lambda link: -link.score)
     return links
