@@ -125,3 +125,55 @@ def test_commits_tracing_to_no_requirement_are_unplanned_work_by_area(traced):
 def test_the_prd_itself_is_never_evidence(traced):
     for t in traced[0].requirements:
         assert all(not link.ref.endswith("accounts.md") for link in t.links)
+
+
+RELATED_PRD = """\
+# Shipping
+
+- SHIP-1: Shipping rates are computed from parcel weight and destination zone.
+- SHIP-2: Customers see a countdown banner for same-day dispatch.
+"""
+
+
+def test_a_file_that_uses_a_matching_file_is_related_evidence(make_repo, tmp_path):
+    r = make_repo("shop")
+    r.commit(
+        "Add checkout",
+        {
+            "shop/rates.py": "def rate_for(weight, zone):\n    # parcel weight and destination zone\n"
+            "    return ZONES[zone] * weight\n",
+            "shop/quote.py": "from shop import rates\n\ndef quote(cart):\n    return rates.rate_for(cart.kg, 2)\n",
+            "shop/banner.py": "def countdown():\n    return 'same-day dispatch closes soon'\n",
+        },
+    )
+    prd = tmp_path / "shipping.md"
+    prd.write_text(RELATED_PRD)
+    result = run_review(r.path, prd, tmp_path)
+    files = {link.ref: link for link in by_id(result)["SHIP-1"].links if link.kind == "file"}
+    assert "related to shop/rates.py" in files["shop/quote.py"].why
+    assert files["shop/rates.py"].score > files["shop/quote.py"].score
+    assert "shop/banner.py" not in files  # it shares no word and no reference
+
+
+PAYMENTS_PRD = """\
+- PAY-1: Refunds go back to the original card within five days.
+- PAY-2: Receipts are emailed to the customer after each charge.
+- PAY-3: Declined card charges are retried on a schedule.
+- PAY-4: Administrators export a yearly tax summary of every charge.
+"""
+
+
+def test_a_requirement_matching_far_worse_than_the_others_gets_no_inferred_link(make_repo, tmp_path):
+    """PAY-4 shares one everyday word ("charge") with the work; the others match theirs closely."""
+    r = make_repo("payments")
+    r.commit("Refund to the original card", {"pay/refunds.py": "def refund_to_original_card(): ...\n"})
+    r.commit("Email a receipt to the customer", {"pay/receipts.py": "def email_receipt(customer): ...\n"})
+    r.commit("Retry declined charges on a schedule", {"pay/retries.py": "def retry_declined(): ...\n"})
+    prd = tmp_path / "payments.md"
+    prd.write_text(PAYMENTS_PRD)
+    result = run_review(r.path, prd, tmp_path)
+    tax = by_id(result)["PAY-4"]
+    assert tax.links, "its candidates are still listed, with scores"
+    assert not [link for link in tax.links if link.linked]
+    assert tax.status == NOT_STARTED
+    assert all(by_id(result)[rid].linked("commit") for rid in ("PAY-1", "PAY-2", "PAY-3"))

@@ -13,14 +13,14 @@ the run itself rather than on fixed similarities (which differ by an order of ma
 repositories and languages). A candidate is linked when it is explicit, or when its score is at least
 ``MIN_SCORE`` and
 
-- at least ``RELATIVE[kind]`` of the best candidate of its kind for that requirement, and
-- at least ``TYPICAL[kind]`` of the *typical best*: the median, over the reviewed requirements, of each
+- at least ``RELATIVE[kind]`` of the best candidate of its kind for that requirement: 0.8 for commits
+  (a requirement is done by the few commits that say so; the next hundred share a word or two), 0.3
+  for files (a feature spans several files, and those holding its plumbing match it less well), and
+- at least ``TYPICAL`` (0.6) of the *typical best*: the median, over the reviewed requirements, of each
   one's best score of that kind.
 
 The second condition is what lets a requirement have no inferred link at all: one whose best match is
-weak next to how well the other requirements match is not built, or not recognisably so. Commits are
-held to the typical best itself (a requirement is done by a few commits that say so); files to 0.6 of
-it, because a feature spans several files and the ones holding its plumbing match it less well.
+weak next to how well the other requirements match is not built, or not recognisably so.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from cpto.review.text import terms
 from cpto.review.vsm import FloatArray, Ranker
 
 MIN_SCORE = 0.05
-RELATIVE = {"commit": 0.5, "file": 0.3}
-TYPICAL = {"commit": 1.0, "file": 0.6}
+RELATIVE = {"commit": 0.8, "file": 0.3}
+TYPICAL = 0.6
 NAME_WEIGHT = 0.3
 RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
@@ -213,7 +213,7 @@ class _Rule:
     def decide(self, scores: FloatArray, explicit: Iterable[int]) -> set[int]:
         """The candidates the rule accepts (explicit ones always)."""
         best = float(scores.max()) if scores.size else 0.0
-        cut = max(MIN_SCORE, RELATIVE[self.kind] * best, TYPICAL[self.kind] * self.typical_best)
+        cut = max(MIN_SCORE, RELATIVE[self.kind] * best, TYPICAL * self.typical_best)
         accepted = set(np.flatnonzero(scores >= cut).tolist()) if best > 0 else set()
         return accepted | set(explicit)
 
