@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import demo, history, review
+from cpto.cli import demo, history, people, review
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ def _root(
 demo.register(app)
 history.register(app)
 review.register(app)
+people.register(app)
 
 
 def main() -> None:

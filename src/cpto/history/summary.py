@@ -148,3 +148,14 @@ def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
         [top],
     ).fetchall()
     return [Release(*row) for row in rows]
+
+
+def author_totals(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
+    """Every git identity of the index: (email, latest name, non-merge commits, changed lines)."""
+    rows = con.execute(
+        """
+        SELECT lower(author_email), arg_max(author_name, author_time), count(*), sum(added + deleted)::BIGINT
+        FROM commits WHERE len(parents) <= 1 GROUP BY lower(author_email) ORDER BY 3 DESC, 1
+        """
+    ).fetchall()
+    return [(str(r[0] or ""), str(r[1] or ""), int(r[2]), int(r[3] or 0)) for r in rows]

@@ -27,24 +27,29 @@ class Document:
     body_line: int = 1
 
 
-def read_document(path: Path) -> Document:
-    """Read ``path`` as UTF-8 Markdown with optional ``---`` YAML front matter."""
+def read_text(path: Path, what: str = "Markdown") -> str:
+    """The UTF-8 text of a record file, or a one-line error: missing, a folder, too large, binary, not UTF-8."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CptoError(f"{path}: file not found") from None
     except IsADirectoryError:
-        raise CptoError(f"{path}: is a folder, not a Markdown file") from None
+        raise CptoError(f"{path}: is a folder, not a {what} file") from None
     except OSError as exc:
         raise CptoError(f"{path}: cannot read: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
-        raise CptoError(f"{path}: {len(raw) // 1024} KiB is too large for a Markdown record (limit 5 MiB)")
+        raise CptoError(f"{path}: {len(raw) // 1024} KiB is too large for a {what} record (limit 5 MiB)")
     if b"\0" in raw[:8192]:
-        raise CptoError(f"{path}: binary file, not Markdown text")
+        raise CptoError(f"{path}: binary file, not {what} text")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CptoError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+
+
+def read_document(path: Path) -> Document:
+    """Read ``path`` as UTF-8 Markdown with optional ``---`` YAML front matter."""
+    text = read_text(path)
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return Document(path=path, body=lines, body_line=1)
@@ -59,14 +64,19 @@ def read_document(path: Path) -> Document:
     )
 
 
+def yaml_error(path: Path, exc: yaml.YAMLError, what: str, first_line: int = 1) -> CptoError:
+    """A YAML syntax error as ``file:line: invalid <what>: problem`` (``first_line``: where the YAML starts)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f":{mark.line + first_line}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return CptoError(f"{path}{line}: invalid {what}: {problem}")
+
+
 def _parse_front_matter(path: Path, text: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CptoError(f"{path}{line}: invalid front matter: {problem}") from None
+        raise yaml_error(path, exc, "front matter", first_line=2) from None
     if not isinstance(data, dict):
         raise CptoError(f"{path}:2: front matter must be a mapping of keys to values")
     return data

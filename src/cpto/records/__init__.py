@@ -1,0 +1,1 @@
+"""Leadership records kept as plain files in git: people, decisions, incidents, the roadmap."""

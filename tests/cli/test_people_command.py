@@ -1,0 +1,38 @@
+"""``cpto people`` driven like a user on the demo workspace and on a bad people.yaml."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.test_cli import assert_clean_error, cpto
+
+
+def test_people_on_the_demo_maps_every_author_but_the_bot(tmp_path):
+    demo = tmp_path / "acme"
+    assert cpto("demo", str(demo)).returncode == 0
+    proc = cpto("people", "--workspace", str(demo), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert {p["handle"] for p in data["people"]} >= {"claire", "dana", "li"}
+    assert data["spans"]["claire"] >= 2
+    assert [a["name"] for a in data["unmapped"]] == ["dependabot[bot]"]
+    assert {x["discipline"] for x in data["across_lanes"]} <= {"product", "design", "data", "leadership"}
+    assert sum(p["commits"] for p in data["people"]) > 300
+
+
+def test_people_without_history_reads_only_the_file(tmp_path):
+    (tmp_path / "people.yaml").write_text("people:\n  - handle: ana\n    discipline: design\n")
+    proc = cpto("people", "-w", str(tmp_path), "--no-history", "--format", "markdown")
+    assert proc.returncode == 0, proc.stderr
+    assert "| ana |" in proc.stdout
+
+
+def test_a_broken_people_file_is_one_line_with_file_and_line(tmp_path: Path):
+    (tmp_path / "people.yaml").write_text("people:\n  - handle: ana\n  - handle: ana\n")
+    proc = cpto("people", "-w", str(tmp_path), "--no-history")
+    assert_clean_error(proc, "people.yaml:3", "duplicate handle 'ana'")
+
+
+def test_a_workspace_without_people_says_what_to_add(tmp_path):
+    assert_clean_error(cpto("people", "-w", str(tmp_path)), "no people recorded")

@@ -1,0 +1,110 @@
+"""people.yaml: reading it with file:line errors, mapping git identities, the organisation's shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cpto.errors import CptoError
+from cpto.records.people import Author, contributions, org_shape, read_people
+
+PEOPLE = """\
+# Who is who
+people:
+  - handle: claire
+    name: Claire Dubois
+    discipline: leadership
+    role: CEO
+  - handle: dana
+    name: Dana K
+    discipline: product
+    manager: claire
+    emails: [dana@acme.example]
+  - handle: sam
+    name: Sam Okafor
+    discipline: engineering
+    manager: dana
+    emails: [sam@acme.example]
+    aliases: [sam.okafor@old-laptop.local, "Sam O"]
+  - handle: li
+    discipline: engineering
+    manager: claire
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "people.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_people_are_read_with_the_line_each_starts_on(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE))
+    assert [p.handle for p in people.people] == ["claire", "dana", "sam", "li"]
+    assert people.by_handle["sam"].line == 12
+    assert people.by_handle["li"].name == "li"  # the handle stands in for a missing name
+    assert people.warnings == []
+
+
+def test_git_identities_map_to_people_by_email_alias_or_name(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE))
+    assert people.identify("SAM@acme.example") == "sam"
+    assert people.identify("sam.okafor@old-laptop.local") == "sam"
+    assert people.identify("someone@laptop", "Sam O") == "sam"
+    assert people.identify("bot@ci.example", "ci-bot") is None
+
+
+def test_the_shape_counts_disciplines_and_spans_of_control(tmp_path):
+    shape = org_shape(read_people(write(tmp_path, PEOPLE)))
+    assert shape.disciplines == {"engineering": 2, "leadership": 1, "product": 1}
+    assert shape.spans == {"claire": 2, "dana": 1}
+
+
+def test_code_by_people_outside_engineering_crosses_lanes_and_strangers_are_listed(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE))
+    work = contributions(
+        people,
+        [
+            Author("sam@acme.example", "Sam", 40, 900),
+            Author("dana@acme.example", "Dana K", 3, 25),
+            Author("bot@ci.example", "ci-bot", 7, 70),
+        ],
+    )
+    assert work.commits == {"sam": 40, "dana": 3}
+    assert [(p.handle, n) for p, n in work.across_lanes] == [("dana", 3)]
+    assert [a.email for a in work.unmapped] == ["bot@ci.example"]
+
+
+def test_an_unknown_manager_is_a_warning_with_file_and_line(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE.replace("manager: dana", "manager: danna")))
+    assert people.warnings == [f"{tmp_path / 'people.yaml'}:12: sam's manager 'danna' is not in people.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("people:\n  - name: No Handle\n", "people.yaml:2: person without a handle"),
+        ("people:\n  - handle: a\n  - handle: a\n", "people.yaml:3: duplicate handle 'a' (first at line 2)"),
+        ("people:\n  - handle: Dana K\n", "people.yaml:2: handle 'Dana K' must be lower-case"),
+        ("people:\n  - handle: a\n    emails: 3\n", "people.yaml:2: 'emails' must be a list of strings"),
+        ("people: {a: 1}\n", "people.yaml:1: 'people' must be a list"),
+        ("people:\n  - handle: [a\n", "people.yaml:3: invalid YAML"),
+        ("- just a list\n", "people.yaml:1: expected a mapping with a 'people:' list"),
+    ],
+)
+def test_malformed_people_files_say_where_and_what(tmp_path, text, message):
+    with pytest.raises(CptoError) as caught:
+        read_people(write(tmp_path, text))
+    assert message in str(caught.value)
+
+
+def test_a_non_utf8_people_file_is_a_clean_error(tmp_path):
+    path = tmp_path / "people.yaml"
+    path.write_bytes(b"people:\n  - handle: ren\xe9\n")
+    with pytest.raises(CptoError, match="not UTF-8"):
+        read_people(path)
+
+
+def test_no_people_file_means_nobody(tmp_path):
+    assert read_people(tmp_path / "people.yaml").people == []
