@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["demo", "index", "history", "review", "trace", "people"]
+COMMANDS = ["demo", "index", "history", "review", "trace", "people", "decision"]
 
 
 def cpto(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -36,3 +36,14 @@ def test_a_broken_people_file_is_one_line_with_file_and_line(tmp_path: Path):
 
 def test_a_workspace_without_people_says_what_to_add(tmp_path):
     assert_clean_error(cpto("people", "-w", str(tmp_path)), "no people recorded")
+
+
+def test_decision_list_on_the_demo_flags_what_breaks_the_agreement(tmp_path):
+    demo = tmp_path / "acme"
+    assert cpto("demo", str(demo)).returncode == 0
+    proc = cpto("decision", "list", "--workspace", str(demo), "--json")
+    assert proc.returncode == 0, proc.stderr
+    decisions = {d["id"]: d for d in json.loads(proc.stdout)["decisions"]}
+    assert len(decisions) == 8
+    assert any("SLA" in flag for d in decisions.values() for flag in d["flags"])  # D-0007 is long open
+    assert decisions["D-0001"]["status"] == "decided" and decisions["D-0001"]["flags"] == []

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import demo, history, people, review
+from cpto.cli import decision, demo, history, people, review
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ demo.register(app)
 history.register(app)
 review.register(app)
 people.register(app)
+decision.register(app)
 
 
 def main() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
+from cpto.records.decisions import Decision, Finding
 from cpto.records.people import Contributions, People, org_shape
 from cpto.report import Report, Table
 
@@ -92,4 +94,62 @@ def people_report(people: People, work: Contributions | None) -> Report:
         tables=tables,
         notes=notes,
         data=data,
+    )
+
+
+def decisions_report(decisions: list[Decision], findings: list[Finding], now: datetime) -> Report:
+    """Every decision with its status, point person and how long it waited, and what breaks the agreement."""
+    flagged: dict[str, list[str]] = {}
+    for f in findings:
+        flagged.setdefault(f.decision.id, []).append(f.problem)
+    rows = []
+    for d in decisions:
+        waited = d.waited(now)
+        rows.append(
+            [
+                d.id,
+                d.title[:48],
+                d.status,
+                d.domain,
+                d.point,
+                f"{d.raised:%Y-%m-%d}" if d.raised else "",
+                f"{waited.total_seconds() / 86400:.1f}" if waited is not None else "",
+                "; ".join(flagged.get(d.id, [])),
+            ]
+        )
+    open_count = sum(d.is_open for d in decisions)
+    appealed = sum(bool(d.appeal) for d in decisions)
+    return Report(
+        title="Decisions",
+        facts=[
+            ("decisions", len(decisions)),
+            ("open", open_count),
+            ("appealed", appealed),
+            ("flagged", len(flagged)),
+        ],
+        tables=[
+            Table(
+                "Decisions",
+                ["id", "title", "status", "domain", "point", "raised", "days", "flags"],
+                rows,
+            )
+        ],
+        data={
+            "decisions": [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "status": d.status,
+                    "domain": d.domain,
+                    "point": d.point,
+                    "raised": d.raised.isoformat() if d.raised else None,
+                    "decided": d.decided.isoformat() if d.decided else None,
+                    "days_waited": round(w.total_seconds() / 86400, 2) if (w := d.waited(now)) else None,
+                    "appeal": {k: str(v) for k, v in d.appeal.items()},
+                    "path": str(d.path),
+                    "flags": flagged.get(d.id, []),
+                }
+                for d in decisions
+            ]
+        },
     )
