@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from cpto.errors import CptoError
-from cpto.records.decisions import check_decisions, parse_duration, read_decision, read_decisions
+from cpto.records.decisions import check_decisions, read_decision, read_decisions
 from cpto.records.people import People, Person
+from cpto.workspace.config import parse_duration
 
 DECISION = """\
 ---

@@ -38,22 +38,15 @@ def list_command(
 
         cpto decision list --workspace acme --json
     """
-    from cpto.records.decisions import DEFAULT_AGREEMENT, check_decisions, parse_duration, read_decisions
-    from cpto.records.people import read_people
+    from cpto.records.decisions import check_decisions, read_decisions
+    from cpto.records.people import People, read_people
     from cpto.records.views import decisions_report
 
     config = load_workspace(workspace)
     decisions = read_decisions(config.decisions) if config.decisions else []
-    people = read_people(config.people) if config.people else None
-    agreement_cfg = config.raw.get("working_agreement", {})
-    agreement = {k: str(agreement_cfg.get(k, v)) for k, v in DEFAULT_AGREEMENT.items()}
-    sla = parse_duration(
-        config.raw.get("sla", {}).get("decision", "2d"), f"{config.root / 'cpto.toml'}: [sla] decision"
-    )
+    people = read_people(config.people) if config.people else People(config.root / "people.yaml", [])
     now = datetime.now(UTC)
-    from cpto.records.people import People
-
     findings = check_decisions(
-        decisions, people or People(config.root / "people.yaml", []), agreement=agreement, sla=sla, now=now
+        decisions, people, agreement=config.working_agreement, sla=config.decision_sla, now=now
     )
     emit(decisions_report(decisions, findings, now), chosen_format(fmt, as_json), output)

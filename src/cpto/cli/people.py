@@ -18,6 +18,7 @@ from cpto.cli.options import (
     chosen_format,
     emit,
 )
+from cpto.errors import CptoError
 from cpto.workspace import load_workspace
 
 
@@ -54,13 +55,11 @@ def people_command(
     config = load_workspace(workspace)
     people = read_people(config.people) if config.people else None
     if people is None or not people.people:
-        from cpto.errors import CptoError
-
         raise CptoError(f"{config.people}: no people recorded; add a people: list (see docs/records.md)")
+    chosen = chosen_format(fmt, as_json)
     work = None
     if not no_history and config.repos:
-        chosen = chosen_format(fmt, as_json)
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
             work = contributions(people, authors_of(author_totals(con)))
-    emit(people_report(people, work), chosen_format(fmt, as_json), output)
+    emit(people_report(people, work), chosen, output)

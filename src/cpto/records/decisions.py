@@ -15,12 +15,13 @@ from typing import Any
 
 from cpto.errors import CptoError
 from cpto.records.people import People
+from cpto.workspace.config import DEFAULT_AGREEMENT
 from cpto.workspace.markdown import read_document
 
 STATUSES = ("proposed", "decided", "appealed", "upheld", "overturned", "superseded")
 OPEN = ("proposed", "appealed")
-DEFAULT_AGREEMENT = {"outcomes": "product", "experience": "design", "implementation": "engineering"}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
+# MADR's status words: "accepted" is cpto's decided; rejected and deprecated records are kept as they are.
+MADR_STATUSES = {"accepted": "decided", "rejected": "rejected", "deprecated": "deprecated"}
 _DISCUSSION = re.compile(r"^\s*[-*]\s+([A-Za-z0-9._-]+)\s*,\s*(\d{4}-\d{2}-\d{2})[^:]*:\s*(.+)$")
 
 
@@ -60,15 +61,6 @@ class Decision:
         return end - self.raised if end is not None else None
 
 
-def parse_duration(text: str, where: str) -> timedelta:
-    """``2d``, ``12h``, ``1w``: how SLAs are written in cpto.toml."""
-    m = _DURATION.match(str(text))
-    if not m:
-        raise CptoError(f"{where}: '{text}' is not a duration like 12h, 2d or 1w")
-    amount, unit = float(m.group(1)), m.group(2)
-    return timedelta(hours=amount) * {"h": 1, "d": 24, "w": 168}[unit]
-
-
 def parse_time(value: Any, where: str) -> datetime | None:
     """A record's timestamp: ISO 8601 text or a YAML date/datetime; times without a zone are UTC."""
     if value is None or value == "":
@@ -91,9 +83,8 @@ def read_decision(path: Path) -> Decision:
     fm = doc.front_matter
     where = f"{path}:1"
     status = str(fm.get("status") or "proposed").strip().lower()
-    if status == "accepted":  # MADR's word for decided
-        status = "decided"
-    if status not in STATUSES and status not in ("rejected", "deprecated"):
+    status = MADR_STATUSES.get(status, status)
+    if status not in STATUSES and status not in MADR_STATUSES.values():
         raise CptoError(f"{where}: status '{status}' is not one of {', '.join(STATUSES)}")
     heading = next((line.lstrip("# ").strip() for line in doc.body if line.startswith("# ")), "")
     makers = fm.get("decision-makers") or []
@@ -182,9 +173,10 @@ def check_decisions(
             )
         waited = d.waited(now)
         if d.is_open and waited is not None and waited > sla:
-            findings.append(Finding(d, f"open {_days(waited)} (SLA {_days(sla)})"))
+            findings.append(Finding(d, f"open {days(waited):.1f}d (SLA {days(sla):.1f}d)"))
     return findings
 
 
-def _days(span: timedelta) -> str:
-    return f"{span.total_seconds() / 86400:.1f}d"
+def days(span: timedelta) -> float:
+    """A span in days, as decision reports show waiting times."""
+    return span.total_seconds() / 86400

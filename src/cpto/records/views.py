@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from cpto.records.decisions import Decision, Finding
+from cpto.records.decisions import Decision, Finding, days
 from cpto.records.people import Contributions, People, org_shape
 from cpto.report import Report, Table
 
@@ -102,21 +102,20 @@ def decisions_report(decisions: list[Decision], findings: list[Finding], now: da
     flagged: dict[str, list[str]] = {}
     for f in findings:
         flagged.setdefault(f.decision.id, []).append(f.problem)
-    rows = []
-    for d in decisions:
-        waited = d.waited(now)
-        rows.append(
-            [
-                d.id,
-                d.title[:48],
-                d.status,
-                d.domain,
-                d.point,
-                f"{d.raised:%Y-%m-%d}" if d.raised else "",
-                f"{waited.total_seconds() / 86400:.1f}" if waited is not None else "",
-                "; ".join(flagged.get(d.id, [])),
-            ]
-        )
+    waited = {d.id: d.waited(now) for d in decisions}
+    rows = [
+        [
+            d.id,
+            d.title[:48],
+            d.status,
+            d.domain,
+            d.point,
+            f"{d.raised:%Y-%m-%d}" if d.raised else "",
+            f"{days(w):.1f}" if (w := waited[d.id]) is not None else "",
+            "; ".join(flagged.get(d.id, [])),
+        ]
+        for d in decisions
+    ]
     open_count = sum(d.is_open for d in decisions)
     appealed = sum(bool(d.appeal) for d in decisions)
     return Report(
@@ -144,7 +143,7 @@ def decisions_report(decisions: list[Decision], findings: list[Finding], now: da
                     "point": d.point,
                     "raised": d.raised.isoformat() if d.raised else None,
                     "decided": d.decided.isoformat() if d.decided else None,
-                    "days_waited": round(w.total_seconds() / 86400, 2) if (w := d.waited(now)) else None,
+                    "days_waited": round(days(w), 2) if (w := waited[d.id]) else None,
                     "appeal": {k: str(v) for k, v in d.appeal.items()},
                     "path": str(d.path),
                     "flags": flagged.get(d.id, []),

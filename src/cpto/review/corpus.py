@@ -74,7 +74,7 @@ class Related:
 
     @classmethod
     def build(cls, size: int, pairs: Iterable[tuple[int, int]]) -> Related:
-        edges = {(a, b) for a, b in pairs if a != b} | {(b, a) for a, b in pairs if a != b}
+        edges = {edge for a, b in pairs if a != b for edge in ((a, b), (b, a))}
         ordered = sorted(edges)
         rows = np.array([a for a, _ in ordered], dtype=np.int64)
         return cls(

@@ -77,11 +77,11 @@ def review(
     repo_id = int(row[0])
     ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
     exclude = [_relative(p, state.path) for p in [*records, *(prd.path for prd in prds)]]
-    language = detect_language(f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements)
+    texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
+    language = detect_language(texts)
     corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
     graph = load_graph(con, repo_id, release_pattern)
     start = since if since is not None else _earliest_start(prds, state.path)
-    texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
     similarities = semantic_scores(corpus, texts, Encoder()) if semantic else None
     result = trace(prds, corpus, graph, top=top, since=start, semantic=similarities)
     for prd in prds:

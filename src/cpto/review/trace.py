@@ -209,7 +209,8 @@ class _Scorer:
         text = self.files.scores(query) + NAME_WEIGHT * self.names.scores(query)
         if self.semantic is not None:
             text = text + SEMANTIC_WEIGHT * np.maximum(self.semantic.files[i], 0.0)
-        return text, with_related(text, self.corpus)
+        # A file gains RELATED x the best text score among the files it is related to.
+        return text, text + RELATED * self.corpus.related.best_neighbour(text)
 
     def typical_best(self) -> dict[str, float]:
         """Per kind, the median over requirements of each one's best score: the run's own yardstick.
@@ -236,11 +237,6 @@ class _Rule:
         cut = max(MIN_SCORE, RELATIVE[self.kind] * best, TYPICAL * self.typical_best)
         accepted = set(np.flatnonzero(scores >= cut).tolist()) if best > 0 else set()
         return accepted | set(explicit)
-
-
-def with_related(text_scores: FloatArray, corpus: Corpus) -> FloatArray:
-    """Text scores plus ``RELATED`` x the best text score among the files each file is related to."""
-    return text_scores + RELATED * corpus.related.best_neighbour(text_scores)
 
 
 def _commit_mentions(

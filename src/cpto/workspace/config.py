@@ -5,8 +5,10 @@ Everything in cpto.toml is optional, so a plain git repository is already a work
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,10 @@ from cpto.errors import CptoError
 
 CONFIG_NAME = "cpto.toml"
 DEFAULT_PRD_GLOBS = ("docs/prd/**/*.md", "prds/**/*.md")
+# Who is on point for each kind of decision, unless [working_agreement] says otherwise.
+DEFAULT_AGREEMENT = {"outcomes": "product", "experience": "design", "implementation": "engineering"}
+DEFAULT_DECISION_SLA = "2d"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class WorkspaceConfig:
     roadmap: Path | None = None
     people: Path | None = None
     deploy_tags: str = "v*"
+    working_agreement: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AGREEMENT))
+    decision_sla: timedelta = timedelta(days=2)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -60,8 +68,24 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         roadmap=root / str(section.get("roadmap", "roadmap.yaml")),
         people=root / str(section.get("people", "people.yaml")),
         deploy_tags=str(raw.get("deploys", {}).get("tags", "v*")),
+        working_agreement={
+            domain: str(raw.get("working_agreement", {}).get(domain, discipline))
+            for domain, discipline in DEFAULT_AGREEMENT.items()
+        },
+        decision_sla=parse_duration(
+            raw.get("sla", {}).get("decision", DEFAULT_DECISION_SLA), f"{root / CONFIG_NAME}: [sla] decision"
+        ),
         raw=raw,
     )
+
+
+def parse_duration(text: str, where: str) -> timedelta:
+    """``2d``, ``12h``, ``1w``: how SLAs are written in cpto.toml."""
+    m = _DURATION.match(str(text))
+    if not m:
+        raise CptoError(f"{where}: '{text}' is not a duration like 12h, 2d or 1w")
+    amount, unit = float(m.group(1)), m.group(2)
+    return timedelta(hours=amount) * {"h": 1, "d": 24, "w": 168}[unit]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
