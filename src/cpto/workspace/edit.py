@@ -1,0 +1,308 @@
+"""The one record writer: change a few keys or lines of a hand-kept file and leave every other byte alone.
+
+People review records in pull requests, so a command that rewrites a whole file (reordering keys,
+dropping comments, changing quotes or line endings) makes every change look bigger than it is. These
+functions edit text surgically: a front-matter key's line(s), a YAML list item's key, one line appended
+under a heading. Every edit is checked by parsing the result, and files are written under a folder lock
+with a temporary file and a rename, so two writers never lose a change and a killed writer never leaves a
+torn file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cpto.errors import CptoError
+from cpto.fsutil import atomic_write_text
+from cpto.workspace.markdown import read_text
+
+try:  # POSIX; elsewhere writes are still atomic, only not serialised between processes
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_WAIT_S = 10.0
+_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(.*)$")
+
+
+@contextmanager
+def locked(folder: Path, *, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` so that read-change-write runs one process at a time.
+
+    The lock is taken on the folder itself (no lock file is left behind) and released by the kernel if the
+    process dies. A writer that cannot get it within ``wait_s`` refuses with a clear error.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise CptoError(
+                        f"{folder}: another cpto process has been writing here for {wait_s:.0f}s;"
+                        " nothing was changed, try again"
+                    ) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)
+
+
+def update_file(path: Path, change: Callable[[str], str]) -> str:
+    """Apply ``change`` to the current text of ``path`` under the folder lock and write it atomically."""
+    with locked(path.parent):
+        text = read_text(path, "record")
+        new = change(text)
+        if new != text:
+            write_text(path, new)
+        return new
+
+
+def create_file(path: Path, text: str) -> None:
+    """Write a new record; refuse (and change nothing) if a file of that name already exists."""
+    with locked(path.parent):
+        if path.exists():
+            raise CptoError(f"{path}: already exists; nothing was written")
+        write_text(path, text)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomic write with a one-line error, keeping the file's permissions."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    try:
+        atomic_write_text(path, text)
+        if mode is not None:
+            os.chmod(path, mode)
+    except OSError as exc:
+        raise CptoError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Front matter
+# --------------------------------------------------------------------------------------------------
+
+
+def set_front_matter(text: str, updates: Mapping[str, Any], *, where: str = "record") -> str:
+    """Set (or, with ``None``, remove) top-level front-matter keys; every other line stays as it was.
+
+    A replaced key keeps its place and its trailing ``# comment``; a new key goes last. A file without
+    front matter gets some.
+    """
+    nl = _newline(text)
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        lines = [f"---{nl}", f"---{nl}", *lines]
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise CptoError(f"{where}:1: front matter opened with --- is never closed")
+    head = lines[1:end]
+    for key, value in updates.items():
+        head = _set_key(head, key, value, nl)
+    result = "".join([lines[0], *head, *lines[end:]])
+    _check_front_matter(result, updates, where)
+    return result
+
+
+def set_list_item(
+    text: str, list_key: str, item_id: str, updates: Mapping[str, Any], *, where: str = "YAML"
+) -> str:
+    """Set keys of the item whose ``id`` is ``item_id`` in the block list under ``list_key`` (roadmap.yaml)."""
+    nl = _newline(text)
+    lines = text.splitlines(keepends=True)
+    start, stop = _item_span(lines, list_key, item_id)
+    if start is None:
+        raise CptoError(f"{where}: no item with id '{item_id}' under '{list_key}:'")
+    item = lines[start:stop]
+    first = item[0]
+    dash = first.index("-")
+    indent = " " * (len(first) - len(first[dash + 1 :].lstrip(" ")))
+    item[0] = first[:dash] + " " + first[dash + 1 :]  # the dash as a space: the item is a plain mapping
+    for key, value in updates.items():
+        item = _set_key(item, key, value, nl, indent)
+    rebuilt = [item[0][:dash] + "-" + item[0][dash + 1 :], *item[1:]]
+    result = "".join([*lines[:start], *rebuilt, *lines[stop:]])
+    data = yaml.safe_load(result)
+    found = next(i for i in data[list_key] if str(i.get("id")) == item_id)
+    for key, value in updates.items():
+        if found.get(key) != _plain(value):
+            raise CptoError(f"{where}: could not set '{key}' of {item_id} without reformatting the file")
+    return result
+
+
+def _item_span(lines: list[str], list_key: str, item_id: str) -> tuple[int | None, int]:
+    """Line range of the list item ``- id: item_id`` (or whose ``id:`` key appears among its lines)."""
+    in_list = False
+    start: int | None = None
+    dash_col = -1
+    for i, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace() and not line.startswith("-"):
+            if start is not None:
+                return start, _trim_blank(lines, start, i)
+            in_list = _key_at(line, "") == list_key
+            continue
+        if not in_list:
+            continue
+        stripped = line.lstrip(" ")
+        col = len(line) - len(stripped)
+        if stripped.startswith("-") and (dash_col < 0 or col == dash_col):
+            dash_col = col
+            if start is not None:
+                return start, _trim_blank(lines, start, i)
+            start = i if _item_id(stripped[1:]) == item_id else None
+        elif start is None and dash_col >= 0 and col > dash_col and _item_id(stripped) == item_id:
+            start = next(j for j in range(i, -1, -1) if lines[j].lstrip(" ").startswith("-"))
+    return (start, _trim_blank(lines, start, len(lines))) if start is not None else (None, 0)
+
+
+def _item_id(fragment: str) -> str | None:
+    m = re.match(r"^\s*id\s*:\s*(.+?)\s*(#.*)?$", fragment.rstrip("\r\n"))
+    return str(yaml.safe_load(m.group(1))) if m else None
+
+
+def _trim_blank(lines: list[str], start: int, stop: int) -> int:
+    while stop > start + 1 and (not lines[stop - 1].strip() or lines[stop - 1].lstrip().startswith("#")):
+        stop -= 1
+    return stop
+
+
+def _set_key(head: list[str], key: str, value: Any, nl: str, indent: str = "") -> list[str]:
+    """Replace the lines of ``key`` (at ``indent``) in ``head`` or append them; ``None`` removes the key."""
+    start = next((i for i, line in enumerate(head) if _key_at(line, indent) == key), None)
+    if start is None:
+        if value is None:
+            return head
+        at = len(head)
+        while at > 0 and not head[at - 1].strip():
+            at -= 1
+        if at > 0 and not head[at - 1].endswith(("\n", "\r")):
+            head = [*head[: at - 1], head[at - 1] + nl, *head[at:]]
+        return [*head[:at], indent + render_key(key, value) + nl, *head[at:]]
+    stop = start + 1
+    while stop < len(head) and _continues(head[stop], indent):
+        stop += 1
+    if value is None:
+        return [*head[:start], *head[stop:]]
+    comment = _trailing_comment(head[start]) if stop == start + 1 else ""
+    ending = nl if head[stop - 1].endswith(("\n", "\r")) else ""
+    return [*head[:start], indent + render_key(key, value) + comment + ending, *head[stop:]]
+
+
+def render_key(key: str, value: Any) -> str:
+    """``key: value`` on one line in YAML flow style (lists as ``[a, b]``, mappings as ``{k: v}``)."""
+    dumped = yaml.safe_dump(
+        _plain(value), default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**9
+    )
+    return f"{key}: {dumped.strip().removesuffix('...').strip()}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _key_at(line: str, indent: str) -> str | None:
+    """The key a ``key: value`` line at exactly ``indent`` sets, else None."""
+    if not line.startswith(indent) or len(line) <= len(indent) or line[len(indent)] in " \t#-\r\n":
+        return None
+    m = _KEY.match(line[len(indent) :].rstrip("\r\n"))
+    return m.group(1) if m else None
+
+
+def _continues(line: str, indent: str) -> bool:
+    """Whether ``line`` still belongs to the value of the key above it (deeper, or a ``-`` item at its level)."""
+    if not line.strip():
+        return False
+    rest = line[len(indent) :] if line.startswith(indent) else None
+    return rest is not None and (rest[:1] in (" ", "\t") or rest.startswith("-"))
+
+
+def _trailing_comment(line: str) -> str:
+    """The ``  # comment`` after a one-line value, if YAML reads it as a comment (not inside quotes)."""
+    body = line.rstrip("\r\n")
+    full = _safe_load(body)
+    for m in re.finditer(r"\s+#", body):
+        if _safe_load(body[: m.start()]) == full and full is not _UNREADABLE:
+            return body[m.start() :]
+    return ""
+
+
+_UNREADABLE = object()
+
+
+def _safe_load(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return _UNREADABLE
+
+
+def _check_front_matter(text: str, updates: Mapping[str, Any], where: str) -> None:
+    lines = text.splitlines()
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError:
+        raise CptoError(f"{where}: front matter would not parse after the change; nothing was written") from None
+    for key, value in updates.items():
+        if (data.get(key) if value is not None else key in data) != (_plain(value) if value is not None else False):
+            raise CptoError(f"{where}: could not set '{key}' without reformatting the front matter")
+
+
+# --------------------------------------------------------------------------------------------------
+# Body
+# --------------------------------------------------------------------------------------------------
+
+
+def append_to_section(text: str, heading: str, line: str) -> str:
+    """Add ``line`` after the last non-blank line of the ``## heading`` section (created at the end if absent)."""
+    nl = _newline(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += nl
+    start = next(
+        (i for i, raw in enumerate(lines) if raw.startswith("#") and raw.lstrip("#").strip().lower() == heading.lower()),
+        None,
+    )
+    if start is None:
+        blank = [nl] if lines and lines[-1].strip() else []
+        return "".join([*lines, *blank, f"## {heading}{nl}", nl, line + nl])
+    level = len(lines[start]) - len(lines[start].lstrip("#"))
+    stop = start + 1
+    while stop < len(lines):
+        raw = lines[stop]
+        if raw.startswith("#") and len(raw) - len(raw.lstrip("#")) <= level:
+            break
+        stop += 1
+    at = stop
+    while at > start + 1 and not lines[at - 1].strip():
+        at -= 1
+    insert = [line + nl] if at > start + 1 else [nl, line + nl]
+    return "".join([*lines[:at], *insert, *lines[at:]])
+
+
+def _newline(text: str) -> str:
+    """The file's own line ending, so an edit does not mix ``\\r\\n`` into a ``\\n`` file or the reverse."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
