@@ -1,27 +1,227 @@
-"""``cpto decision``: decision records under the working agreement."""
+"""``cpto decision``: decision records under the working agreement, written and read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from cpto.cli.options import Format, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, chosen_format, emit
+from cpto.cli.options import (
+    CommitOpt,
+    Format,
+    FormatOpt,
+    JsonOpt,
+    OutputOpt,
+    WorkspaceOpt,
+    chosen_format,
+    emit,
+    parse_at,
+    say,
+)
+from cpto.records import decisions as dec
+from cpto.records.people import People, read_people
 from cpto.workspace import load_workspace
+from cpto.workspace.config import WorkspaceConfig
+from cpto.workspace.edit import create_file, update_file
 
-HELP = """Decision records: who is on point, how long they waited, what breaks the working agreement.
+HELP = """Decision records: who is on point, how long they waited, appeals, and what breaks the working agreement.
+
+Every write is a small, atomic edit of the record (comments and key order kept); --commit records it in git.
 
 Example:
 
+    cpto decision new "Ship checkout v2 behind a flag" --domain outcomes --point dana
+    cpto decision decide D-0009 --outcome "Ship behind the checkout_v2 flag, 10% of traffic first"
+    cpto decision appeal D-0009 --by sam --reason "the flag doubles checkout test time (40 min)"
+    cpto decision resolve D-0009 upheld --by claire
     cpto decision list --workspace acme
 """
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 
+IdArg = Annotated[str, typer.Argument(help="Decision id (D-0007) or its number (7).")]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="When it happened (2026-11-03T16:00, UTC unless a zone is given).")
+]
+
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="decision", help=HELP)
+
+
+def _load(workspace: Path) -> tuple[WorkspaceConfig, list[dec.Decision], People]:
+    config = load_workspace(workspace)
+    folder = config.decisions or config.root / "decisions"
+    people = read_people(config.people) if config.people else People(config.root / "people.yaml", [])
+    return config, dec.read_decisions(folder), people
+
+
+@app.command("new")
+def new_command(
+    title: Annotated[str, typer.Argument(help="What is being decided.")],
+    domain: Annotated[
+        str, typer.Option("--domain", "-d", help="outcomes (product), experience (design) or implementation.")
+    ],
+    point: Annotated[str, typer.Option("--point", "-p", help="Handle of the person on point.")],
+    consulted: Annotated[
+        str, typer.Option("--consulted", "-c", help="Comma-separated handles to consult.")
+    ] = "",
+    context: Annotated[str, typer.Option("--context", help="The problem statement, one paragraph.")] = "",
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Raise a new decision: numbered after the folder's last one, status proposed, point person named.
+
+    Example:
+
+        cpto decision new "Guest checkout is the default path" --domain outcomes --point dana -c aiko,sam
+    """
+    config, _, people = _load(workspace)
+    if domain not in dec.DOMAINS:
+        raise typer.BadParameter(f"'{domain}' is not one of {', '.join(dec.DOMAINS)}", param_hint="--domain")
+    handles = [h.strip() for h in consulted.split(",") if h.strip()]
+    for handle in (point, *handles):
+        people.require(handle, "--point/--consulted")
+    folder = config.decisions or config.root / "decisions"
+    raised = parse_at(at)
+
+    def make() -> tuple[Path, str]:
+        did = dec.next_id([d.id for d in dec.read_decisions(folder)], "D-")
+        text = dec.new_decision_text(
+            did, title, domain=domain, point=point, raised=raised, consulted=handles, context=context
+        )
+        return dec.new_decision_path(folder, did, title), text
+
+    path = create_file(folder, make, commit=(lambda p: f"decision: raise {p.stem}") if commit else None)
+    say(f"raised {dec.read_decision(path).id}: {path}")
+
+
+def _find(workspace: Path, wanted: str) -> tuple[WorkspaceConfig, dec.Decision, People]:
+    config, decisions, people = _load(workspace)
+    return config, dec.find_decision(decisions, wanted), people
+
+
+def _apply(decision: dec.Decision, change: Callable[[str], str], action: str, commit: bool) -> None:
+    """Apply the edit under the folder lock, optionally commit it, and say what the record says now."""
+    update_file(decision.path, change, commit=f"decision {decision.id}: {action}" if commit else None)
+    after = dec.read_decision(decision.path)
+    say(f"{after.id} {after.status}: {decision.path}")
+
+
+@app.command("decide")
+def decide_command(
+    decision_id: IdArg,
+    outcome: Annotated[
+        str, typer.Option("--outcome", help="What was decided, added under Decision Outcome.")
+    ] = "",
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Record a proposed decision as made (status decided, decided time).
+
+    Example:
+
+        cpto decision decide D-0009 --outcome "Stripe payment methods as the card vault"
+    """
+    _, decision, _ = _find(workspace, decision_id)
+    _apply(decision, dec.decide_edit(decision, parse_at(at), outcome), "decide", commit)
+
+
+@app.command("appeal")
+def appeal_command(
+    decision_id: IdArg,
+    by: Annotated[str, typer.Option("--by", help="Handle of the person appealing.")],
+    reason: Annotated[str, typer.Option("--reason", help="What is wrong with the decision, specifically.")],
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Appeal a made decision to the CEO (or whoever [working_agreement] appeals_to names).
+
+    Example:
+
+        cpto decision appeal D-0009 --by sam --reason "two code paths double checkout test time to 40 min"
+    """
+    config, decision, people = _find(workspace, decision_id)
+    people.require(by, "--by")
+    target = people.find(config.appeals_to)
+    to = target.handle if target else config.appeals_to
+    _apply(decision, dec.appeal_edit(decision, by, reason, to, parse_at(at)), f"appeal to {to}", commit)
+
+
+@app.command("resolve")
+def resolve_command(
+    decision_id: IdArg,
+    outcome: Annotated[str, typer.Argument(help="upheld (the decision stands) or overturned.")],
+    by: Annotated[str, typer.Option("--by", help="Handle of who resolved the appeal (the CEO).")],
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Close an appeal: upheld or overturned.
+
+    Example:
+
+        cpto decision resolve D-0009 upheld --by claire
+    """
+    _, decision, people = _find(workspace, decision_id)
+    people.require(by, "--by")
+    _apply(decision, dec.resolve_edit(decision, outcome, by, parse_at(at)), f"appeal {outcome}", commit)
+
+
+@app.command("comment")
+def comment_command(
+    decision_id: IdArg,
+    remark: Annotated[str, typer.Argument(help="The remark, as specific as you can make it.")],
+    by: Annotated[str, typer.Option("--by", help="Handle of who says it.")],
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Add a remark to the decision's Discussion (``- handle, date: remark``).
+
+    Example:
+
+        cpto decision comment D-0009 "the flag touches checkout/api.py only; rollback is 5 minutes" --by li
+    """
+    _, decision, people = _find(workspace, decision_id)
+    people.require(by, "--by")
+    _apply(decision, dec.comment_edit(decision, by, remark, parse_at(at)), f"remark by {by}", commit)
+
+
+@app.command("show")
+def show_command(
+    decision_id: IdArg,
+    workspace: WorkspaceOpt = Path("."),
+    fmt: FormatOpt = Format.terminal,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """One decision: its facts, how long it took, its appeal, its discussion and any flags.
+
+    Example:
+
+        cpto decision show D-0008 --format markdown
+    """
+    from cpto.records.views import decision_report
+
+    config, decision, people = _find(workspace, decision_id)
+    now = datetime.now(UTC)
+    findings = dec.check_decisions(
+        [decision],
+        people,
+        agreement=config.working_agreement,
+        sla=config.decision_sla,
+        meeting_days=config.meeting_days,
+        now=now,
+    )
+    waited = dec.waited_for_meeting(decision, config.meeting_days)
+    emit(decision_report(decision, findings, people, now, waited), chosen_format(fmt, as_json), output)
 
 
 @app.command("list")
@@ -31,22 +231,16 @@ def list_command(
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Every decision with status, point person, days waited, and flags: a point person outside the
-    discipline the working agreement names, an unknown handle, an open decision past its SLA.
+    """Every decision with status, point person, days waited, and flags (a point person outside the
+    discipline the working agreement names, an unknown handle, an open decision past its SLA, a decision
+    that waited for a recurring meeting); time to decision per point person; appeal rate per quarter.
 
     Example:
 
         cpto decision list --workspace acme --json
     """
-    from cpto.records.decisions import check_decisions, read_decisions
-    from cpto.records.people import People, read_people
     from cpto.records.views import decisions_report
 
-    config = load_workspace(workspace)
-    decisions = read_decisions(config.decisions) if config.decisions else []
-    people = read_people(config.people) if config.people else People(config.root / "people.yaml", [])
+    config, decisions, people = _load(workspace)
     now = datetime.now(UTC)
-    findings = check_decisions(
-        decisions, people, agreement=config.working_agreement, sla=config.decision_sla, now=now
-    )
-    emit(decisions_report(decisions, findings, now), chosen_format(fmt, as_json), output)
+    emit(decisions_report(decisions, people, config, now), chosen_format(fmt, as_json), output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -67,3 +68,21 @@ def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
         return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+CommitOpt = Annotated[
+    bool, typer.Option("--commit", help="Record the change in a git commit of that file alone.")
+]
+
+
+def parse_at(value: str | None) -> datetime:
+    """``--at`` for writing commands: a time in the record's format, or now."""
+    from cpto.records.times import parse_time
+
+    moment = parse_time(value, "--at") if value else None
+    return moment or datetime.now(UTC)
+
+
+def say(message: str) -> None:
+    """What a writing command did, on standard error so standard output stays clean for pipes."""
+    stderr.print(message, highlight=False, markup=False, soft_wrap=True)

@@ -530,3 +530,75 @@ def _first_line(stderr: bytes) -> str:
     fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
     line = (fatal or lines or ["no error message"])[0]
     return line.removeprefix("fatal: ").removeprefix("error: ")
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One committed version of a file: the commit, when it was committed, and the file's text then."""
+
+    sha: str
+    committed: str  # ISO 8601 with the committer's offset
+    subject: str
+    text: str | None  # None where the commit deleted the file
+
+
+def file_history(path: Path) -> list[FileVersion]:
+    """Every committed version of ``path`` (following renames), oldest first, read with two git processes.
+
+    Records kept in git (roadmap.yaml) are measured from their own history: what the file said at each
+    joint review. A file outside any repository, or never committed, has no history.
+    """
+    folder = path.parent
+    top = run_git(folder, "rev-parse", "--show-toplevel", check=False).decode().strip()
+    if not top:
+        return []
+    rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
+    out = run_git(
+        Path(top), "log", "--follow", "--name-status", "-z", "--format=%x1e%H%x00%cI%x00%s%x00", "--", rel
+    )
+    entries: list[tuple[str, str, str, str | None]] = []
+    for record in out.split(b"\x1e")[1:]:
+        raw_sha, raw_when, raw_subject, rest = record.split(b"\0", 3)
+        fields = [f for f in rest.strip(b"\n").split(b"\0") if f.strip(b"\n")]
+        status = fields[0].strip(b"\n")[:1] if fields else b"M"
+        name = _path(fields[-1].strip(b"\n")) if fields else rel
+        entries.append(
+            (raw_sha.decode(), raw_when.decode(), _text(raw_subject), None if status == b"D" else name)
+        )
+    entries.reverse()
+    wanted = [f"{sha}:{name}" for sha, _, _, name in entries if name is not None]
+    blobs = (
+        run_git(Path(top), "cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n") if wanted else b""
+    )
+    texts: list[str | None] = []
+    offset = 0
+    for _ in wanted:
+        header_end = blobs.index(b"\n", offset)
+        header = blobs[offset:header_end].split()
+        if header[-1] == b"missing":
+            texts.append(None)
+            offset = header_end + 1
+            continue
+        length = int(header[2])
+        texts.append(_text(blobs[header_end + 1 : header_end + 1 + length]))
+        offset = header_end + 1 + length + 1
+    versions = []
+    it = iter(texts)
+    for commit, when, title, kept in entries:
+        versions.append(FileVersion(commit, when, title, next(it) if kept is not None else None))
+    return versions
+
+
+def commit_files(paths: Sequence[Path], message: str) -> str:
+    """Record ``paths`` (and only them: other staged work is left staged) in one commit; returns its SHA."""
+    folder = paths[0].parent
+    top = run_git(folder, "rev-parse", "--show-toplevel", check=False).decode().strip()
+    if not top:
+        raise CptoError(
+            f"{folder}: not inside a git repository, so --commit has nowhere to record the change"
+        )
+    root = Path(top)
+    rels = [p.resolve().relative_to(root.resolve()).as_posix() for p in paths]
+    run_git(root, "add", "--", *rels)
+    run_git(root, "commit", "--quiet", "--only", "-m", message, "--", *rels)
+    return run_git(root, "rev-parse", "HEAD").decode().strip()

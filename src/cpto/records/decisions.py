@@ -8,6 +8,7 @@ belongs to another discipline is flagged, and every decision is timed against th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 
 from cpto.errors import CptoError
 from cpto.records.people import People
-from cpto.workspace.config import DEFAULT_AGREEMENT
+from cpto.records.times import days, parse_time, stamp
+from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS
+from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document
 
 STATUSES = ("proposed", "decided", "appealed", "upheld", "overturned", "superseded")
@@ -48,6 +51,7 @@ class Decision:
     consulted: tuple[str, ...] = ()
     appeal: dict[str, Any] = field(default_factory=dict)
     discussion: tuple[Remark, ...] = ()
+    ready: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -59,22 +63,6 @@ class Decision:
             return None
         end = self.decided if self.decided is not None else (now if self.is_open else None)
         return end - self.raised if end is not None else None
-
-
-def parse_time(value: Any, where: str) -> datetime | None:
-    """A record's timestamp: ISO 8601 text or a YAML date/datetime; times without a zone are UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise CptoError(f"{where}: '{value}' is not a date or time like 2026-11-02T10:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def read_decision(path: Path) -> Decision:
@@ -101,6 +89,7 @@ def read_decision(path: Path) -> Decision:
         consulted=tuple(str(c) for c in (fm.get("consulted") or []) if c),
         appeal=_mapping(fm.get("appeal")),
         discussion=tuple(_remarks(doc.body, doc.body_line)),
+        ready=parse_time(fm.get("ready"), where),
     )
 
 
@@ -154,9 +143,11 @@ def check_decisions(
     *,
     agreement: dict[str, str] | None = None,
     sla: timedelta = timedelta(days=2),
+    meeting_days: tuple[str, ...] = (),
     now: datetime,
 ) -> list[Finding]:
-    """Point people outside the discipline the agreement names, unknown handles, and open decisions past SLA."""
+    """Point people outside the discipline the agreement names, unknown handles, open decisions past SLA,
+    and decisions that sat ready until a recurring meeting."""
     agreement = agreement or DEFAULT_AGREEMENT
     findings = []
     for d in decisions:
@@ -174,9 +165,255 @@ def check_decisions(
         waited = d.waited(now)
         if d.is_open and waited is not None and waited > sla:
             findings.append(Finding(d, f"open {days(waited):.1f}d (SLA {days(sla):.1f}d)"))
+        quiet = waited_for_meeting(d, meeting_days)
+        if quiet is not None and d.decided is not None:
+            weekday = WEEKDAYS[d.decided.weekday()].capitalize()
+            findings.append(Finding(d, f"ready {quiet}d before it was decided at {weekday}'s meeting"))
     return findings
 
 
-def days(span: timedelta) -> float:
-    """A span in days, as decision reports show waiting times."""
-    return span.total_seconds() / 86400
+# --------------------------------------------------------------------------------------------------
+# Personal SLAs, appeals and meetings
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointStats:
+    """How fast one point person decides: decided count, median and slowest days, open now, past SLA."""
+
+    handle: str
+    decided: int
+    median_days: float | None
+    slowest_days: float | None
+    open: int
+    past_sla: int
+
+
+def point_stats(decisions: list[Decision], sla: timedelta, now: datetime) -> list[PointStats]:
+    """Time to decision (raised to decided) per point person, slowest median first."""
+    by_point: dict[str, list[Decision]] = {}
+    for d in decisions:
+        by_point.setdefault(d.point or "(nobody)", []).append(d)
+    out = []
+    for handle, mine in by_point.items():
+        spans = sorted(days(w) for d in mine if d.decided and (w := d.waited(now)) is not None)
+        open_now = [d for d in mine if d.is_open]
+        late = sum(1 for d in open_now if (w := d.waited(now)) is not None and w > sla)
+        out.append(
+            PointStats(
+                handle,
+                len(spans),
+                round(_median(spans), 2) if spans else None,
+                round(spans[-1], 2) if spans else None,
+                len(open_now),
+                late,
+            )
+        )
+    return sorted(out, key=lambda p: (-(p.median_days or 0), p.handle))
+
+
+def _median(values: list[float]) -> float:
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+@dataclass(frozen=True)
+class QuarterAppeals:
+    """Decisions made in a quarter and how many of them were appealed, against the agreed ceiling."""
+
+    quarter: str
+    decided: int
+    appealed: int
+    rate: float
+    over: bool
+
+
+def quarter_of(moment: datetime) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def appeal_rates(decisions: list[Decision], max_rate: float) -> list[QuarterAppeals]:
+    """Per quarter of the decision date: the share of decisions appealed, flagged over ``max_rate``."""
+    made: dict[str, int] = {}
+    appealed: dict[str, int] = {}
+    for d in decisions:
+        if d.decided is None:
+            continue
+        q = quarter_of(d.decided)
+        made[q] = made.get(q, 0) + 1
+        if d.appeal:
+            appealed[q] = appealed.get(q, 0) + 1
+    out = []
+    for q in sorted(made):
+        rate = appealed.get(q, 0) / made[q]
+        out.append(QuarterAppeals(q, made[q], appealed.get(q, 0), round(rate, 3), rate > max_rate))
+    return out
+
+
+def waited_for_meeting(decision: Decision, meeting_days: tuple[str, ...]) -> int | None:
+    """Days a decision sat ready before being made on a recurring meeting's day, or None if it did not.
+
+    Ready is the ``ready:`` time if recorded, else the last discussion remark before the decision day
+    (else when it was raised). Two or more quiet days that end on a meeting day mean it waited for the
+    meeting instead of being made when ready.
+    """
+    if decision.decided is None or not meeting_days:
+        return None
+    weekday = WEEKDAYS[decision.decided.weekday()]
+    if weekday not in meeting_days:
+        return None
+    day = decision.decided.date()
+    if decision.ready is not None:
+        ready = decision.ready.date()
+    else:
+        earlier = [r.day for r in decision.discussion if r.day < day]
+        ready = max(earlier) if earlier else (decision.raised.date() if decision.raised else day)
+    quiet = (day - ready).days
+    return quiet if quiet >= 2 else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing: every change is a small edit of the record's text (see cpto.workspace.edit)
+# --------------------------------------------------------------------------------------------------
+
+_ID = re.compile(r"^(.*?)(\d+)$")
+DOMAINS = ("outcomes", "experience", "implementation")
+PLACEHOLDER = "Not decided yet."
+
+
+def next_id(ids: list[str], default_prefix: str) -> str:
+    """The next ID in the folder's own numbering (``D-0008`` after ``D-0007``; ``ADR-13`` after ``ADR-12``)."""
+    numbered = [(m.group(1), m.group(2)) for i in ids if (m := _ID.match(i))]
+    if not numbered:
+        return f"{default_prefix}0001"
+    prefix = max({p for p, _ in numbered}, key=lambda p: sum(q == p for q, _ in numbered))
+    width = max(len(n) for p, n in numbered if p == prefix)
+    top = max(int(n) for p, n in numbered if p == prefix)
+    return f"{prefix}{top + 1:0{width}d}"
+
+
+def slug(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)[:60].rstrip("-") or "decision"
+
+
+def new_decision_text(
+    did: str,
+    title: str,
+    *,
+    domain: str,
+    point: str,
+    raised: datetime,
+    consulted: list[str],
+    context: str = "",
+) -> str:
+    """A new MADR-style record in cpto's front matter, with the sections people fill in."""
+    lines = [
+        "---",
+        f"id: {did}",
+        render_key("title", title),
+        "status: proposed",
+        f"domain: {domain}",
+        f"point: {point}",
+        f"raised: {stamp(raised)}",
+        render_key("decision-makers", [point]),
+        render_key("consulted", consulted),
+        "---",
+        "",
+        f"# {title}",
+        "",
+        "## Context and Problem Statement",
+        "",
+        context or "What is being decided, and why now?",
+        "",
+        "## Considered Options",
+        "",
+        "- ",
+        "",
+        "## Decision Outcome",
+        "",
+        PLACEHOLDER,
+        "",
+        "## Discussion",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _require(decision: Decision, allowed: tuple[str, ...], action: str) -> None:
+    if decision.status not in allowed:
+        raise CptoError(
+            f"{decision.path}: {decision.id} is {decision.status}; only a {' or '.join(allowed)}"
+            f" decision can be {action}"
+        )
+
+
+def decide_edit(decision: Decision, at: datetime, outcome: str = "") -> Callable[[str], str]:
+    """The edit that records a decision as made at ``at`` (and its outcome, if given)."""
+    _require(decision, ("proposed",), "decided")
+
+    def change(text: str) -> str:
+        text = set_front_matter(text, {"status": "decided", "decided": stamp(at)}, where=str(decision.path))
+        if not outcome:
+            return text
+        if PLACEHOLDER in text:  # the line `cpto decision new` wrote under Decision Outcome
+            return text.replace(PLACEHOLDER, outcome, 1)
+        return append_to_section(text, "Decision Outcome", outcome)
+
+    return change
+
+
+def appeal_edit(decision: Decision, by: str, reason: str, to: str, at: datetime) -> Callable[[str], str]:
+    """The edit that appeals a made decision to ``to`` (the CEO or whoever ``appeals_to`` names)."""
+    _require(decision, ("decided",), "appealed")
+    if not reason.strip():
+        raise CptoError("an appeal needs a reason: what is wrong with the decision, specifically")
+    appeal = {"by": by, "at": stamp(at), "reason": reason, "to": to}
+
+    def change(text: str) -> str:
+        return set_front_matter(text, {"status": "appealed", "appeal": appeal}, where=str(decision.path))
+
+    return change
+
+
+def resolve_edit(decision: Decision, outcome: str, by: str, at: datetime) -> Callable[[str], str]:
+    """The edit that closes an appeal: ``upheld`` keeps the decision, ``overturned`` reverses it."""
+    _require(decision, ("appealed",), "resolved")
+    if outcome not in ("upheld", "overturned"):
+        raise CptoError(f"an appeal is resolved as upheld or overturned, not '{outcome}'")
+    appeal = {**decision.appeal, "resolved": stamp(at), "outcome": outcome, "resolver": by}
+    appeal = {k: (stamp(v) if isinstance(v, datetime) else v) for k, v in appeal.items()}
+
+    def change(text: str) -> str:
+        return set_front_matter(text, {"status": outcome, "appeal": appeal}, where=str(decision.path))
+
+    return change
+
+
+def comment_edit(decision: Decision, by: str, remark: str, at: datetime) -> Callable[[str], str]:
+    """The edit that adds ``- by, YYYY-MM-DD: remark`` to the Discussion."""
+    if not remark.strip():
+        raise CptoError("nothing to add: the remark is empty")
+    line = f"- {by}, {at.astimezone(UTC):%Y-%m-%d}: {' '.join(remark.split())}"
+    return lambda text: append_to_section(text, "Discussion", line)
+
+
+def find_decision(decisions: list[Decision], wanted: str) -> Decision:
+    """A decision by id (``D-0007``), case-insensitively, or by its number alone (``7``)."""
+    key = wanted.strip().lower()
+    for d in decisions:
+        if d.id.lower() == key:
+            return d
+    if key.isdigit():
+        numbered = [d for d in decisions if (m := _ID.match(d.id)) and int(m.group(2)) == int(key)]
+        if len(numbered) == 1:
+            return numbered[0]
+    known = ", ".join(d.id for d in decisions[:12]) or "none yet"
+    raise CptoError(f"no decision '{wanted}' (known: {known})")
+
+
+def new_decision_path(folder: Path, did: str, title: str) -> Path:
+    """``decisions/0009-use-stripe.md``: MADR's numbered file names."""
+    m = _ID.match(did)
+    number = m.group(2) if m else did
+    return folder / f"{number}-{slug(title)}.md"

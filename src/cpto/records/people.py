@@ -61,6 +61,22 @@ class People:
     def reports(self, handle: str) -> list[Person]:
         return [p for p in self.people if p.manager == handle]
 
+    def find(self, handle_or_role: str) -> Person | None:
+        """A person by handle, else the one whose role is ``handle_or_role`` (``ceo``), case-insensitive."""
+        key = handle_or_role.strip().lower()
+        return self.by_handle.get(key) or next((p for p in self.people if p.role.lower() == key), None)
+
+    def require(self, handle: str, what: str) -> Person | None:
+        """Check a handle a command is about to write; unknown handles are refused when people.yaml exists."""
+        if not self.people:
+            return None
+        person = self.by_handle.get(handle)
+        if person is None:
+            raise CptoError(
+                f"{self.path}: no person with handle '{handle}' ({what}); add them or fix the handle"
+            )
+        return person
+
 
 def read_people(path: Path) -> People:
     """Read people.yaml; malformed entries are errors and doubtful ones warnings, each with file:line."""

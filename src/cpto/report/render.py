@@ -47,13 +47,16 @@ def render_terminal(report: Report, console: Console) -> None:
 
 
 def _rich_table(table: Table) -> RichTable:
-    rich = RichTable(
-        title=table.title, title_justify="left", box=box.SIMPLE_HEAD, caption=table.caption or None
+    rich = RichTable(  # Text, not str: a value like "[sla]" is data, not Rich markup
+        title=Text(table.title, style="italic"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption=Text(table.caption, style="dim") if table.caption else None,
     )
     numeric = _numeric_columns(table)
     for i, column in enumerate(table.columns):
         rich.add_column(
-            column,
+            Text(column, style="bold"),
             justify="right" if i in numeric else "left",
             overflow="fold",
             no_wrap=i in numeric or i == 0,

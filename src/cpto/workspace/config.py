@@ -19,6 +19,10 @@ DEFAULT_PRD_GLOBS = ("docs/prd/**/*.md", "prds/**/*.md")
 # Who is on point for each kind of decision, unless [working_agreement] says otherwise.
 DEFAULT_AGREEMENT = {"outcomes": "product", "experience": "design", "implementation": "engineering"}
 DEFAULT_DECISION_SLA = "2d"
+# More than one decision in five appealed in a quarter means the leadership team is not deciding together.
+DEFAULT_MAX_APPEAL_RATE = 0.2
+DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 
 
@@ -37,6 +41,10 @@ class WorkspaceConfig:
     deploy_tags: str = "v*"
     working_agreement: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AGREEMENT))
     decision_sla: timedelta = timedelta(days=2)
+    appeals_to: str = "ceo"
+    max_appeal_rate: float = DEFAULT_MAX_APPEAL_RATE
+    meeting_days: tuple[str, ...] = ()
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -75,6 +83,13 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         decision_sla=parse_duration(
             raw.get("sla", {}).get("decision", DEFAULT_DECISION_SLA), f"{root / CONFIG_NAME}: [sla] decision"
         ),
+        appeals_to=str(raw.get("working_agreement", {}).get("appeals_to", "ceo")),
+        max_appeal_rate=_rate(
+            raw.get("working_agreement", {}).get("max_appeal_rate", DEFAULT_MAX_APPEAL_RATE),
+            f"{root / CONFIG_NAME}: [working_agreement] max_appeal_rate",
+        ),
+        meeting_days=_weekdays(raw.get("meetings", {}), f"{root / CONFIG_NAME}: [meetings]"),
+        severities=_severities(raw.get("incidents", {}), f"{root / CONFIG_NAME}: [incidents] severities"),
         raw=raw,
     )
 
@@ -86,6 +101,38 @@ def parse_duration(text: str, where: str) -> timedelta:
         raise CptoError(f"{where}: '{text}' is not a duration like 12h, 2d or 1w")
     amount, unit = float(m.group(1)), m.group(2)
     return timedelta(hours=amount) * {"h": 1, "d": 24, "w": 168}[unit]
+
+
+def _rate(value: Any, where: str) -> float:
+    """A share written as 0.2 or "20%"."""
+    text = str(value).strip()
+    try:
+        rate = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise CptoError(f"{where}: '{value}' is not a share like 0.2 or 20%") from None
+    if not 0 <= rate <= 1:
+        raise CptoError(f"{where}: '{value}' is not between 0 and 1 (0% and 100%)")
+    return rate
+
+
+def _weekdays(section: Any, where: str) -> tuple[str, ...]:
+    """The weekdays of recurring meetings: ``[meetings] joint_review = "thursday"`` (name = weekday)."""
+    days = []
+    for name, day in dict(section).items():
+        text = str(day).strip().lower()
+        match = next((w for w in WEEKDAYS if text and w.startswith(text[:3])), None)
+        if match is None:
+            raise CptoError(f"{where} {name}: '{day}' is not a weekday like thursday")
+        days.append(match)
+    return tuple(dict.fromkeys(days))
+
+
+def _severities(section: Any, where: str) -> tuple[str, ...]:
+    """Incident severities, most severe first."""
+    value = dict(section).get("severities", DEFAULT_SEVERITIES)
+    if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
+        raise CptoError(f'{where}: expected a list, most severe first, like ["SEV1", "SEV2", "SEV3"]')
+    return tuple(value)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import yaml
 
 from cpto.errors import CptoError
 from cpto.fsutil import atomic_write_text
+from cpto.history.git import commit_files
 from cpto.workspace.markdown import read_text
 
 try:  # POSIX; elsewhere writes are still atomic, only not serialised between processes
@@ -63,22 +64,38 @@ def locked(folder: Path, *, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
         os.close(fd)
 
 
-def update_file(path: Path, change: Callable[[str], str]) -> str:
-    """Apply ``change`` to the current text of ``path`` under the folder lock and write it atomically."""
+def update_file(path: Path, change: Callable[[str], str], *, commit: str | None = None) -> str:
+    """Apply ``change`` to the current text of ``path`` under the folder lock and write it atomically.
+
+    The text is read inside the lock, so a change made by another writer a moment earlier is kept.
+    With ``commit`` (a message), the file alone is then recorded in a git commit.
+    """
     with locked(path.parent):
         text = read_text(path, "record")
         new = change(text)
         if new != text:
             write_text(path, new)
+        if commit:
+            commit_files([path], commit)
         return new
 
 
-def create_file(path: Path, text: str) -> None:
-    """Write a new record; refuse (and change nothing) if a file of that name already exists."""
-    with locked(path.parent):
+def create_file(
+    folder: Path, make: Callable[[], tuple[Path, str]], *, commit: Callable[[Path], str] | None = None
+) -> Path:
+    """Write a new record in ``folder``; ``make`` names it and writes its text while the folder is locked.
+
+    ``make`` runs inside the lock so that two writers numbering new records never take the same number.
+    A file of the chosen name that already exists is refused and nothing is written.
+    """
+    with locked(folder):
+        path, text = make()
         if path.exists():
             raise CptoError(f"{path}: already exists; nothing was written")
         write_text(path, text)
+        if commit:
+            commit_files([path], commit(path))
+        return path
 
 
 def write_text(path: Path, text: str) -> None:
@@ -264,9 +281,13 @@ def _check_front_matter(text: str, updates: Mapping[str, Any], where: str) -> No
     try:
         data = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError:
-        raise CptoError(f"{where}: front matter would not parse after the change; nothing was written") from None
+        raise CptoError(
+            f"{where}: front matter would not parse after the change; nothing was written"
+        ) from None
     for key, value in updates.items():
-        if (data.get(key) if value is not None else key in data) != (_plain(value) if value is not None else False):
+        if (data.get(key) if value is not None else key in data) != (
+            _plain(value) if value is not None else False
+        ):
             raise CptoError(f"{where}: could not set '{key}' without reformatting the front matter")
 
 
@@ -282,7 +303,11 @@ def append_to_section(text: str, heading: str, line: str) -> str:
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += nl
     start = next(
-        (i for i, raw in enumerate(lines) if raw.startswith("#") and raw.lstrip("#").strip().lower() == heading.lower()),
+        (
+            i
+            for i, raw in enumerate(lines)
+            if raw.startswith("#") and raw.lstrip("#").strip().lower() == heading.lower()
+        ),
         None,
     )
     if start is None:
