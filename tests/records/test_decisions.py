@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from cpto.errors import CptoError
-from cpto.records.decisions import check_decisions, read_decision, read_decisions
+from cpto.records.decisions import (
+    appeal_edit,
+    appeal_rates,
+    check_decisions,
+    decide_edit,
+    new_decision_text,
+    next_id,
+    point_stats,
+    read_decision,
+    read_decisions,
+    resolve_edit,
+    waited_for_meeting,
+)
 from cpto.records.people import People, Person
 from cpto.workspace.config import parse_duration
+from cpto.workspace.edit import update_file
 
 DECISION = """\
 ---
@@ -114,3 +128,74 @@ def test_durations_read_like_people_write_them():
     assert parse_duration("12h", "x") == timedelta(hours=12)
     with pytest.raises(CptoError, match="not a duration"):
         parse_duration("soon", "cpto.toml")
+
+
+def test_a_time_with_an_offset_is_kept_as_that_instant(tmp_path):
+    path = write(tmp_path / "decisions", decided="decided: 2026-11-03T16:00+05:00\n")
+    assert read_decision(path).decided == datetime(2026, 11, 3, 11, 0, tzinfo=UTC)
+
+
+def test_new_ids_follow_the_folders_own_numbering():
+    assert next_id(["D-0007", "D-0012", "notes"], "D-") == "D-0013"
+    assert next_id(["ADR-9"], "D-") == "ADR-10"
+    assert next_id([], "D-") == "D-0001"
+
+
+def test_a_decision_goes_from_proposed_to_decided_to_appealed_to_upheld(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    path = folder / "0001-guest-checkout.md"
+    raised = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    path.write_text(
+        new_decision_text(
+            "D-0001", "Guest checkout", domain="outcomes", point="dana", raised=raised, consulted=["li"]
+        )
+    )
+    steps = [
+        lambda d: decide_edit(d, raised + timedelta(hours=30), "Guest first"),
+        lambda d: appeal_edit(d, "li", "accounts carry 60% of repeat revenue", "claire", NOW),
+        lambda d: resolve_edit(d, "upheld", "claire", NOW + timedelta(days=1)),
+    ]
+    for step in steps:
+        update_file(path, step(read_decision(path)))
+    d = read_decision(path)
+    assert (d.status, d.waited(NOW)) == ("upheld", timedelta(hours=30))
+    assert d.appeal["to"] == "claire" and d.appeal["outcome"] == "upheld"
+    assert "## Decision Outcome\n\nGuest first\n" in path.read_text()
+
+
+def test_a_decision_cannot_be_appealed_before_it_is_made(tmp_path):
+    d = read_decision(write(tmp_path / "decisions", status="proposed", decided=""))
+    with pytest.raises(CptoError, match="D-0007 is proposed; only a decided decision can be appealed"):
+        appeal_edit(d, "sam", "too slow", "claire", NOW)
+    with pytest.raises(CptoError, match="needs a reason"):
+        appeal_edit(read_decision(write(tmp_path / "decisions")), "sam", " ", "claire", NOW)
+
+
+def test_time_to_decision_is_measured_per_point_person(tmp_path):
+    decided = read_decision(write(tmp_path / "a", point="dana"))
+    still_open = read_decision(write(tmp_path / "b", status="proposed", decided="", point="li"))
+    stats = {p.handle: p for p in point_stats([decided, still_open], timedelta(days=2), NOW)}
+    assert (stats["dana"].decided, stats["dana"].median_days) == (1, 1.25)
+    assert (stats["li"].open, stats["li"].past_sla) == (1, 1)
+
+
+def test_appeal_rate_is_per_quarter_against_the_ceiling(tmp_path):
+    made = read_decision(write(tmp_path / "a"))
+    appealed = replace(made, id="D-2", appeal={"by": "sam"})
+    later = replace(made, id="D-3", decided=datetime(2027, 1, 5, tzinfo=UTC))
+    rates = appeal_rates([made, appealed, later], 0.2)
+    assert [(q.quarter, q.decided, q.appealed, q.over) for q in rates] == [
+        ("2026-Q4", 2, 1, True),
+        ("2027-Q1", 1, 0, False),
+    ]
+
+
+def test_a_decision_ready_for_days_then_made_at_the_weekly_meeting_is_flagged(tmp_path):
+    d = read_decision(write(tmp_path / "decisions"))  # last remark Mon 2 Nov, decided Tue 3 Nov
+    assert waited_for_meeting(d, ("tuesday",)) is None  # one day: made when ready
+    late = replace(d, decided=datetime(2026, 11, 5, 16, tzinfo=UTC))  # Thursday, three quiet days
+    assert waited_for_meeting(late, ("thursday",)) == 3
+    assert waited_for_meeting(late, ("monday",)) is None
+    problems = [f.problem for f in check_decisions([late], PEOPLE, meeting_days=("thursday",), now=NOW)]
+    assert problems == ["ready 3d before it was decided at Thursday's meeting"]

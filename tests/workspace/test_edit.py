@@ -1,0 +1,166 @@
+"""The record writer: small edits that leave every other byte alone, serialised and atomic."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from cpto.errors import CptoError
+from cpto.workspace.edit import (
+    append_to_section,
+    locked,
+    set_front_matter,
+    set_list_item,
+    update_file,
+)
+
+RECORD = """\
+---
+id: D-1   # never reused
+title: "Ship: now # this hash is part of the title"
+status: proposed   # proposed | decided
+consulted:
+  - li
+  - sam
+---
+# Ship now
+
+## Discussion
+- sam, 2026-11-02: too risky
+
+## Links
+- none
+"""
+
+
+def test_setting_a_key_changes_only_its_line_and_keeps_its_comment():
+    after = set_front_matter(RECORD, {"status": "decided"})
+    assert after == RECORD.replace("status: proposed", "status: decided")
+
+
+def test_a_new_key_goes_last_and_a_block_list_becomes_one_flow_line():
+    after = set_front_matter(RECORD, {"decided": "2026-11-03T16:00Z", "consulted": ["li"]})
+    front = yaml.safe_load(after.split("---")[1])
+    assert front["consulted"] == ["li"] and front["decided"] == "2026-11-03T16:00Z"
+    assert after.splitlines()[1:4] == RECORD.splitlines()[1:4]  # id, title, status untouched
+    assert after.splitlines()[4:6] == ["consulted: [li]", "decided: 2026-11-03T16:00Z"]
+    assert after.split("---\n", 2)[2] == RECORD.split("---\n", 2)[2]  # body untouched
+
+
+def test_values_that_need_quoting_are_quoted_and_read_back_the_same():
+    appeal = {"by": "sam", "reason": "it's: risky, # really", "at": "2026-11-04T09:00Z"}
+    after = set_front_matter(RECORD, {"appeal": appeal})
+    assert yaml.safe_load(after.split("---")[1])["appeal"] == appeal
+
+
+def test_none_removes_a_key_and_a_file_without_front_matter_gets_some():
+    assert "consulted" not in set_front_matter(RECORD, {"consulted": None})
+    assert set_front_matter("# Title\n", {"status": "proposed"}) == "---\nstatus: proposed\n---\n# Title\n"
+
+
+def test_windows_line_endings_stay_windows_line_endings():
+    crlf = RECORD.replace("\n", "\r\n")
+    after = append_to_section(
+        set_front_matter(crlf, {"status": "decided"}), "Discussion", "- li, 2026-11-03: ok"
+    )
+    assert "\n" not in after.replace("\r\n", "")
+    assert "- sam, 2026-11-02: too risky\r\n- li, 2026-11-03: ok\r\n" in after
+
+
+def test_a_line_is_appended_at_the_end_of_its_section_or_in_a_new_one():
+    after = append_to_section(RECORD, "discussion", "- li, 2026-11-03: rollback is one flag")
+    assert "too risky\n- li, 2026-11-03: rollback is one flag\n\n## Links" in after
+    assert append_to_section("# T\n\nbody", "Timeline", "- x").endswith("body\n\n## Timeline\n\n- x\n")
+
+
+def test_unclosed_front_matter_is_refused():
+    with pytest.raises(CptoError, match="never closed"):
+        set_front_matter("---\nid: 1\n# no end\n", {"status": "x"})
+
+
+ROADMAP = """\
+# Acme roadmap
+items:
+  - id: RM-1
+    title: Guest checkout   # the big one
+    horizon: month
+  # parked below
+  - id: RM-2
+    horizon: half
+other: true
+"""
+
+
+def test_a_list_item_is_edited_in_place():
+    after = set_list_item(ROADMAP, "items", "RM-1", {"horizon": "week", "status": "shipped"})
+    assert after == ROADMAP.replace("    horizon: month\n", "    horizon: week\n    status: shipped\n")
+    assert set_list_item(ROADMAP, "items", "RM-2", {"horizon": "quarter"}) == ROADMAP.replace(
+        "horizon: half", "horizon: quarter"
+    )
+    with pytest.raises(CptoError, match="no item with id 'RM-9'"):
+        set_list_item(ROADMAP, "items", "RM-9", {"horizon": "week"})
+
+
+def test_update_file_keeps_bytes_outside_the_edit(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_bytes(RECORD.encode())
+    update_file(path, lambda text: set_front_matter(text, {"status": "decided"}))
+    assert path.read_bytes() == RECORD.replace("proposed   #", "decided   #").encode()
+
+
+SLOW_WRITER = """
+import sys, time
+from pathlib import Path
+from cpto.workspace.edit import append_to_section, update_file
+
+def change(text):
+    time.sleep(0.3)  # a slow writer: without the lock, the others would read the same old text
+    return append_to_section(text, "Discussion", "- " + sys.argv[2] + ", 2026-11-03: remark")
+
+update_file(Path(sys.argv[1]), change)
+"""
+
+
+def test_writers_at_the_same_time_all_keep_their_change(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text(RECORD)
+    writers = [subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(path), f"p{i}"]) for i in range(4)]
+    assert [w.wait(timeout=30) for w in writers] == [0, 0, 0, 0]
+    text = path.read_text()
+    assert all(f"- p{i}, 2026-11-03: remark" in text for i in range(4))
+    assert text.startswith(RECORD.split("## Links")[0].rstrip("\n"))
+
+
+def test_a_writer_that_cannot_get_the_lock_refuses_clearly(tmp_path):
+    with (
+        locked(tmp_path),
+        pytest.raises(CptoError, match="another cpto process"),
+        locked(tmp_path, wait_s=0.1),
+    ):
+        pass
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from cpto.workspace import edit
+
+def die(fd):  # the new text is written to the temporary file; the process dies before the rename
+    os.kill(os.getpid(), signal.SIGKILL)
+
+os.fsync = die
+edit.update_file(Path(sys.argv[1]), lambda text: text.replace("proposed", "decided") + "x" * 100000)
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_the_old_file_whole(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text(RECORD)
+    proc = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], timeout=30)
+    assert proc.returncode == -9
+    assert path.read_text() == RECORD
+    update_file(path, lambda text: set_front_matter(text, {"status": "decided"}))  # the lock died with it
+    assert "status: decided" in path.read_text()
