@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import decision, demo, history, people, review
+from cpto.cli import decision, demo, history, incident, people, review
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ history.register(app)
 review.register(app)
 people.register(app)
 decision.register(app)
+incident.register(app)
 
 
 def main() -> None:

@@ -602,3 +602,13 @@ def commit_files(paths: Sequence[Path], message: str) -> str:
     run_git(root, "add", "--", *rels)
     run_git(root, "commit", "--quiet", "--only", "-m", message, "--", *rels)
     return run_git(root, "rev-parse", "HEAD").decode().strip()
+
+
+def resolve_commit(repo: Path, ref: str) -> str | None:
+    """The commit a tag, branch or (abbreviated) SHA names in ``repo``, or None if it names none."""
+    if not ref or ref.startswith("-"):
+        return None
+    out = run_git(
+        repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False
+    )
+    return out.decode().strip() or None

@@ -281,11 +281,11 @@ DOMAINS = ("outcomes", "experience", "implementation")
 PLACEHOLDER = "Not decided yet."
 
 
-def next_id(ids: list[str], default_prefix: str) -> str:
+def next_id(ids: list[str], default_prefix: str, width: int = 4) -> str:
     """The next ID in the folder's own numbering (``D-0008`` after ``D-0007``; ``ADR-13`` after ``ADR-12``)."""
     numbered = [(m.group(1), m.group(2)) for i in ids if (m := _ID.match(i))]
     if not numbered:
-        return f"{default_prefix}0001"
+        return f"{default_prefix}{1:0{width}d}"
     prefix = max({p for p, _ in numbered}, key=lambda p: sum(q == p for q, _ in numbered))
     width = max(len(n) for p, n in numbered if p == prefix)
     top = max(int(n) for p, n in numbered if p == prefix)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cpto.records.decisions import (
@@ -14,7 +14,9 @@ from cpto.records.decisions import (
     point_stats,
     waited_for_meeting,
 )
+from cpto.records.incidents import KINDS, Incident, check_incident
 from cpto.records.people import Contributions, People, org_shape
+from cpto.records.timeline import Moment
 from cpto.records.times import days
 from cpto.report import Report, Table
 from cpto.workspace.config import WorkspaceConfig
@@ -242,4 +244,193 @@ def decision_report(
                 for r in d.discussion
             ]
         },
+    )
+
+
+MEASURES = ("detect", "acknowledge", "mitigate", "restore")  # time to ..., for KINDS[1:]
+
+
+def duration(span: timedelta | None) -> str:
+    """5m, 2h 10m, 1d 3h: how incident times read."""
+    if span is None:
+        return ""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes:02d}m"
+    d, hours = divmod(hours, 24)
+    return f"{d}d {hours}h"
+
+
+def _minutes(span: timedelta | None) -> float | None:
+    return round(span.total_seconds() / 60, 1) if span is not None else None
+
+
+def _incident_data(i: Incident, cause: str | None, problems: list[str]) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "title": i.title,
+        "severity": i.severity,
+        "services": list(i.services),
+        "commander": i.commander,
+        "caused_by": i.caused_by,
+        "caused_by_commit": cause,
+        "started": i.started.isoformat() if i.started else None,
+        "open": i.is_open,
+        "minutes_to": {kind: _minutes(i.time_to(kind)) for kind in KINDS[1:]},
+        "path": str(i.path),
+        "problems": problems,
+    }
+
+
+def incidents_report(
+    incidents: list[Incident],
+    severities: tuple[str, ...],
+    causes: dict[str, str | None],
+    known: set[str] | None,
+) -> Report:
+    """Every incident with its times from impact start; medians per severity, most severe first."""
+    rank = {s: n for n, s in enumerate(severities)}
+    ordered = sorted(
+        incidents,
+        key=lambda i: (rank.get(i.severity, len(rank)), i.started or datetime.max.replace(tzinfo=UTC)),
+    )
+    problems = {i.id: check_incident(i, known) for i in incidents}
+    for i in incidents:
+        if i.caused_by and causes.get(i.id) is None:
+            problems[i.id].append(f"caused_by '{i.caused_by}' is not a commit or tag of the repository")
+    rows = [
+        [
+            i.id,
+            i.severity,
+            i.title[:44],
+            i.commander,
+            f"{i.started:%Y-%m-%d %H:%M}" if i.started else "",
+            *(duration(i.time_to(k)) for k in KINDS[1:]),
+            (causes.get(i.id) or i.caused_by)[:10],
+            "; ".join(problems[i.id]),
+        ]
+        for i in ordered
+    ]
+    by_severity = []
+    for sev in severities:
+        mine = [i for i in incidents if i.severity == sev]
+        if not mine:
+            continue
+        by_severity.append(
+            [sev, len(mine), sum(i.is_open for i in mine)]
+            + [duration(_median_span([i.time_to(k) for i in mine])) for k in KINDS[1:]]
+        )
+    return Report(
+        title="Incidents",
+        subtitle="times from impact start: to detect, acknowledge, mitigate, restore",
+        facts=[
+            ("incidents", len(incidents)),
+            ("open", sum(i.is_open for i in incidents)),
+            ("with a causing change", sum(bool(causes.get(i.id)) for i in incidents)),
+        ],
+        tables=[
+            Table(
+                "Incidents",
+                [
+                    "id",
+                    "sev",
+                    "title",
+                    "commander",
+                    "started",
+                    "TTD",
+                    "TTA",
+                    "TTM",
+                    "TTR",
+                    "caused by",
+                    "problems",
+                ],
+                rows,
+            ),
+            Table(
+                "Median times per severity",
+                ["severity", "incidents", "open", "TTD", "TTA", "TTM", "TTR"],
+                by_severity,
+                caption="severities most severe first, as ranked in [incidents] severities",
+            ),
+        ],
+        data={
+            "incidents": [_incident_data(i, causes.get(i.id), problems[i.id]) for i in ordered],
+            "severities": list(severities),
+        },
+    )
+
+
+def _median_span(spans: list[timedelta | None]) -> timedelta | None:
+    known = sorted(s for s in spans if s is not None)
+    if not known:
+        return None
+    mid = len(known) // 2
+    return known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
+
+
+def incident_report(i: Incident, cause: str | None, known: set[str] | None) -> Report:
+    """One incident: its facts, its times from impact start and its whole timeline."""
+    problems = check_incident(i, known)
+    if i.caused_by and cause is None:
+        problems.append(f"caused_by '{i.caused_by}' is not a commit or tag of the repository")
+    facts: list[tuple[str, Any]] = [
+        ("severity", i.severity),
+        ("services", ", ".join(i.services)),
+        ("commander", i.commander),
+        ("status", "open" if i.is_open else "resolved"),
+        (
+            "caused by",
+            f"{i.caused_by} ({cause[:12]})" if cause and cause[:7] not in i.caused_by else i.caused_by,
+        ),
+    ]
+    facts += [
+        (f"time to {verb}", duration(i.time_to(k))) for k, verb in zip(KINDS[1:], MEASURES, strict=True)
+    ]
+    return Report(
+        title=f"{i.id}: {i.title}",
+        subtitle=str(i.path),
+        facts=facts,
+        tables=[
+            Table(
+                "Timeline",
+                ["time (UTC)", "event", "what", "+ from start"],
+                [
+                    [
+                        f"{e.at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                        e.kind,
+                        e.text,
+                        duration(e.at - i.started) if i.started else "",
+                    ]
+                    for e in i.events
+                ],
+            )
+        ],
+        notes=problems,
+        data=_incident_data(i, cause, problems)
+        | {
+            "timeline": [
+                {"at": e.at.isoformat(), "kind": e.kind, "text": e.text, "line": e.line} for e in i.events
+            ]
+        },
+    )
+
+
+def timeline_report(moments: list[Moment]) -> Report:
+    """Incidents, deploys and decisions on one line of time."""
+    counts = {s: sum(m.source == s for m in moments) for s in ("incident", "deploy", "decision")}
+    return Report(
+        title="Timeline",
+        subtitle="incidents, deploys and decisions, oldest first (UTC)",
+        facts=[(f"{source} events", n) for source, n in counts.items()],
+        tables=[
+            Table(
+                "Timeline",
+                ["time (UTC)", "source", "ref", "what"],
+                [[f"{m.at.astimezone(UTC):%Y-%m-%d %H:%M}", m.source, m.ref, m.what] for m in moments],
+            )
+        ],
+        data={"timeline": [asdict(m) | {"at": m.at.isoformat()} for m in moments]},
     )

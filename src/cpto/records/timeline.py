@@ -1,0 +1,51 @@
+"""One shared timeline: incidents, deploys and decisions in the order they happened.
+
+Seeing a deploy, the incident it caused and the decision it followed on one line of time is how a
+leadership team connects them; each source keeps its own records, this only merges them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cpto.history.summary import Release
+from cpto.records.decisions import Decision
+from cpto.records.incidents import Incident
+from cpto.records.times import parse_time
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: datetime
+    source: str  # incident | deploy | decision
+    ref: str
+    what: str
+
+
+def shared_timeline(
+    incidents: list[Incident],
+    decisions: list[Decision],
+    deploys: list[Release],
+    *,
+    since: datetime | None = None,
+) -> list[Moment]:
+    """Every dated event of the three sources since ``since``, oldest first."""
+    moments = [Moment(e.at, "incident", i.id, f"{e.kind}: {e.text}") for i in incidents for e in i.events]
+    moments += [Moment(r.date, "deploy", r.tag, f"deployed {r.sha[:10]}") for r in deploys]
+    for d in decisions:
+        if d.raised:
+            moments.append(Moment(d.raised, "decision", d.id, f"raised: {d.title} (point {d.point})"))
+        if d.decided:
+            moments.append(Moment(d.decided, "decision", d.id, f"decided: {d.title}"))
+        appealed = parse_time(d.appeal.get("at"), str(d.path)) if d.appeal else None
+        if appealed:
+            moments.append(Moment(appealed, "decision", d.id, f"appealed by {d.appeal.get('by', '?')}"))
+        resolved = parse_time(d.appeal.get("resolved"), str(d.path)) if d.appeal else None
+        if resolved:
+            moments.append(
+                Moment(resolved, "decision", d.id, f"appeal {d.appeal.get('outcome', 'resolved')}")
+            )
+    if since is not None:
+        moments = [m for m in moments if m.at >= since]
+    return sorted(moments, key=lambda m: (m.at, m.source, m.ref))
