@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import decision, demo, history, incident, people, review
+from cpto.cli import decision, demo, history, incident, people, review, roadmap
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -53,6 +53,7 @@ review.register(app)
 people.register(app)
 decision.register(app)
 incident.register(app)
+roadmap.register(app)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from cpto.records.decisions import (
 )
 from cpto.records.incidents import KINDS, Incident, check_incident
 from cpto.records.people import Contributions, People, org_shape
+from cpto.records.roadmap import ItemClock, Review, Roadmap, overall_speed
 from cpto.records.timeline import Moment
 from cpto.records.times import days
 from cpto.report import Report, Table
@@ -433,4 +434,100 @@ def timeline_report(moments: list[Moment]) -> Report:
             )
         ],
         data={"timeline": [asdict(m) | {"at": m.at.isoformat()} for m in moments]},
+    )
+
+
+def roadmap_report(
+    current: Roadmap, reviews: list[Review], clocks: list[ItemClock], warnings: list[str]
+) -> Report:
+    """Each item's horizon at every review, what stalled, what to propose, and what shows no work."""
+    days_shown = [r.day for r in reviews][-6:]
+    rows = []
+    for c in clocks:
+        horizons = dict(c.path)
+        rows.append(
+            [
+                c.item.id,
+                c.item.title[:32],
+                c.item.owner,
+                *(horizons.get(d) or "" for d in days_shown),
+                c.item.status or "",
+                c.rungs_per_review if c.rungs_per_review is not None else "",
+                c.stalled or "",
+            ]
+        )
+    stalled = [c for c in clocks if c.proposal]
+    idle = [c for c in clocks if c.evidence.startswith("no evidence")]
+    speed = overall_speed(clocks)
+    notes = [*warnings]
+    if len(reviews) < 2:
+        notes.append("fewer than two reviews in roadmap.yaml's git history: nothing to compare yet")
+    tables = [
+        Table(
+            "Horizon at each review",
+            [
+                "id",
+                "title",
+                "owner",
+                *(d.isoformat() for d in days_shown),
+                "status",
+                "rungs/review",
+                "stalled",
+            ],
+            rows,
+            caption="stalled: reviews in a row that left it at the same horizon",
+        ),
+        Table(
+            "One click faster",
+            ["id", "title", "horizon", "stalled reviews", "proposal"],
+            [[c.item.id, c.item.title[:40], c.item.horizon, c.stalled, c.proposal] for c in stalled],
+        ),
+    ]
+    if any(c.evidence for c in clocks):
+        tables.append(
+            Table(
+                "Evidence of work (product review of each item's PRD)",
+                ["id", "title", "horizon", "evidence"],
+                [
+                    [c.item.id, c.item.title[:40], c.item.horizon, c.evidence]
+                    for c in clocks
+                    if not c.item.done
+                ],
+            )
+        )
+    return Report(
+        title="Roadmap clock speed",
+        subtitle=f"{current.path}; {len(reviews)} reviews in its git history",
+        facts=[
+            ("items", len(current.items)),
+            ("done", sum(c.item.done for c in clocks)),
+            ("rungs per review", speed if speed is not None else ""),
+            ("stalled at the last review", len(stalled)),
+            ("no evidence of work", len(idle)),
+        ],
+        tables=tables,
+        notes=notes,
+        data={
+            "reviews": [{"day": r.day.isoformat(), "sha": r.sha} for r in reviews],
+            "rungs_per_review": speed,
+            "items": [
+                {
+                    "id": c.item.id,
+                    "title": c.item.title,
+                    "owner": c.item.owner,
+                    "horizon": c.item.horizon,
+                    "status": c.item.status,
+                    "prd": c.item.prd,
+                    "horizons": [{"day": d.isoformat(), "horizon": h} for d, h in c.path],
+                    "closer": c.closer,
+                    "slipped": c.slipped,
+                    "stalled": c.stalled,
+                    "rungs_per_review": c.rungs_per_review,
+                    "proposal": c.proposal,
+                    "evidence": c.evidence,
+                }
+                for c in clocks
+            ],
+            "warnings": warnings,
+        },
     )

@@ -135,6 +135,23 @@ def set_front_matter(text: str, updates: Mapping[str, Any], *, where: str = "rec
     return result
 
 
+def set_yaml_keys(text: str, updates: Mapping[str, Any], *, where: str = "YAML") -> str:
+    """Set top-level keys of a plain YAML file (roadmap.yaml's ``reviewed:``), as :func:`set_front_matter` does."""
+    nl = _newline(text)
+    lines = text.splitlines(keepends=True)
+    for key, value in updates.items():
+        lines = _set_key(lines, key, value, nl)
+    result = "".join(lines)
+    try:
+        data = yaml.safe_load(result) or {}
+    except yaml.YAMLError:
+        raise CptoError(f"{where}: the file would not parse after the change; nothing was written") from None
+    for key, value in updates.items():
+        if data.get(key) != _plain(value):
+            raise CptoError(f"{where}: could not set '{key}' without reformatting the file")
+    return result
+
+
 def set_list_item(
     text: str, list_key: str, item_id: str, updates: Mapping[str, Any], *, where: str = "YAML"
 ) -> str:

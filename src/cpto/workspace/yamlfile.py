@@ -6,7 +6,7 @@ once for the values (``yaml.safe_load``) and once for the nodes, whose marks giv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,20 @@ from cpto.workspace.markdown import read_text, yaml_error
 
 @dataclass(frozen=True)
 class YamlList:
-    """The items of one top-level list key, each with the line it starts on."""
+    """The items of one top-level list key, each with the line it starts on, and the whole top level."""
 
     path: Path
     items: list[tuple[int, Any]]
+    top: dict[str, Any] = field(default_factory=dict)
 
 
 def read_yaml_list(path: Path, key: str) -> YamlList:
     """The list under top-level ``key`` of the YAML file ``path``; an absent or empty file has none."""
-    text = read_text(path, "YAML")
+    return parse_yaml_list(read_text(path, "YAML"), path, key)
+
+
+def parse_yaml_list(text: str, path: Path, key: str) -> YamlList:
+    """As :func:`read_yaml_list`, from text already read (an old version of the file from git)."""
     try:
         data = yaml.safe_load(text) if text.strip() else {}
         root = yaml.compose(text) if text.strip() else None
@@ -39,7 +44,7 @@ def read_yaml_list(path: Path, key: str) -> YamlList:
     if not isinstance(values, list):
         raise CptoError(f"{path}:{_key_line(root, key)}: '{key}' must be a list")
     lines = _item_lines(root, key)
-    return YamlList(path, list(zip(lines, values, strict=True)))
+    return YamlList(path, list(zip(lines, values, strict=True)), data)
 
 
 def _key_line(root: yaml.Node | None, key: str) -> int:

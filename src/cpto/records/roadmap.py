@@ -1,0 +1,266 @@
+"""roadmap.yaml and its clock speed: every joint review should move each item one horizon closer.
+
+The roadmap's own git history is the record of the reviews: each version of the file with a new
+``reviewed:`` date (or, without that key, each commit) is one review. An item that sits at the same
+horizon review after review is not moving, and the fix is to propose the next rung ("one click faster").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from cpto.errors import CptoError
+from cpto.history.git import FileVersion
+from cpto.review.text import terms
+from cpto.review.trace import IN_PROGRESS, SHIPPED
+from cpto.workspace.edit import set_list_item, set_yaml_keys
+from cpto.workspace.yamlfile import parse_yaml_list, read_yaml_list
+
+HORIZONS = ("year", "half", "quarter", "month", "week")  # far to near: one review should move one rung
+HORIZON_DAYS = {"year": 365, "half": 182, "quarter": 91, "month": 30, "week": 7}
+DONE = ("shipped", "done", "cut", "dropped")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class RoadmapItem:
+    id: str
+    title: str
+    horizon: str
+    prd: str = ""
+    owner: str = ""
+    target: date | None = None
+    status: str = ""
+    requirements: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.status.lower() in DONE
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    path: Path
+    reviewed: date | None
+    items: list[RoadmapItem]
+
+
+def read_roadmap(path: Path) -> Roadmap:
+    """Read roadmap.yaml; errors name the file and the item's line."""
+    if not path.exists():
+        return Roadmap(path, None, [])
+    listing = read_yaml_list(path, "items")
+    return _roadmap(listing.items, listing.top, path)
+
+
+def parse_roadmap(text: str, path: Path) -> Roadmap:
+    listing = parse_yaml_list(text, path, "items")
+    return _roadmap(listing.items, listing.top, path)
+
+
+def _roadmap(items: list[tuple[int, Any]], top: dict[str, Any], path: Path) -> Roadmap:
+    out: list[RoadmapItem] = []
+    seen: dict[str, int] = {}
+    for line, raw in items:
+        item = _item(path, line, raw)
+        if item.id in seen:
+            raise CptoError(
+                f"{path}:{line}: duplicate roadmap id '{item.id}' (first at line {seen[item.id]})"
+            )
+        seen[item.id] = line
+        out.append(item)
+    return Roadmap(path, parse_date(top.get("reviewed"), f"{path}: reviewed"), out)
+
+
+def _item(path: Path, line: int, raw: Any) -> RoadmapItem:
+    where = f"{path}:{line}"
+    if not isinstance(raw, dict):
+        raise CptoError(f"{where}: a roadmap item must be a mapping with id, title and horizon")
+    rid = str(raw.get("id") or "").strip()
+    if not rid or not _ID.match(rid):
+        raise CptoError(f"{where}: roadmap item needs an id like RM-3")
+    horizon = str(raw.get("horizon") or "").strip().lower()
+    if horizon not in HORIZONS:
+        raise CptoError(f"{where}: {rid} horizon '{horizon}' is not one of {', '.join(HORIZONS)}")
+    requirements = raw.get("requirements") or []
+    return RoadmapItem(
+        id=rid,
+        title=str(raw.get("title") or rid),
+        horizon=horizon,
+        prd=str(raw.get("prd") or ""),
+        owner=str(raw.get("owner") or ""),
+        target=parse_date(raw.get("target"), f"{where}: {rid} target"),
+        status=str(raw.get("status") or ""),
+        requirements=tuple(
+            str(r) for r in (requirements if isinstance(requirements, list) else [requirements])
+        ),
+        line=line,
+    )
+
+
+def parse_date(value: Any, where: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise CptoError(f"{where} '{value}' is not a date like 2027-03-31") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Clock speed from the file's history
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """The roadmap as it stood at one joint review."""
+
+    day: date
+    sha: str
+    items: dict[str, RoadmapItem]
+
+
+def reviews_from_history(versions: list[FileVersion], path: Path) -> tuple[list[Review], list[str]]:
+    """One review per ``reviewed:`` date (its last version), or per commit where the key is not used.
+
+    A version that does not parse is skipped with a warning: the history cannot be fixed, only read.
+    """
+    reviews: list[Review] = []
+    warnings = []
+    keys: list[object] = []
+    for v in versions:
+        if v.text is None:
+            continue
+        try:
+            roadmap = parse_roadmap(v.text, path)
+        except CptoError as exc:
+            warnings.append(f"version {v.sha[:10]} skipped: {exc.message}")
+            continue
+        committed = datetime.fromisoformat(v.committed).date()
+        key: object = roadmap.reviewed if roadmap.reviewed is not None else v.sha
+        review = Review(roadmap.reviewed or committed, v.sha, {i.id: i for i in roadmap.items})
+        if keys and keys[-1] == key:
+            reviews[-1] = review  # an edit between reviews: the state going into the next review
+        else:
+            reviews.append(review)
+            keys.append(key)
+    return reviews, warnings
+
+
+@dataclass
+class ItemClock:
+    """One item across the reviews: its horizon at each, how many rungs it moved, how long it has sat."""
+
+    item: RoadmapItem
+    path: list[tuple[date, str | None]] = field(default_factory=list)
+    closer: int = 0  # rungs moved toward "week" over all reviews
+    slipped: int = 0  # rungs moved away
+    stalled: int = 0  # reviews in a row, up to now, that left it at the same horizon (not done)
+    intervals: int = 0  # review-to-review steps while it was not done
+    proposal: str = ""
+    evidence: str = ""  # what the product review found for it ("" when not checked)
+
+    @property
+    def rungs_per_review(self) -> float | None:
+        return round(self.closer / self.intervals, 2) if self.intervals else None
+
+
+def clock_speed(reviews: list[Review], current: Roadmap) -> list[ItemClock]:
+    """Every current item's horizon over the reviews, its movement, and a one-click-faster proposal."""
+    clocks = []
+    last_day = reviews[-1].day if reviews else current.reviewed
+    for item in current.items:
+        clock = ItemClock(
+            item, [(r.day, h.horizon if (h := r.items.get(item.id)) else None) for r in reviews]
+        )
+        steps = list(pairwise(r.items[item.id] for r in reviews if item.id in r.items))
+        for before, after in steps:
+            if before.done:
+                break
+            clock.intervals += 1
+            step = HORIZONS.index(after.horizon) - HORIZONS.index(before.horizon)
+            clock.closer += max(step, 0)
+            clock.slipped += max(-step, 0)
+        for before, after in reversed(steps):
+            if before.done or after.horizon != before.horizon:
+                break
+            clock.stalled += 1
+        if clock.stalled and not item.done:
+            clock.proposal = one_click_faster(item, last_day)
+        clocks.append(clock)
+    return clocks
+
+
+def one_click_faster(item: RoadmapItem, today: date | None) -> str:
+    """The next rung closer, with the target it implies; an item already at ``week`` ships or shrinks."""
+    rung = HORIZONS.index(item.horizon)
+    if rung == len(HORIZONS) - 1:
+        return "ship it this week, or cut it to the part that can ship this week"
+    nearer = HORIZONS[rung + 1]
+    target = f", target {(today + timedelta(days=HORIZON_DAYS[nearer])).isoformat()}" if today else ""
+    return f"move to {nearer}{target}"
+
+
+def next_rung(horizon: str) -> str | None:
+    rung = HORIZONS.index(horizon)
+    return HORIZONS[rung + 1] if rung + 1 < len(HORIZONS) else None
+
+
+def move_edit(item_id: str, horizon: str, target: date | None, path: Path) -> Callable[[str], str]:
+    """The edit that puts an item at ``horizon`` (and ``target``), leaving the rest of roadmap.yaml alone."""
+    if horizon not in HORIZONS:
+        raise CptoError(f"horizon '{horizon}' is not one of {', '.join(HORIZONS)}")
+    updates: dict[str, Any] = {"horizon": horizon}
+    if target is not None:
+        updates["target"] = target  # a date, so YAML writes it bare (2027-03-31), as people do
+
+    def change(text: str) -> str:
+        return set_list_item(text, "items", item_id, updates, where=str(path))
+
+    return change
+
+
+def reviewed_edit(day: date, path: Path) -> Callable[[str], str]:
+    """The edit that stamps the file's ``reviewed:`` date (a new joint review)."""
+    return lambda text: set_yaml_keys(text, {"reviewed": day}, where=str(path))
+
+
+def overall_speed(clocks: list[ItemClock]) -> float | None:
+    """Rungs moved per review, over every item still being worked on between reviews."""
+    intervals = sum(c.intervals for c in clocks)
+    return round(sum(c.closer for c in clocks) / intervals, 2) if intervals else None
+
+
+def requirements_for(item: RoadmapItem, requirements: list[tuple[str, str]]) -> list[str]:
+    """The PRD requirements an item stands for: those it lists under ``requirements:``, else those sharing
+    the most of the item title's words, else (no word in common) the whole PRD.
+
+    ``requirements`` are (id, text) pairs of the item's PRD.
+    """
+    if item.requirements:
+        return [rid for rid, _ in requirements if rid in item.requirements]
+    wanted = set(terms(item.title))
+    overlap = {rid: len(wanted & set(terms(text))) for rid, text in requirements}
+    best = max(overlap.values(), default=0)
+    return [rid for rid, shared in overlap.items() if shared == best]
+
+
+def evidence(item: RoadmapItem, matched: list[str], statuses: dict[str, str]) -> tuple[bool, str]:
+    """Whether the product review shows work on the item's requirements, and the statuses that say so."""
+    if not matched:
+        return False, "no requirement of its PRD matches" if item.prd else "no PRD"
+    said = [f"{rid} {statuses.get(rid, 'not found').replace('_', ' ')}" for rid in matched]
+    working = any(statuses.get(rid) in (SHIPPED, IN_PROGRESS) for rid in matched)
+    return working, ", ".join(said)
