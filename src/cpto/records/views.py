@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cpto.records.check import CheckResult
 from cpto.records.decisions import (
     Decision,
     Finding,
@@ -530,4 +531,22 @@ def roadmap_report(
             ],
             "warnings": warnings,
         },
+    )
+
+
+def check_report(result: CheckResult) -> Report:
+    """Every problem of every record, errors first."""
+    ordered = sorted(result.problems, key=lambda p: (p.level != "error", p.where))
+    return Report(
+        title="Workspace check",
+        subtitle="ok"
+        if not result.problems
+        else f"{result.errors} error(s), {len(ordered) - result.errors} warning(s)",
+        facts=[(f"{kind} read", n) for kind, n in result.checked.items()],
+        tables=[
+            Table("Problems", ["level", "where", "problem"], [[p.level, p.where, p.message] for p in ordered])
+        ]
+        if ordered
+        else [],
+        data={"checked": result.checked, "problems": [asdict(p) for p in ordered], "errors": result.errors},
     )

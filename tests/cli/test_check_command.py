@@ -1,0 +1,48 @@
+"""``cpto check``: every broken record is listed at once, with file:line, and the exit code guards a PR."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_cli import cpto
+
+
+def test_the_demo_workspace_has_no_errors(tmp_path):
+    demo = tmp_path / "acme"
+    assert cpto("demo", str(demo)).returncode == 0
+    proc = cpto("check", "-w", str(demo), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["errors"] == 0
+    assert data["checked"] == {"people": 9, "decisions": 8, "incidents": 3, "roadmap items": 8, "PRDs": 3}
+
+
+def test_every_broken_file_is_reported_not_just_the_first(tmp_path):
+    (tmp_path / "decisions").mkdir()
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / "decisions" / "0001-a.md").write_text("---\nid: D-1\nstatus: maybe\n---\n")
+    (tmp_path / "decisions" / "0002-b.md").write_text("---\nid: D-1\npoint: nobody\n---\n")
+    (tmp_path / "decisions" / "0003-c.md").write_text("---\nid: D-3\nraised: [\n---\n")
+    (tmp_path / "incidents" / "i.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
+    (tmp_path / "roadmap.yaml").write_text("items:\n  - id: RM-1\n    horizon: soon\n")
+    (tmp_path / "people.yaml").write_text("people:\n  - handle: dana\n    discipline: product\n")
+    proc = cpto("check", "-w", str(tmp_path), "--json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    problems = {
+        (p["level"], p["where"].replace(str(tmp_path), "")): p["message"]
+        for p in json.loads(proc.stdout)["problems"]
+    }
+    assert "status 'maybe'" in problems[("error", "/decisions/0001-a.md:1")]
+    assert "invalid front matter" in problems[("error", "/decisions/0003-c.md:3")]
+    assert "binary file" in problems[("error", "/incidents/i.md")]
+    assert "horizon 'soon'" in problems[("error", "/roadmap.yaml:2")]
+    assert "not in people.yaml" in problems[("warning", "/decisions/0002-b.md:1")]
+
+
+def test_strict_fails_on_warnings_too(tmp_path):
+    (tmp_path / "roadmap.yaml").write_text(
+        "items:\n  - id: RM-1\n    horizon: week\n    prd: docs/missing.md\n"
+    )
+    assert cpto("check", "-w", str(tmp_path)).returncode == 0
+    strict = cpto("check", "-w", str(tmp_path), "--strict", "--format", "markdown")
+    assert strict.returncode == 1 and "prd 'docs/missing.md' does not exist" in strict.stdout
