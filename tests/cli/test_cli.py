@@ -11,7 +11,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["demo", "index", "history", "review", "trace", "people", "decision"]
+COMMANDS = [
+    "demo",
+    "index",
+    "history",
+    "review",
+    "trace",
+    "people",
+    "decision",
+    "incident",
+    "roadmap",
+    "timeline",
+    "check",
+]
+SUBCOMMANDS = [
+    *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),
+    *(f"incident {c}" for c in ("new", "log", "resolve", "list", "show")),
+    *(f"roadmap {c}" for c in ("review", "move")),
+]
 
 
 def cpto(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -31,9 +48,9 @@ def assert_clean_error(proc: subprocess.CompletedProcess[str], *fragments: str) 
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
 def test_every_command_explains_itself_with_an_example(command):
-    proc = cpto(command, "--help")
+    proc = cpto(*command.split(), "--help")
     assert proc.returncode == 0
     assert "Example" in proc.stdout and f"cpto {command}" in proc.stdout
 

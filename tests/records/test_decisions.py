@@ -199,3 +199,41 @@ def test_a_decision_ready_for_days_then_made_at_the_weekly_meeting_is_flagged(tm
     assert waited_for_meeting(late, ("monday",)) is None
     problems = [f.problem for f in check_decisions([late], PEOPLE, meeting_days=("thursday",), now=NOW)]
     assert problems == ["ready 3d before it was decided at Thursday's meeting"]
+
+
+ADR_TOOLS = """\
+# 2. Use Stripe as the card vault
+
+Date: 2026-08-27
+
+## Status
+
+Accepted
+
+## Context
+
+Saved cards need a vault.
+"""
+
+LOG4BRAINS = """\
+# Use Markdown Architectural Decision Records
+
+- Status: superseded by [20261102-use-cpto](20261102-use-cpto.md)
+- Deciders: Dana K, Li W <!-- optional -->
+- Date: 2026-10-01 <!-- optional -->
+- Tags: docs
+
+## Context and Problem Statement
+"""
+
+
+def test_adr_tools_and_log4brains_folders_read_as_they_are(tmp_path):
+    (tmp_path / "0002-use-stripe-as-the-card-vault.md").write_text(ADR_TOOLS)
+    (tmp_path / "20261001-use-markdown-adrs.md").write_text(LOG4BRAINS)
+    (tmp_path / "20261002-draft.md").write_text("# Draft\n\n- Status: draft\n- Date: 2026-10-02\n")
+    adr, madr, draft = read_decisions(tmp_path)
+    assert (adr.id, adr.title, adr.status) == ("0002", "Use Stripe as the card vault", "decided")
+    assert adr.decided == datetime(2026, 8, 27, tzinfo=UTC) and adr.raised is None  # one date: when decided
+    assert (madr.id, madr.status, madr.point) == ("20261001-use-markdown-adrs", "superseded", "Dana K")
+    assert (draft.status, draft.raised) == ("proposed", datetime(2026, 10, 2, tzinfo=UTC))
+    assert next_id([d.id for d in (adr,)], "D-") == "0003"

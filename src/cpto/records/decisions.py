@@ -24,7 +24,13 @@ from cpto.workspace.markdown import read_document
 STATUSES = ("proposed", "decided", "appealed", "upheld", "overturned", "superseded")
 OPEN = ("proposed", "appealed")
 # MADR's status words: "accepted" is cpto's decided; rejected and deprecated records are kept as they are.
-MADR_STATUSES = {"accepted": "decided", "rejected": "rejected", "deprecated": "deprecated"}
+MADR_STATUSES = {
+    "accepted": "decided",
+    "rejected": "rejected",
+    "deprecated": "deprecated",
+    "superseded": "superseded",
+    "draft": "proposed",  # log4brains
+}
 _DISCUSSION = re.compile(r"^\s*[-*]\s+([A-Za-z0-9._-]+)\s*,\s*(\d{4}-\d{2}-\d{2})[^:]*:\s*(.+)$")
 
 
@@ -66,31 +72,63 @@ class Decision:
 
 
 def read_decision(path: Path) -> Decision:
-    """One decision record; a missing id falls back to the file name, a missing title to the first heading."""
+    """One decision record: cpto's or MADR 3's front matter, or an adr-tools / log4brains (MADR 2) body.
+
+    A missing id falls back to the file's number (``0007-use-x.md``) or name, a missing title to the first
+    heading. Records without front matter keep their facts in the body (``Date:``, ``## Status``,
+    ``- Status: accepted``, ``- Deciders: ...``); they carry one date, read as when it was decided.
+    """
     doc = read_document(path)
     fm = doc.front_matter
+    legacy = _body_meta(doc.body) if not fm.get("status") else {}
     where = f"{path}:1"
-    status = str(fm.get("status") or "proposed").strip().lower()
-    status = MADR_STATUSES.get(status, status)
+    status = str(fm.get("status") or legacy.get("status") or "proposed").strip().lower()
+    status = MADR_STATUSES.get(status.split()[0] if status else status, status)
     if status not in STATUSES and status not in MADR_STATUSES.values():
         raise CptoError(f"{where}: status '{status}' is not one of {', '.join(STATUSES)}")
     heading = next((line.lstrip("# ").strip() for line in doc.body if line.startswith("# ")), "")
-    makers = fm.get("decision-makers") or []
+    makers = fm.get("decision-makers") or fm.get("deciders") or legacy.get("deciders") or []
+    if isinstance(makers, str):
+        makers = [m.strip() for m in makers.split(",") if m.strip()]
     point = str(fm.get("point") or (makers[0] if isinstance(makers, list) and makers else "")).strip()
+    legacy_date = parse_time(legacy.get("date"), where)
+    number = re.match(r"^(\d{1,5})-", path.stem)  # 0007-x.md; log4brains' 20201026-x.md keeps its stem
     return Decision(
         path=path,
-        id=str(fm.get("id") or path.stem),
-        title=str(fm.get("title") or heading or path.stem),
+        id=str(fm.get("id") or (number.group(1) if number else path.stem)),
+        title=str(fm.get("title") or re.sub(r"^\d+\.\s+", "", heading) or path.stem),
         status=status,
         domain=str(fm.get("domain") or "").strip().lower(),
         point=point,
-        raised=parse_time(fm.get("raised") or fm.get("date"), where),
-        decided=parse_time(fm.get("decided"), where),
+        raised=parse_time(fm.get("raised") or fm.get("date"), where)
+        or (legacy_date if status in OPEN else None),
+        decided=parse_time(fm.get("decided"), where) or (legacy_date if status not in OPEN else None),
         consulted=tuple(str(c) for c in (fm.get("consulted") or []) if c),
         appeal=_mapping(fm.get("appeal")),
         discussion=tuple(_remarks(doc.body, doc.body_line)),
         ready=parse_time(fm.get("ready"), where),
     )
+
+
+_LEGACY_BULLET = re.compile(r"^\s*[-*]\s+(status|deciders|date)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_LEGACY_DATE = re.compile(r"^date\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
+
+
+def _body_meta(body: list[str]) -> dict[str, str]:
+    """adr-tools (``Date: 2016-02-12``, a ``## Status`` section) and MADR 2 / log4brains bullets."""
+    meta: dict[str, str] = {}
+    in_status = False
+    for line in body:
+        if line.startswith("#"):
+            in_status = line.lstrip("#").strip().lower() == "status"
+            continue
+        if in_status and line.strip() and "status" not in meta:
+            meta["status"] = line.strip().split()[0].strip(".,:")
+        elif m := _LEGACY_BULLET.match(re.sub(r"<!--.*?-->", "", line)):
+            meta.setdefault(m.group(1).lower(), m.group(2))
+        elif m := _LEGACY_DATE.match(line.strip()):
+            meta.setdefault("date", m.group(1))
+    return meta
 
 
 def _mapping(value: Any) -> dict[str, Any]:
