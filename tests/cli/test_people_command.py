@@ -19,6 +19,10 @@ def test_people_on_the_demo_maps_every_author_but_the_bot(tmp_path):
     assert [a["name"] for a in data["unmapped"]] == ["dependabot[bot]"]
     assert {x["discipline"] for x in data["across_lanes"]} <= {"product", "design", "data", "leadership"}
     assert sum(p["commits"] for p in data["people"]) > 300
+    assert data["prds_across_lanes"] == [
+        {"handle": "aiko", "discipline": "design", "prd": "docs/prd/onboarding.md"}
+    ]
+    assert data["consulted_across_lanes"][0]["handle"] == "nina"
 
 
 def test_people_without_history_reads_only_the_file(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cpto.errors import CptoError
-from cpto.records.people import Author, contributions, org_shape, read_people
+from cpto.records.people import Author, People, Person, contributions, lanes, org_shape, read_people
 
 PEOPLE = """\
 # Who is who
@@ -108,3 +108,21 @@ def test_a_non_utf8_people_file_is_a_clean_error(tmp_path):
 
 def test_no_people_file_means_nobody(tmp_path):
     assert read_people(tmp_path / "people.yaml").people == []
+
+
+def test_prds_outside_product_and_consulting_across_disciplines_are_lanes_crossed():
+    team = People(
+        Path("people.yaml"),
+        [
+            Person("dana", "Dana", "product"),
+            Person("li", "Li", "engineering"),
+            Person("aiko", "Aiko", "design"),
+        ],
+    )
+    crossed = lanes(
+        team,
+        [("docs/prd/checkout.md", "dana"), ("docs/prd/search.md", "li")],
+        [("dana", ["li", "aiko"]), ("li", ["aiko", "ghost"]), ("aiko", ["aiko"])],
+    )
+    assert [(p.handle, path) for p, path in crossed.prds] == [("li", "docs/prd/search.md")]
+    assert [(p.handle, n) for p, n in crossed.consulted] == [("aiko", 2), ("li", 1)]

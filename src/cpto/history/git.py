@@ -612,3 +612,19 @@ def resolve_commit(repo: Path, ref: str) -> str | None:
         repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False
     )
     return out.decode().strip() or None
+
+
+def first_author(path: Path) -> tuple[str, str] | None:
+    """(email, name) of whoever first committed ``path``: who wrote a PRD that names no owner."""
+    top = run_git(path.parent, "rev-parse", "--show-toplevel", check=False).decode().strip()
+    if not top:
+        return None
+    rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
+    out = run_git(
+        Path(top), "log", "--follow", "--diff-filter=A", "--format=%ae%x00%an", "--", rel, check=False
+    )
+    lines = [line for line in out.decode("utf-8", "replace").splitlines() if "\0" in line]
+    if not lines:
+        return None
+    email, name = lines[-1].split("\0", 1)
+    return email, name

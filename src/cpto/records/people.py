@@ -196,3 +196,33 @@ def contributions(people: People, authors: Iterable[Author]) -> Contributions:
 def authors_of(rows: Sequence[tuple[str, str, int, int]]) -> list[Author]:
     """Authors from ``(email, name, commits, lines)`` rows, as the history index groups them."""
     return [Author(email or "", name or "", int(n), int(lines or 0)) for email, name, n, lines in rows]
+
+
+PLANNING = "product"  # the discipline whose lane PRDs are
+
+
+@dataclass(frozen=True)
+class Lanes:
+    """Work across discipline lines besides code: PRDs by non-product people, cross-discipline consulting."""
+
+    prds: list[tuple[Person, str]]  # (author, PRD path) where the author is outside product
+    consulted: list[tuple[Person, int]]  # people consulted on decisions whose point is of another discipline
+
+
+def lanes(
+    people: People, prd_authors: Iterable[tuple[str, str]], consultations: Iterable[tuple[str, Sequence[str]]]
+) -> Lanes:
+    """``prd_authors``: (PRD path, author handle); ``consultations``: (point handle, consulted handles)."""
+    prds = [
+        (people.by_handle[h], path)
+        for path, h in prd_authors
+        if h in people.by_handle and people.by_handle[h].discipline != PLANNING
+    ]
+    across: Counter[str] = Counter()
+    for point, consulted in consultations:
+        lead = people.by_handle.get(point)
+        for handle in consulted:
+            person = people.by_handle.get(handle)
+            if lead and person and person.discipline != lead.discipline:
+                across[handle] += 1
+    return Lanes(prds, [(people.by_handle[h], n) for h, n in across.most_common()])

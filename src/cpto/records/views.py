@@ -16,7 +16,7 @@ from cpto.records.decisions import (
     waited_for_meeting,
 )
 from cpto.records.incidents import KINDS, Incident, check_incident
-from cpto.records.people import Contributions, People, org_shape
+from cpto.records.people import Contributions, Lanes, People, org_shape
 from cpto.records.roadmap import ItemClock, Review, Roadmap, overall_speed
 from cpto.records.timeline import Moment
 from cpto.records.times import days
@@ -24,7 +24,7 @@ from cpto.report import Report, Table
 from cpto.workspace.config import WorkspaceConfig
 
 
-def people_report(people: People, work: Contributions | None) -> Report:
+def people_report(people: People, work: Contributions | None, crossings: Lanes | None = None) -> Report:
     """Who is who, the organisation's shape, whose git identities are whose, and work across lanes."""
     shape = org_shape(people)
     commits = work.commits if work else {}
@@ -65,6 +65,22 @@ def people_report(people: People, work: Contributions | None) -> Report:
                 [[p.handle, p.discipline, n] for p, n in work.across_lanes],
             )
         )
+    if crossings and crossings.prds:
+        tables.append(
+            Table(
+                "Across lanes: PRDs written outside product",
+                ["handle", "discipline", "PRD"],
+                [[p.handle, p.discipline, path] for p, path in crossings.prds],
+            )
+        )
+    if crossings and crossings.consulted:
+        tables.append(
+            Table(
+                "Across lanes: consulted on another discipline's decisions",
+                ["handle", "discipline", "decisions"],
+                [[p.handle, p.discipline, n] for p, n in crossings.consulted],
+            )
+        )
     if work and work.unmapped:
         tables.append(
             Table(
@@ -98,6 +114,14 @@ def people_report(people: People, work: Contributions | None) -> Report:
             for p, n in (work.across_lanes if work else [])
         ],
         "unmapped": [asdict(a) for a in (work.unmapped if work else [])],
+        "prds_across_lanes": [
+            {"handle": p.handle, "discipline": p.discipline, "prd": path}
+            for p, path in (crossings.prds if crossings else [])
+        ],
+        "consulted_across_lanes": [
+            {"handle": p.handle, "discipline": p.discipline, "decisions": n}
+            for p, n in (crossings.consulted if crossings else [])
+        ],
         "warnings": people.warnings,
     }
     return Report(
