@@ -364,6 +364,10 @@ outcomes = "product"
 experience = "design"
 implementation = "engineering"
 appeals_to = "ceo"
+max_appeal_rate = "20%"   # appealed decisions per decisions made, per quarter
+
+[meetings]
+joint_review = "thursday"   # decisions ready earlier should not wait for it
 
 [sla]
 decision = "2d"
