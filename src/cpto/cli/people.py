@@ -19,9 +19,8 @@ from cpto.cli.options import (
     emit,
 )
 from cpto.errors import CptoError
-from cpto.records.people import Lanes, People, lanes
+from cpto.records.people import workspace_lanes
 from cpto.workspace import load_workspace
-from cpto.workspace.config import WorkspaceConfig
 
 
 def register(app: typer.Typer) -> None:
@@ -64,28 +63,4 @@ def people_command(
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
             work = contributions(people, authors_of(author_totals(con)))
-    emit(people_report(people, work, _lanes(config, people, history=not no_history)), chosen, output)
-
-
-def _lanes(config: WorkspaceConfig, people: People, *, history: bool) -> Lanes:
-    """PRD authors (front matter owner, else the PRD's first committer) and decision consultations."""
-    from cpto.history.git import first_author
-    from cpto.records.decisions import read_decisions
-    from cpto.review.prd import read_prd
-    from cpto.review.service import find_prds
-
-    try:
-        prd_paths = find_prds(config)
-    except CptoError:
-        prd_paths = []
-    authors = []
-    for path in prd_paths:
-        owner = read_prd(path).owner or ""
-        handle = owner if owner in people.by_handle else people.identify("", owner) if owner else None
-        if handle is None and history:
-            first = first_author(path)
-            handle = people.identify(*first) if first else None
-        if handle:
-            authors.append((str(path.relative_to(config.root)), handle))
-    decisions = read_decisions(config.decisions) if config.decisions else []
-    return lanes(people, authors, [(d.point, d.consulted) for d in decisions])
+    emit(people_report(people, work, workspace_lanes(config, people, history=not no_history)), chosen, output)

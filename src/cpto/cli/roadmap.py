@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -92,46 +92,19 @@ def review_command(
 
 
 def _attach_evidence(config: WorkspaceConfig, clocks: list[rm.ItemClock], *, quiet: bool) -> None:
-    """Run the product review over the PRDs the roadmap names and say what it found for each item."""
+    """Index the repository (with progress), then let the library review the PRDs the roadmap names."""
     from cpto.history import store
-    from cpto.review.service import load_prds, review
 
-    prd_paths = sorted(
-        {(config.root / c.item.prd) for c in clocks if c.item.prd and (config.root / c.item.prd).is_file()}
-    )
-    if not prd_paths or not config.repos:
-        for c in clocks:
-            c.evidence = "no PRD" if not c.item.prd else f"PRD {c.item.prd} not found"
-        return
-    prds = load_prds(prd_paths)
-    run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet)
-    with store.open_index(config.index_path, read_only=True) as con:
-        result = review(
-            con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
-        )
-    statuses = {t.requirement.id: t.status for t in result.requirements}
-    by_prd = {prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds}
-    for c in clocks:
-        requirements = by_prd.get((config.root / c.item.prd).resolve(), []) if c.item.prd else []
-        working, said = rm.evidence(c.item, rm.requirements_for(c.item, requirements), statuses)
-        c.evidence = said if working or c.item.done else f"no evidence of work: {said}"
+    if config.repos and any(c.item.prd for c in clocks):
+        run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet)
+        with store.open_index(config.index_path, read_only=True) as con:
+            rm.attach_evidence(con, config, clocks)
+    else:
+        rm.attach_evidence(None, config, clocks)
 
 
 def _apply(path: Path, clocks: list[rm.ItemClock], today: date, commit: bool) -> None:
-    moves = [
-        (c.item.id, nearer)
-        for c in clocks
-        if c.proposal and (nearer := rm.next_rung(c.item.horizon)) is not None
-    ]
-    edits = [rm.move_edit(rid, h, today + timedelta(days=rm.HORIZON_DAYS[h]), path) for rid, h in moves]
-    edits.append(rm.reviewed_edit(today, path))
-
-    def change(text: str) -> str:
-        for edit in edits:
-            text = edit(text)
-        return text
-
-    update_file(path, change, commit=f"roadmap: joint review {today.isoformat()}" if commit else None)
+    moves = rm.apply_proposals(path, clocks, today, commit=commit)
     say(f"moved {len(moves)} item(s) one rung closer: {', '.join(f'{r} -> {h}' for r, h in moves) or 'none'}")
 
 

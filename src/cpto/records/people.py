@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cpto.errors import CptoError
+from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.yamlfile import read_yaml_list
 
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -226,3 +227,28 @@ def lanes(
             if lead and person and person.discipline != lead.discipline:
                 across[handle] += 1
     return Lanes(prds, [(people.by_handle[h], n) for h, n in across.most_common()])
+
+
+def workspace_lanes(config: WorkspaceConfig, people: People, *, history: bool) -> Lanes:
+    """Lanes crossed in a workspace: PRD authors (the PRD's owner, else its first committer, when
+    ``history``) and who was consulted on which decision."""
+    from cpto.history.git import first_author
+    from cpto.records.decisions import read_decisions
+    from cpto.review.prd import read_prd
+    from cpto.review.service import find_prds
+
+    try:
+        prd_paths = find_prds(config)
+    except CptoError:
+        prd_paths = []
+    authors = []
+    for path in prd_paths:
+        owner = read_prd(path).owner or ""
+        handle = owner if owner in people.by_handle else people.identify("", owner) if owner else None
+        if handle is None and history:
+            first = first_author(path)
+            handle = people.identify(*first) if first else None
+        if handle:
+            authors.append((str(path.relative_to(config.root)), handle))
+    decisions = read_decisions(config.decisions) if config.decisions else []
+    return lanes(people, authors, [(d.point, d.consulted) for d in decisions])

@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpto.errors import CptoError
+
+if TYPE_CHECKING:
+    import duckdb
 from cpto.history.git import FileVersion
 from cpto.review.text import terms
 from cpto.review.trace import IN_PROGRESS, SHIPPED
-from cpto.workspace.edit import set_list_item, set_yaml_keys
+from cpto.workspace.config import WorkspaceConfig
+from cpto.workspace.edit import set_list_item, set_yaml_keys, update_file
 from cpto.workspace.yamlfile import parse_yaml_list, read_yaml_list
 
 HORIZONS = ("year", "half", "quarter", "month", "week")  # far to near: one review should move one rung
@@ -264,3 +268,48 @@ def evidence(item: RoadmapItem, matched: list[str], statuses: dict[str, str]) ->
     said = [f"{rid} {statuses.get(rid, 'not found').replace('_', ' ')}" for rid in matched]
     working = any(statuses.get(rid) in (SHIPPED, IN_PROGRESS) for rid in matched)
     return working, ", ".join(said)
+
+
+def attach_evidence(
+    con: duckdb.DuckDBPyConnection | None, config: WorkspaceConfig, clocks: list[ItemClock]
+) -> None:
+    """Run the product review over the PRDs the roadmap names and say what it found for each item.
+
+    ``con`` is the history index holding the workspace's first repository (None: nothing to review).
+    """
+    from cpto.review.service import load_prds, review
+
+    prd_paths = sorted(
+        {(config.root / c.item.prd) for c in clocks if c.item.prd and (config.root / c.item.prd).is_file()}
+    )
+    if con is None or not prd_paths or not config.repos:
+        for c in clocks:
+            c.evidence = "no PRD" if not c.item.prd else f"PRD {c.item.prd} not reviewed"
+        return
+    prds = load_prds(prd_paths)
+    result = review(
+        con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
+    )
+    statuses = {t.requirement.id: t.status for t in result.requirements}
+    by_prd = {prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds}
+    for c in clocks:
+        requirements = by_prd.get((config.root / c.item.prd).resolve(), []) if c.item.prd else []
+        working, said = evidence(c.item, requirements_for(c.item, requirements), statuses)
+        c.evidence = said if working or c.item.done else f"no evidence of work: {said}"
+
+
+def apply_proposals(
+    path: Path, clocks: list[ItemClock], today: date, *, commit: bool
+) -> list[tuple[str, str]]:
+    """Write every stalled item one rung closer (with the target that implies) and ``reviewed: today``."""
+    moves = [(c.item.id, nearer) for c in clocks if c.proposal and (nearer := next_rung(c.item.horizon))]
+    edits = [move_edit(rid, h, today + timedelta(days=HORIZON_DAYS[h]), path) for rid, h in moves]
+    edits.append(reviewed_edit(today, path))
+
+    def change(text: str) -> str:
+        for edit in edits:
+            text = edit(text)
+        return text
+
+    update_file(path, change, commit=f"roadmap: joint review {today.isoformat()}" if commit else None)
+    return moves
