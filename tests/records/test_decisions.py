@@ -15,13 +15,13 @@ from cpto.records.decisions import (
     check_decisions,
     decide_edit,
     new_decision_text,
-    next_id,
     point_stats,
     read_decision,
     read_decisions,
     resolve_edit,
     waited_for_meeting,
 )
+from cpto.records.ids import next_id
 from cpto.records.people import People, Person
 from cpto.workspace.config import parse_duration
 from cpto.workspace.edit import update_file

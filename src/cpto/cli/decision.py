@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cpto.cli.options import (
+    AtOpt,
     CommitOpt,
     Format,
     FormatOpt,
@@ -22,6 +23,7 @@ from cpto.cli.options import (
     say,
 )
 from cpto.records import decisions as dec
+from cpto.records.ids import next_id
 from cpto.records.people import People, read_people
 from cpto.workspace import load_workspace
 from cpto.workspace.config import WorkspaceConfig
@@ -43,9 +45,6 @@ Example:
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 
 IdArg = Annotated[str, typer.Argument(help="Decision id (D-0007) or its number (7).")]
-AtOpt = Annotated[
-    str | None, typer.Option("--at", help="When it happened (2026-11-03T16:00, UTC unless a zone is given).")
-]
 
 
 def register(root: typer.Typer) -> None:
@@ -90,7 +89,7 @@ def new_command(
     raised = parse_at(at)
 
     def make() -> tuple[Path, str]:
-        did = dec.next_id([d.id for d in dec.read_decisions(folder)], "D-")
+        did = next_id([d.id for d in dec.read_decisions(folder)], "D-")
         text = dec.new_decision_text(
             did, title, domain=domain, point=point, raised=raised, consulted=handles, context=context
         )
@@ -212,14 +211,7 @@ def show_command(
 
     config, decision, people = _find(workspace, decision_id)
     now = datetime.now(UTC)
-    findings = dec.check_decisions(
-        [decision],
-        people,
-        agreement=config.working_agreement,
-        sla=config.decision_sla,
-        meeting_days=config.meeting_days,
-        now=now,
-    )
+    findings = dec.check_under(config, [decision], people, now)
     waited = dec.waited_for_meeting(decision, config.meeting_days)
     emit(decision_report(decision, findings, people, now, waited), chosen_format(fmt, as_json), output)
 

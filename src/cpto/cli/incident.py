@@ -9,6 +9,7 @@ import typer
 
 from cpto.cli.history import run_index
 from cpto.cli.options import (
+    AtOpt,
     CommitOpt,
     Format,
     FormatOpt,
@@ -43,9 +44,6 @@ Example:
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 
 IdArg = Annotated[str, typer.Argument(help="Incident id (INC-3) or its number (3).")]
-AtOpt = Annotated[
-    str | None, typer.Option("--at", help="When it happened (2026-11-03T14:27, UTC unless a zone is given).")
-]
 
 
 def register(root: typer.Typer) -> None:

@@ -70,6 +70,9 @@ def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
     sys.stdout.flush()
 
 
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="When it happened (2026-11-03T16:00, UTC unless a zone is given).")
+]
 CommitOpt = Annotated[
     bool, typer.Option("--commit", help="Record the change in a git commit of that file alone.")
 ]

@@ -8,15 +8,16 @@ roadmap item names that does not exist, files left behind by an interrupted writ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from cpto.errors import CptoError
-from cpto.records.decisions import check_decisions, read_decision
+from cpto.records.decisions import check_under, read_decision
+from cpto.records.ids import Record, duplicates, record_files
 from cpto.records.incidents import check_incident, read_incident
 from cpto.records.people import People, read_people
 from cpto.records.roadmap import read_roadmap
@@ -58,17 +59,10 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     problems += [_warning(w) for w in people.warnings]
     known = set(people.by_handle) if people.people else None
 
-    decisions = _each(problems, _records(config.decisions), read_decision)
+    decisions = _each(problems, record_files(config.decisions), read_decision)
     checked["decisions"] = len(decisions)
     problems += _duplicates(decisions, "decision")
-    for f in check_decisions(
-        decisions,
-        people,
-        agreement=config.working_agreement,
-        sla=config.decision_sla,
-        meeting_days=config.meeting_days,
-        now=now,
-    ):
+    for f in check_under(config, decisions, people, now):
         problems.append(Problem(WARNING, f"{f.decision.path}:1", f"{f.decision.id}: {f.problem}"))
     for d in decisions:
         for handle in d.consulted:
@@ -77,7 +71,7 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
                     Problem(WARNING, f"{d.path}:1", f"{d.id}: consulted '{handle}' is not in people.yaml")
                 )
 
-    incidents = _each(problems, _records(config.incidents), lambda p: read_incident(p, config.severities))
+    incidents = _each(problems, record_files(config.incidents), lambda p: read_incident(p, config.severities))
     checked["incidents"] = len(incidents)
     problems += _duplicates(incidents, "incident")
     for i in incidents:
@@ -109,12 +103,6 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     return CheckResult(checked, problems)
 
 
-def _records(folder: Path | None) -> list[Path]:
-    if folder is None or not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.md")) if p.stem.lower() not in ("readme", "template", "index")]
-
-
 def _prd_paths(config: WorkspaceConfig) -> list[Path]:
     try:
         return find_prds(config)
@@ -139,16 +127,11 @@ def _each(problems: list[Problem], paths: list[Path], read: Callable[[Path], T])
     return out
 
 
-def _duplicates(records: list[Any], what: str) -> list[Problem]:
-    seen: dict[str, Path] = {}
-    out = []
-    for r in records:
-        if r.id in seen:
-            out.append(
-                Problem(ERROR, f"{r.path}:1", f"duplicate {what} id '{r.id}' (also in {seen[r.id].name})")
-            )
-        seen.setdefault(r.id, r.path)
-    return out
+def _duplicates(records: Sequence[Record], what: str) -> list[Problem]:
+    return [
+        Problem(ERROR, f"{r.path}:1", f"duplicate {what} id '{r.id}' (also in {other.name})")
+        for r, other in duplicates(records)
+    ]
 
 
 def _error(message: str, path: Path) -> Problem:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from cpto.errors import CptoError
+from cpto.records.ids import NUMBERED, find, record_files, require_unique, slug
 from cpto.records.people import People
 from cpto.records.times import days, parse_time, stamp
-from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS
+from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS, WorkspaceConfig
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document
 
@@ -151,19 +152,9 @@ def _remarks(body: list[str], first_line: int) -> list[Remark]:
 
 
 def read_decisions(folder: Path) -> list[Decision]:
-    """Every ``*.md`` decision in ``folder`` (not its README/template), in file-name order; IDs are unique."""
-    if not folder.is_dir():
-        return []
-    decisions = [
-        read_decision(p)
-        for p in sorted(folder.glob("*.md"))
-        if p.stem.lower() not in ("readme", "template", "index")
-    ]
-    seen: dict[str, Path] = {}
-    for d in decisions:
-        if d.id in seen:
-            raise CptoError(f"{d.path}:1: duplicate decision id '{d.id}' (also in {seen[d.id].name})")
-        seen[d.id] = d.path
+    """Every decision record in ``folder``, in file-name order; IDs are unique."""
+    decisions = [read_decision(p) for p in record_files(folder)]
+    require_unique(decisions, "decision")
     return decisions
 
 
@@ -173,6 +164,20 @@ class Finding:
 
     decision: Decision
     problem: str
+
+
+def check_under(
+    config: WorkspaceConfig, decisions: list[Decision], people: People, now: datetime
+) -> list[Finding]:
+    """:func:`check_decisions` under the workspace's agreement, SLA and meetings."""
+    return check_decisions(
+        decisions,
+        people,
+        agreement=config.working_agreement,
+        sla=config.decision_sla,
+        meeting_days=config.meeting_days,
+        now=now,
+    )
 
 
 def check_decisions(
@@ -314,25 +319,8 @@ def waited_for_meeting(decision: Decision, meeting_days: tuple[str, ...]) -> int
 # Writing: every change is a small edit of the record's text (see cpto.workspace.edit)
 # --------------------------------------------------------------------------------------------------
 
-_ID = re.compile(r"^(.*?)(\d+)$")
 DOMAINS = ("outcomes", "experience", "implementation")
 PLACEHOLDER = "Not decided yet."
-
-
-def next_id(ids: list[str], default_prefix: str, width: int = 4) -> str:
-    """The next ID in the folder's own numbering (``D-0008`` after ``D-0007``; ``ADR-13`` after ``ADR-12``)."""
-    numbered = [(m.group(1), m.group(2)) for i in ids if (m := _ID.match(i))]
-    if not numbered:
-        return f"{default_prefix}{1:0{width}d}"
-    prefix = max({p for p, _ in numbered}, key=lambda p: sum(q == p for q, _ in numbered))
-    width = max(len(n) for p, n in numbered if p == prefix)
-    top = max(int(n) for p, n in numbered if p == prefix)
-    return f"{prefix}{top + 1:0{width}d}"
-
-
-def slug(title: str) -> str:
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)[:60].rstrip("-") or "decision"
 
 
 def new_decision_text(
@@ -437,21 +425,11 @@ def comment_edit(decision: Decision, by: str, remark: str, at: datetime) -> Call
 
 
 def find_decision(decisions: list[Decision], wanted: str) -> Decision:
-    """A decision by id (``D-0007``), case-insensitively, or by its number alone (``7``)."""
-    key = wanted.strip().lower()
-    for d in decisions:
-        if d.id.lower() == key:
-            return d
-    if key.isdigit():
-        numbered = [d for d in decisions if (m := _ID.match(d.id)) and int(m.group(2)) == int(key)]
-        if len(numbered) == 1:
-            return numbered[0]
-    known = ", ".join(d.id for d in decisions[:12]) or "none yet"
-    raise CptoError(f"no decision '{wanted}' (known: {known})")
+    return find(decisions, wanted, "decision")
 
 
 def new_decision_path(folder: Path, did: str, title: str) -> Path:
     """``decisions/0009-use-stripe.md``: MADR's numbered file names."""
-    m = _ID.match(did)
+    m = NUMBERED.match(did)
     number = m.group(2) if m else did
     return folder / f"{number}-{slug(title)}.md"

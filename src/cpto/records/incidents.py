@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cpto.errors import CptoError
-from cpto.records.decisions import next_id, slug
+from cpto.records.ids import find, next_id, record_files, require_unique, slug
 from cpto.records.times import stamp
 from cpto.workspace.config import DEFAULT_SEVERITIES
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
@@ -154,19 +154,9 @@ def _moment(path: Path, line: int, day: str, clock: str, offset: str | None, zon
 
 
 def read_incidents(folder: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) -> list[Incident]:
-    """Every incident record in ``folder`` (not README or template), by impact start; IDs are unique."""
-    if not folder.is_dir():
-        return []
-    incidents = [
-        read_incident(p, severities)
-        for p in sorted(folder.glob("*.md"))
-        if p.stem.lower() not in ("readme", "template", "index")
-    ]
-    seen: dict[str, Path] = {}
-    for i in incidents:
-        if i.id in seen:
-            raise CptoError(f"{i.path}:1: duplicate incident id '{i.id}' (also in {seen[i.id].name})")
-        seen[i.id] = i.path
+    """Every incident record in ``folder``, by impact start; IDs are unique."""
+    incidents = [read_incident(p, severities) for p in record_files(folder)]
+    require_unique(incidents, "incident")
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(incidents, key=lambda i: (i.started or far, i.id))
 
@@ -189,12 +179,7 @@ def check_incident(incident: Incident, known: set[str] | None = None) -> list[st
 
 
 def find_incident(incidents: list[Incident], wanted: str) -> Incident:
-    key = wanted.strip().lower()
-    for i in incidents:
-        if i.id.lower() == key or (key.isdigit() and re.sub(r"\D", "", i.id).lstrip("0") == key.lstrip("0")):
-            return i
-    known = ", ".join(i.id for i in incidents[:12]) or "none yet"
-    raise CptoError(f"no incident '{wanted}' (known: {known})")
+    return find(incidents, wanted, "incident")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from cpto.records.decisions import (
     Decision,
     Finding,
     appeal_rates,
-    check_decisions,
+    check_under,
     point_stats,
     waited_for_meeting,
 )
@@ -138,14 +138,7 @@ def decisions_report(
     decisions: list[Decision], people: People, config: WorkspaceConfig, now: datetime
 ) -> Report:
     """Every decision with its status, point person and wait; who decides how fast; appeals per quarter."""
-    findings = check_decisions(
-        decisions,
-        people,
-        agreement=config.working_agreement,
-        sla=config.decision_sla,
-        meeting_days=config.meeting_days,
-        now=now,
-    )
+    findings = check_under(config, decisions, people, now)
     flagged: dict[str, list[str]] = {}
     for f in findings:
         flagged.setdefault(f.decision.id, []).append(f.problem)
