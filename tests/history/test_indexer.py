@@ -285,3 +285,11 @@ def test_parallel_chunked_readers_see_the_same_history_as_one(repo):
     one = changes(jobs=1)
     assert len(one) == 45
     assert changes(jobs=2, chunk_size=7, batch_size=3) == one
+
+
+def test_a_file_in_a_repository_without_commits_has_no_history(make_repo):
+    from cpto.history.git import file_history
+
+    repo = make_repo()
+    (repo.path / "roadmap.yaml").write_text("items: []\n")
+    assert file_history(repo.path / "roadmap.yaml") == []

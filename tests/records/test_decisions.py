@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -237,3 +238,50 @@ def test_adr_tools_and_log4brains_folders_read_as_they_are(tmp_path):
     assert (madr.id, madr.status, madr.point) == ("20261001-use-markdown-adrs", "superseded", "Dana K")
     assert (draft.status, draft.raised) == ("proposed", datetime(2026, 10, 2, tzinfo=UTC))
     assert next_id([d.id for d in (adr,)], "D-") == "0003"
+
+
+def test_ids_and_handles_yaml_would_misread_are_written_quoted(tmp_path):
+    path = tmp_path / "0007-x.md"
+    raised = datetime(2026, 11, 2, tzinfo=UTC)
+    path.write_text(
+        new_decision_text("0007", "X", domain="outcomes", point="yes", raised=raised, consulted=[])
+    )
+    d = read_decision(path)
+    assert (d.id, d.point) == ("0007", "yes")
+
+
+def test_consulted_as_a_comma_separated_string_is_a_list_of_handles(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text("---\nid: D-1\nconsulted: dana, sam\n---\n")
+    assert read_decision(path).consulted == ("dana", "sam")
+
+
+def test_a_remark_on_a_day_that_does_not_exist_names_its_line(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_text("---\nid: D-1\n---\n## Discussion\n- sam, 2026-02-30: hm\n")
+    with pytest.raises(CptoError, match=r"d\.md:5: '2026-02-30' is not a real date"):
+        read_decision(path)
+
+
+def test_an_adr_tools_record_keeps_its_facts_after_cpto_edits_it(tmp_path):
+    path = tmp_path / "0002-use-stripe.md"
+    path.write_text(ADR_TOOLS.replace("# 2.", "# 2.", 1) + "\n- Deciders: li\n")
+    update_file(path, appeal_edit(read_decision(path), "sam", "vendor lock-in", "claire", NOW))
+    d = read_decision(path)
+    assert (d.status, d.point, d.decided) == ("appealed", "li", datetime(2026, 8, 27, tzinfo=UTC))
+
+
+def test_a_second_writer_acting_on_a_stale_read_is_refused(tmp_path):
+    path = write(tmp_path / "decisions", status="proposed", decided="")
+    stale = read_decision(path)
+    update_file(path, decide_edit(stale, NOW, "first"))
+    with pytest.raises(CptoError, match="is decided; only a proposed decision can be decided"):
+        update_file(path, decide_edit(stale, NOW, "second"))
+    assert "second" not in path.read_text()
+
+
+def test_meeting_days_are_the_workspaces_days_not_utcs(tmp_path):
+    d = read_decision(write(tmp_path / "decisions"))
+    late = replace(d, decided=datetime(2026, 11, 6, 1, tzinfo=UTC))  # Thursday 17:00 in Los Angeles
+    assert waited_for_meeting(late, ("thursday",)) is None  # Friday in UTC
+    assert waited_for_meeting(late, ("thursday",), ZoneInfo("America/Los_Angeles")) == 3

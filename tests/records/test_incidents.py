@@ -152,3 +152,18 @@ def test_the_shared_timeline_merges_incidents_deploys_and_decisions(tmp_path):
     moments = shared_timeline([incident], [], [deploy], since=datetime(2026, 11, 3, tzinfo=UTC))
     assert [(m.source, m.ref) for m in moments[:2]] == [("deploy", "v1.5.0"), ("incident", "INC-3")]
     assert len(moments) == 7
+
+
+def test_a_note_that_starts_like_an_event_stays_a_note(tmp_path):
+    path = write(tmp_path)
+    i = read_incident(path)
+    update_file(
+        path, log_edit(i, "note", "resolved: false alarm, still looking", i.started + timedelta(hours=30))
+    )
+    again = read_incident(path)
+    assert again.events[-1].kind == "note" and again.time_to("resolved") == timedelta(hours=20, minutes=28)
+
+
+def test_an_offset_of_a_day_or_more_is_an_error(tmp_path):
+    with pytest.raises(CptoError, match=r":18: '\+24:00' is not a UTC offset"):
+        read_incident(write(tmp_path, body="- 2026-11-03 10:05+24:00 note: x\n"))

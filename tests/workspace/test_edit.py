@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import yaml
 from cpto.errors import CptoError
 from cpto.workspace.edit import (
     append_to_section,
+    create_file,
     locked,
     set_front_matter,
     set_list_item,
@@ -164,3 +166,32 @@ def test_a_writer_killed_mid_write_leaves_the_old_file_whole(tmp_path):
     assert path.read_text() == RECORD
     update_file(path, lambda text: set_front_matter(text, {"status": "decided"}))  # the lock died with it
     assert "status: decided" in path.read_text()
+
+
+def test_headings_in_code_blocks_and_hash_words_do_not_end_a_section():
+    text = "# T\n\n## Timeline\n- a\n```sh\n# undo the deploy\n```\n#42 is related\n- b\n\n## Next\n"
+    after = append_to_section(text, "Timeline", "- c")
+    assert after == text.replace("- b\n", "- b\n- c\n")
+    fm = "---\n# Discussion in a YAML comment\nid: 1\n---\n## Discussion\n- x\n"
+    assert append_to_section(fm, "Discussion", "- y").endswith("## Discussion\n- x\n- y\n")
+
+
+def test_a_byte_order_mark_and_permissions_survive_and_new_files_follow_the_umask(tmp_path):
+    path = tmp_path / "d.md"
+    path.write_bytes(b"\xef\xbb\xbf" + RECORD.encode())
+    path.chmod(0o640)
+    update_file(path, lambda text: set_front_matter(text, {"status": "decided"}))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf---\n") and path.stat().st_mode & 0o777 == 0o640
+    created = create_file(tmp_path / "new", lambda: (tmp_path / "new" / "x.md", "x\n"))
+    assert created.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_an_item_whose_id_is_not_its_first_key_is_found_past_nested_lists():
+    text = "items:\n  - title: foo\n    tags:\n      - x\n    id: a\n    horizon: week\n  - id: b\n    horizon: year\n"
+    assert set_list_item(text, "items", "a", {"horizon": "month"}) == text.replace("week", "month")

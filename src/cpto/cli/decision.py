@@ -188,9 +188,10 @@ def comment_command(
 
         cpto decision comment D-0009 "the flag touches checkout/api.py only; rollback is 5 minutes" --by li
     """
-    _, decision, people = _find(workspace, decision_id)
+    config, decision, people = _find(workspace, decision_id)
     people.require(by, "--by")
-    _apply(decision, dec.comment_edit(decision, by, remark, parse_at(at)), f"remark by {by}", commit)
+    change = dec.comment_edit(decision, by, remark, parse_at(at), config.zone)
+    _apply(decision, change, f"remark by {by}", commit)
 
 
 @app.command("show")
@@ -212,7 +213,7 @@ def show_command(
     config, decision, people = _find(workspace, decision_id)
     now = datetime.now(UTC)
     findings = dec.check_under(config, [decision], people, now)
-    waited = dec.waited_for_meeting(decision, config.meeting_days)
+    waited = dec.waited_for_meeting(decision, config.meeting_days, config.zone)
     emit(decision_report(decision, findings, people, now, waited), chosen_format(fmt, as_json), output)
 
 

@@ -136,8 +136,8 @@ def log_command(
 
         cpto incident log 3 acknowledged "sam paged" --at 2026-11-03T14:31
     """
-    _, incident = _find(workspace, incident_id)
-    change = inc.log_edit(incident, kind, text, parse_at(at))
+    config, incident = _find(workspace, incident_id)
+    change = inc.log_edit(incident, kind, text, parse_at(at), config.severities)
     update_file(incident.path, change, commit=f"incident {incident.id}: {kind}" if commit else None)
     say(f"{incident.id} {kind}: {incident.path}")
 
@@ -164,7 +164,7 @@ def resolve_command(
         raise CptoError(
             f"{config.repos[0]}: --caused-by '{caused_by}' is not a commit or tag of the repository"
         )
-    log = inc.log_edit(incident, "resolved", text, parse_at(at))
+    log = inc.log_edit(incident, "resolved", text, parse_at(at), config.severities)
     cause = inc.cause_edit(incident, caused_by) if caused_by else None
 
     def change(current: str) -> str:

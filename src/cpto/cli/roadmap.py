@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -86,7 +86,7 @@ def review_command(
     if not no_evidence:
         _attach_evidence(config, clocks, quiet=quiet or chosen is not Format.terminal)
     if apply:
-        today = datetime.now(UTC).date()
+        today = datetime.now(config.zone).date()
         _apply(path, clocks, today, commit)
     emit(roadmap_report(current, reviews, clocks, warnings), chosen, output)
 

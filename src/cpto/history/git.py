@@ -113,6 +113,7 @@ def git_env() -> dict[str, str]:
         GIT_TERMINAL_PROMPT="0",
         GIT_NO_LAZY_FETCH="1",
         GIT_PAGER="cat",
+        GIT_LITERAL_PATHSPECS="1",  # a record named "rm [x].yaml" is that file, not a pattern
         LC_ALL="C",
     )
     return env
@@ -554,7 +555,15 @@ def file_history(path: Path) -> list[FileVersion]:
         return []
     rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
     out = run_git(
-        Path(top), "log", "--follow", "--name-status", "-z", "--format=%x1e%H%x00%cI%x00%s%x00", "--", rel
+        Path(top),
+        "log",
+        "--follow",
+        "--name-status",
+        "-z",
+        "--format=%x1e%H%x00%cI%x00%s%x00",
+        "--",
+        rel,
+        check=False,  # a repository without commits has no history, not an error
     )
     entries: list[tuple[str, str, str, str | None]] = []
     for record in out.split(b"\x1e")[1:]:

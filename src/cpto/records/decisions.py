@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from cpto.records.people import People
 from cpto.records.times import days, parse_time, stamp
 from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS, WorkspaceConfig
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
-from cpto.workspace.markdown import read_document
+from cpto.workspace.markdown import read_document, section_lines
 
 STATUSES = ("proposed", "decided", "appealed", "upheld", "overturned", "superseded")
 OPEN = ("proposed", "appealed")
@@ -81,12 +81,10 @@ def read_decision(path: Path) -> Decision:
     """
     doc = read_document(path)
     fm = doc.front_matter
-    legacy = _body_meta(doc.body) if not fm.get("status") else {}
+    legacy = _body_meta(doc.body)  # adr-tools / MADR 2 facts; front matter written later wins
     where = f"{path}:1"
-    status = str(fm.get("status") or legacy.get("status") or "proposed").strip().lower()
-    status = MADR_STATUSES.get(status.split()[0] if status else status, status)
-    if status not in STATUSES and status not in MADR_STATUSES.values():
-        raise CptoError(f"{where}: status '{status}' is not one of {', '.join(STATUSES)}")
+    status = _status(fm.get("status") or legacy.get("status"), where)
+    made_before = _status(legacy.get("status"), where) not in OPEN  # the body's one date: decided or raised
     heading = next((line.lstrip("# ").strip() for line in doc.body if line.startswith("# ")), "")
     makers = fm.get("decision-makers") or fm.get("deciders") or legacy.get("deciders") or []
     if isinstance(makers, str):
@@ -102,13 +100,21 @@ def read_decision(path: Path) -> Decision:
         domain=str(fm.get("domain") or "").strip().lower(),
         point=point,
         raised=parse_time(fm.get("raised") or fm.get("date"), where)
-        or (legacy_date if status in OPEN else None),
-        decided=parse_time(fm.get("decided"), where) or (legacy_date if status not in OPEN else None),
-        consulted=tuple(str(c) for c in (fm.get("consulted") or []) if c),
+        or (None if made_before else legacy_date),
+        decided=parse_time(fm.get("decided"), where) or (legacy_date if made_before else None),
+        consulted=_handles(fm.get("consulted")),
         appeal=_mapping(fm.get("appeal")),
-        discussion=tuple(_remarks(doc.body, doc.body_line)),
+        discussion=tuple(_remarks(path, doc.body, doc.body_line)),
         ready=parse_time(fm.get("ready"), where),
     )
+
+
+def _status(value: Any, where: str) -> str:
+    text = str(value or "proposed").strip().lower()
+    status = MADR_STATUSES.get(text.split()[0] if text else text, text)
+    if status not in STATUSES and status not in MADR_STATUSES.values():
+        raise CptoError(f"{where}: status '{status}' is not one of {', '.join(STATUSES)}")
+    return status
 
 
 _LEGACY_BULLET = re.compile(r"^\s*[-*]\s+(status|deciders|date)\s*:\s*(.+?)\s*$", re.IGNORECASE)
@@ -118,36 +124,38 @@ _LEGACY_DATE = re.compile(r"^date\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 def _body_meta(body: list[str]) -> dict[str, str]:
     """adr-tools (``Date: 2016-02-12``, a ``## Status`` section) and MADR 2 / log4brains bullets."""
     meta: dict[str, str] = {}
-    in_status = False
+    status = next((line.strip() for _, line in section_lines(body, "status") if line.strip()), "")
+    if status:
+        meta["status"] = status.split()[0].strip(".,:")
     for line in body:
-        if line.startswith("#"):
-            in_status = line.lstrip("#").strip().lower() == "status"
-            continue
-        if in_status and line.strip() and "status" not in meta:
-            meta["status"] = line.strip().split()[0].strip(".,:")
-        elif m := _LEGACY_BULLET.match(re.sub(r"<!--.*?-->", "", line)):
+        if m := _LEGACY_BULLET.match(re.sub(r"<!--.*?-->", "", line)):
             meta.setdefault(m.group(1).lower(), m.group(2))
         elif m := _LEGACY_DATE.match(line.strip()):
             meta.setdefault("date", m.group(1))
     return meta
 
 
+def _handles(value: Any) -> tuple[str, ...]:
+    """A list of handles, or MADR 3's comma-separated string of them."""
+    items = value.split(",") if isinstance(value, str) else (value or [])
+    return tuple(str(c).strip() for c in items if str(c).strip())
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def _remarks(body: list[str], first_line: int) -> list[Remark]:
+def _remarks(path: Path, body: list[str], first_line: int) -> list[Remark]:
     out = []
-    in_discussion = False
-    for offset, line in enumerate(body):
-        if line.startswith("#"):
-            in_discussion = line.lstrip("#").strip().lower() == "discussion"
+    for offset, line in section_lines(body, "discussion"):
+        m = _DISCUSSION.match(line)
+        if not m:
             continue
-        m = _DISCUSSION.match(line) if in_discussion else None
-        if m:
-            out.append(
-                Remark(m.group(1), date.fromisoformat(m.group(2)), m.group(3).strip(), first_line + offset)
-            )
+        try:
+            day = date.fromisoformat(m.group(2))
+        except ValueError:
+            raise CptoError(f"{path}:{first_line + offset}: '{m.group(2)}' is not a real date") from None
+        out.append(Remark(m.group(1), day, m.group(3).strip(), first_line + offset))
     return out
 
 
@@ -176,6 +184,7 @@ def check_under(
         agreement=config.working_agreement,
         sla=config.decision_sla,
         meeting_days=config.meeting_days,
+        zone=config.zone,
         now=now,
     )
 
@@ -187,6 +196,7 @@ def check_decisions(
     agreement: dict[str, str] | None = None,
     sla: timedelta = timedelta(days=2),
     meeting_days: tuple[str, ...] = (),
+    zone: tzinfo = UTC,
     now: datetime,
 ) -> list[Finding]:
     """Point people outside the discipline the agreement names, unknown handles, open decisions past SLA,
@@ -208,9 +218,9 @@ def check_decisions(
         waited = d.waited(now)
         if d.is_open and waited is not None and waited > sla:
             findings.append(Finding(d, f"open {days(waited):.1f}d (SLA {days(sla):.1f}d)"))
-        quiet = waited_for_meeting(d, meeting_days)
+        quiet = waited_for_meeting(d, meeting_days, zone)
         if quiet is not None and d.decided is not None:
-            weekday = WEEKDAYS[d.decided.weekday()].capitalize()
+            weekday = WEEKDAYS[d.decided.astimezone(zone).weekday()].capitalize()
             findings.append(Finding(d, f"ready {quiet}d before it was decided at {weekday}'s meeting"))
     return findings
 
@@ -293,24 +303,26 @@ def appeal_rates(decisions: list[Decision], max_rate: float) -> list[QuarterAppe
     return out
 
 
-def waited_for_meeting(decision: Decision, meeting_days: tuple[str, ...]) -> int | None:
+def waited_for_meeting(decision: Decision, meeting_days: tuple[str, ...], zone: tzinfo = UTC) -> int | None:
     """Days a decision sat ready before being made on a recurring meeting's day, or None if it did not.
 
     Ready is the ``ready:`` time if recorded, else the last discussion remark before the decision day
     (else when it was raised). Two or more quiet days that end on a meeting day mean it waited for the
-    meeting instead of being made when ready.
+    meeting instead of being made when ready. Days are the workspace's (``zone``), where meetings happen.
     """
     if decision.decided is None or not meeting_days:
         return None
-    weekday = WEEKDAYS[decision.decided.weekday()]
-    if weekday not in meeting_days:
+    decided = decision.decided.astimezone(zone)
+    if WEEKDAYS[decided.weekday()] not in meeting_days:
         return None
-    day = decision.decided.date()
+    day = decided.date()
     if decision.ready is not None:
-        ready = decision.ready.date()
+        ready = decision.ready.astimezone(zone).date()
     else:
         earlier = [r.day for r in decision.discussion if r.day < day]
-        ready = max(earlier) if earlier else (decision.raised.date() if decision.raised else day)
+        ready = (
+            max(earlier) if earlier else (decision.raised.astimezone(zone).date() if decision.raised else day)
+        )
     quiet = (day - ready).days
     return quiet if quiet >= 2 else None
 
@@ -336,11 +348,11 @@ def new_decision_text(
     """A new MADR-style record in cpto's front matter, with the sections people fill in."""
     lines = [
         "---",
-        f"id: {did}",
+        render_key("id", did),  # quoted where YAML would misread it (0007 is octal 7)
         render_key("title", title),
         "status: proposed",
-        f"domain: {domain}",
-        f"point: {point}",
+        render_key("domain", domain),
+        render_key("point", point),
         f"raised: {stamp(raised)}",
         render_key("decision-makers", [point]),
         render_key("consulted", consulted),
@@ -374,11 +386,19 @@ def _require(decision: Decision, allowed: tuple[str, ...], action: str) -> None:
         )
 
 
+def _current(decision: Decision, allowed: tuple[str, ...], action: str) -> Decision:
+    """The record as it is now, inside the writer's lock: another writer may have changed it meanwhile."""
+    now = read_decision(decision.path)
+    _require(now, allowed, action)
+    return now
+
+
 def decide_edit(decision: Decision, at: datetime, outcome: str = "") -> Callable[[str], str]:
     """The edit that records a decision as made at ``at`` (and its outcome, if given)."""
     _require(decision, ("proposed",), "decided")
 
     def change(text: str) -> str:
+        _current(decision, ("proposed",), "decided")
         text = set_front_matter(text, {"status": "decided", "decided": stamp(at)}, where=str(decision.path))
         if not outcome:
             return text
@@ -394,9 +414,10 @@ def appeal_edit(decision: Decision, by: str, reason: str, to: str, at: datetime)
     _require(decision, ("decided",), "appealed")
     if not reason.strip():
         raise CptoError("an appeal needs a reason: what is wrong with the decision, specifically")
-    appeal = {"by": by, "at": stamp(at), "reason": reason, "to": to}
+    appeal = {"by": by, "at": stamp(at), "reason": " ".join(reason.split()), "to": to}
 
     def change(text: str) -> str:
+        _current(decision, ("decided",), "appealed")
         return set_front_matter(text, {"status": "appealed", "appeal": appeal}, where=str(decision.path))
 
     return change
@@ -407,20 +428,23 @@ def resolve_edit(decision: Decision, outcome: str, by: str, at: datetime) -> Cal
     _require(decision, ("appealed",), "resolved")
     if outcome not in ("upheld", "overturned"):
         raise CptoError(f"an appeal is resolved as upheld or overturned, not '{outcome}'")
-    appeal = {**decision.appeal, "resolved": stamp(at), "outcome": outcome, "resolver": by}
-    appeal = {k: (stamp(v) if isinstance(v, datetime) else v) for k, v in appeal.items()}
 
     def change(text: str) -> str:
+        now = _current(decision, ("appealed",), "resolved")
+        appeal = {**now.appeal, "resolved": stamp(at), "outcome": outcome, "resolver": by}
+        appeal = {k: (stamp(v) if isinstance(v, datetime) else v) for k, v in appeal.items()}
         return set_front_matter(text, {"status": outcome, "appeal": appeal}, where=str(decision.path))
 
     return change
 
 
-def comment_edit(decision: Decision, by: str, remark: str, at: datetime) -> Callable[[str], str]:
-    """The edit that adds ``- by, YYYY-MM-DD: remark`` to the Discussion."""
+def comment_edit(
+    decision: Decision, by: str, remark: str, at: datetime, zone: tzinfo = UTC
+) -> Callable[[str], str]:
+    """The edit that adds ``- by, YYYY-MM-DD: remark`` (the workspace's date) to the Discussion."""
     if not remark.strip():
         raise CptoError("nothing to add: the remark is empty")
-    line = f"- {by}, {at.astimezone(UTC):%Y-%m-%d}: {' '.join(remark.split())}"
+    line = f"- {by}, {at.astimezone(zone):%Y-%m-%d}: {' '.join(remark.split())}"
     return lambda text: append_to_section(text, "Discussion", line)
 
 

@@ -20,7 +20,7 @@ from cpto.records.ids import find, next_id, record_files, require_unique, slug
 from cpto.records.times import stamp
 from cpto.workspace.config import DEFAULT_SEVERITIES
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
-from cpto.workspace.markdown import read_document, read_text
+from cpto.workspace.markdown import read_document, read_text, section_lines
 
 KINDS = ("started", "detected", "acknowledged", "mitigated", "resolved")
 NOTE = "note"
@@ -114,12 +114,8 @@ def _zone(path: Path, name: Any) -> tzinfo:
 
 def _timeline(path: Path, body: list[str], first_line: int, zone: tzinfo) -> list[Event]:
     events = []
-    in_timeline = False
-    for offset, raw in enumerate(body):
-        if raw.startswith("#"):
-            in_timeline = raw.lstrip("#").strip().lower() == "timeline"
-            continue
-        if not in_timeline or not _DATED.match(raw):
+    for offset, raw in section_lines(body, "timeline"):
+        if not _DATED.match(raw):
             continue
         line = first_line + offset
         m = _EVENT.match(raw)
@@ -149,6 +145,8 @@ def _moment(path: Path, line: int, day: str, clock: str, offset: str | None, zon
         sign = 1 if offset[0] == "+" else -1
         digits = offset[1:].replace(":", "")
         delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if delta >= timedelta(hours=24):
+            raise CptoError(f"{path}:{line}: '{offset}' is not a UTC offset (under 24 hours)")
         return moment.replace(tzinfo=timezone(sign * delta))
     return moment.replace(tzinfo=zone)
 
@@ -189,7 +187,7 @@ def find_incident(incidents: list[Incident], wanted: str) -> Incident:
 
 def event_line(at: datetime, kind: str, text: str) -> str:
     """A timeline line as cpto writes it: UTC, to the minute."""
-    label = f"{kind}: " if kind in KINDS else ""
+    label = f"{kind}: "  # notes too: a note starting "resolved: ..." must not read back as an event
     return f"- {at.astimezone(UTC):%Y-%m-%d %H:%M}Z {label}{' '.join(text.split())}"
 
 
@@ -207,11 +205,11 @@ def new_incident_text(
     """A new incident record with its first event: when impact started."""
     lines = [
         "---",
-        f"id: {iid}",
+        render_key("id", iid),
         render_key("title", title),
-        f"severity: {severity}",
+        render_key("severity", severity),
         render_key("services", services),
-        f"commander: {commander}",
+        render_key("commander", commander),
     ]
     if caused_by:
         lines.append(render_key("caused_by", caused_by))
@@ -245,11 +243,27 @@ def next_incident_id(incidents: list[Incident]) -> str:
     return next_id([i.id for i in incidents], "INC-", width=1)
 
 
-def log_edit(incident: Incident, kind: str, text: str, at: datetime) -> Callable[[str], str]:
-    """The edit that adds one event to the timeline; each typed event happens once."""
+def log_edit(
+    incident: Incident, kind: str, text: str, at: datetime, severities: tuple[str, ...] = DEFAULT_SEVERITIES
+) -> Callable[[str], str]:
+    """The edit that adds one event to the timeline; each typed event happens once, none before the start.
+
+    The rules are checked now and again inside the writer's lock, against the record as it is then.
+    """
     kind = kind.lower()
     if kind not in (*KINDS, NOTE):
         raise CptoError(f"event '{kind}' is not one of {', '.join((*KINDS, NOTE))}")
+    _may_log(incident, kind, at)
+    line = event_line(at, kind, text or kind)
+
+    def change(current: str) -> str:
+        _may_log(read_incident(incident.path, severities), kind, at)
+        return append_to_section(current, "Timeline", line)
+
+    return change
+
+
+def _may_log(incident: Incident, kind: str, at: datetime) -> None:
     earlier = incident.first(kind) if kind != NOTE else None
     if earlier is not None:
         raise CptoError(f"{incident.path}:{earlier.line}: {incident.id} already has a {kind} event")
@@ -257,8 +271,6 @@ def log_edit(incident: Incident, kind: str, text: str, at: datetime) -> Callable
         raise CptoError(
             f"{incident.id}: {kind} at {stamp(at)} would be before impact started ({stamp(incident.started)})"
         )
-    line = event_line(at, kind, text or kind)
-    return lambda current: append_to_section(current, "Timeline", line)
 
 
 def cause_edit(incident: Incident, caused_by: str) -> Callable[[str], str]:

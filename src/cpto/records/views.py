@@ -159,7 +159,9 @@ def decisions_report(
     stats = point_stats(decisions, config.decision_sla, now)
     appeals = appeal_rates(decisions, config.max_appeal_rate)
     past_sla = sum(p.past_sla for p in stats)
-    met_late = sum(1 for d in decisions if waited_for_meeting(d, config.meeting_days) is not None)
+    met_late = sum(
+        1 for d in decisions if waited_for_meeting(d, config.meeting_days, config.zone) is not None
+    )
     notes = [
         f"appeal rate {a.rate:.0%} in {a.quarter} is over the agreed {config.max_appeal_rate:.0%}:"
         " constant appeals mean the leadership team is not deciding together"

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cpto.errors import CptoError
 
@@ -45,6 +46,7 @@ class WorkspaceConfig:
     max_appeal_rate: float = DEFAULT_MAX_APPEAL_RATE
     meeting_days: tuple[str, ...] = ()
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    zone: tzinfo = UTC  # [workspace] timezone: the days meetings and dates in records fall on
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -89,6 +91,7 @@ def load_workspace(root: Path) -> WorkspaceConfig:
             f"{root / CONFIG_NAME}: [working_agreement] max_appeal_rate",
         ),
         meeting_days=_weekdays(raw.get("meetings", {}), f"{root / CONFIG_NAME}: [meetings]"),
+        zone=_zone(section.get("timezone"), f"{root / CONFIG_NAME}: [workspace] timezone"),
         severities=_severities(raw.get("incidents", {}), f"{root / CONFIG_NAME}: [incidents] severities"),
         raw=raw,
     )
@@ -125,6 +128,15 @@ def _weekdays(section: Any, where: str) -> tuple[str, ...]:
             raise CptoError(f"{where} {name}: '{day}' is not a weekday like thursday")
         days.append(match)
     return tuple(dict.fromkeys(days))
+
+
+def _zone(name: Any, where: str) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CptoError(f"{where}: '{name}' is not a time zone like Europe/Berlin or UTC") from None
 
 
 def _severities(section: Any, where: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ import yaml
 from cpto.errors import CptoError
 from cpto.fsutil import atomic_write_text
 from cpto.history.git import commit_files
-from cpto.workspace.markdown import read_text
+from cpto.workspace.markdown import read_text, section_span
 
 try:  # POSIX; elsewhere writes are still atomic, only not serialised between processes
     import fcntl
@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 LOCK_WAIT_S = 10.0
+BOM = b"\xef\xbb\xbf"
 _KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(.*)$")
 
 
@@ -70,13 +71,16 @@ def update_file(path: Path, change: Callable[[str], str], *, commit: str | None 
     The text is read inside the lock, so a change made by another writer a moment earlier is kept.
     With ``commit`` (a message), the file alone is then recorded in a git commit.
     """
+    path = path.resolve()  # a symlinked record is edited where it lives, and stays a symlink
     with locked(path.parent):
+        bom = path.read_bytes()[:3] == BOM if path.exists() else False
         text = read_text(path, "record")
         new = change(text)
-        if new != text:
-            write_text(path, new)
+        if new == text:
+            return new  # nothing to write, nothing to commit
+        write_text(path, ("\ufeff" if bom else "") + new)
         if commit:
-            commit_files([path], commit)
+            _commit(path, commit)
         return new
 
 
@@ -94,19 +98,31 @@ def create_file(
             raise CptoError(f"{path}: already exists; nothing was written")
         write_text(path, text)
         if commit:
-            commit_files([path], commit(path))
+            _commit(path, commit(path))
         return path
 
 
-def write_text(path: Path, text: str) -> None:
-    """Atomic write with a one-line error, keeping the file's permissions."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
+def _commit(path: Path, message: str) -> None:
     try:
-        atomic_write_text(path, text)
-        if mode is not None:
-            os.chmod(path, mode)
+        commit_files([path], message)
+    except CptoError as exc:
+        raise CptoError(f"{path}: the change is written but not committed: {exc.message}") from None
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomic write with a one-line error; an existing file keeps its permissions, a new one gets the
+    umask's (the temporary file it starts as is private)."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+    try:
+        atomic_write_text(path, text, mode)
     except OSError as exc:
         raise CptoError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,11 +186,13 @@ def set_list_item(
         item = _set_key(item, key, value, nl, indent)
     rebuilt = [item[0][:dash] + "-" + item[0][dash + 1 :], *item[1:]]
     result = "".join([*lines[:start], *rebuilt, *lines[stop:]])
-    data = yaml.safe_load(result)
-    found = next(i for i in data[list_key] if str(i.get("id")) == item_id)
-    for key, value in updates.items():
-        if found.get(key) != _plain(value):
-            raise CptoError(f"{where}: could not set '{key}' of {item_id} without reformatting the file")
+    data = _safe_load(result)
+    items = data.get(list_key) if isinstance(data, dict) else None
+    found = next((i for i in items or [] if isinstance(i, dict) and str(i.get("id")) == item_id), None)
+    if found is None or any(found.get(k) != _plain(v) for k, v in updates.items()):
+        raise CptoError(
+            f"{where}: could not change {item_id} without reformatting the file; nothing was written"
+        )
     return result
 
 
@@ -200,14 +218,17 @@ def _item_span(lines: list[str], list_key: str, item_id: str) -> tuple[int | Non
             if start is not None:
                 return start, _trim_blank(lines, start, i)
             start = i if _item_id(stripped[1:]) == item_id else None
-        elif start is None and dash_col >= 0 and col > dash_col and _item_id(stripped) == item_id:
-            start = next(j for j in range(i, -1, -1) if lines[j].lstrip(" ").startswith("-"))
+        elif start is None and dash_col >= 0 and col == dash_col + 2 and _item_id(stripped) == item_id:
+            start = next(
+                j for j in range(i, -1, -1) if lines[j].startswith(" " * dash_col + "-")
+            )  # the item's own dash, not a nested list's
     return (start, _trim_blank(lines, start, len(lines))) if start is not None else (None, 0)
 
 
 def _item_id(fragment: str) -> str | None:
     m = re.match(r"^\s*id\s*:\s*(.+?)\s*(#.*)?$", fragment.rstrip("\r\n"))
-    return str(yaml.safe_load(m.group(1))) if m else None
+    value = _safe_load(m.group(1)) if m else _UNREADABLE
+    return None if value is _UNREADABLE or value is None else str(value)
 
 
 def _trim_blank(lines: list[str], start: int, stop: int) -> int:
@@ -313,31 +334,19 @@ def _check_front_matter(text: str, updates: Mapping[str, Any], where: str) -> No
 # --------------------------------------------------------------------------------------------------
 
 
-def append_to_section(text: str, heading: str, line: str) -> str:
-    """Add ``line`` after the last non-blank line of the ``## heading`` section (created at the end if absent)."""
+def append_to_section(text: str, title: str, line: str) -> str:
+    """Add ``line`` after the last non-blank line of the section named ``title`` (or a new ``## title``
+    section at the end). Line breaks inside ``line`` take the file's own line ending."""
     nl = _newline(text)
+    line = nl.join(line.splitlines())
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += nl
-    start = next(
-        (
-            i
-            for i, raw in enumerate(lines)
-            if raw.startswith("#") and raw.lstrip("#").strip().lower() == heading.lower()
-        ),
-        None,
-    )
-    if start is None:
+    span = section_span(lines, title)
+    if span is None:
         blank = [nl] if lines and lines[-1].strip() else []
-        return "".join([*lines, *blank, f"## {heading}{nl}", nl, line + nl])
-    level = len(lines[start]) - len(lines[start].lstrip("#"))
-    stop = start + 1
-    while stop < len(lines):
-        raw = lines[stop]
-        if raw.startswith("#") and len(raw) - len(raw.lstrip("#")) <= level:
-            break
-        stop += 1
-    at = stop
+        return "".join([*lines, *blank, f"## {title}{nl}", nl, line + nl])
+    start, at = span
     while at > start + 1 and not lines[at - 1].strip():
         at -= 1
     insert = [line + nl] if at > start + 1 else [nl, line + nl]

@@ -6,6 +6,8 @@ through here so that a binary file, a non-UTF-8 file or broken front matter is r
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,3 +82,52 @@ def _parse_front_matter(path: Path, text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CptoError(f"{path}:2: front matter must be a mapping of keys to values")
     return data
+
+
+_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """``(level, title)`` of an ATX heading line (``## Timeline``); ``#42 is related`` is not one."""
+    m = _HEADING.match(line.rstrip("\r\n"))
+    return (len(m.group(1)), (m.group(2) or "").strip()) if m else None
+
+
+def section_lines(lines: list[str], title: str) -> Iterator[tuple[int, str]]:
+    """``(index, line)`` of every line under the heading named ``title`` (any level, case-insensitive)
+    up to the next heading; headings inside fenced code blocks are text, and so are the block's lines."""
+    inside = False
+    fenced = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        found = None if fenced else heading(line)
+        if found is not None:
+            inside = found[1].lower() == title.lower()
+            continue
+        if inside and not fenced:
+            yield i, line
+
+
+def section_span(lines: list[str], title: str) -> tuple[int, int] | None:
+    """``(heading index, end index)`` of the first section named ``title`` in a whole file's lines; its
+    front matter and fenced code blocks are skipped, and the section ends at the next heading."""
+    start = 0
+    if lines and lines[0].strip() == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    found: int | None = None
+    fenced = False
+    for i in range(start, len(lines)):
+        if _FENCE.match(lines[i]):
+            fenced = not fenced
+            continue
+        mark = None if fenced else heading(lines[i])
+        if mark is None:
+            continue
+        if found is not None:
+            return found, i
+        if mark[1].lower() == title.lower():
+            found = i
+    return (found, len(lines)) if found is not None else None
