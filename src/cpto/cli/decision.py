@@ -24,7 +24,7 @@ from cpto.cli.options import (
 )
 from cpto.records import decisions as dec
 from cpto.records.ids import next_id
-from cpto.records.people import People, read_people
+from cpto.records.people import People, workspace_people
 from cpto.workspace import load_workspace
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.edit import create_file, update_file
@@ -54,7 +54,7 @@ def register(root: typer.Typer) -> None:
 def _load(workspace: Path) -> tuple[WorkspaceConfig, list[dec.Decision], People]:
     config = load_workspace(workspace)
     folder = config.decisions or config.root / "decisions"
-    people = read_people(config.people) if config.people else People(config.root / "people.yaml", [])
+    people = workspace_people(config)
     return config, dec.read_decisions(folder), people
 
 

@@ -25,7 +25,7 @@ from cpto.cli.options import (
 from cpto.errors import CptoError
 from cpto.history.git import resolve_commit
 from cpto.records import incidents as inc
-from cpto.records.people import People, read_people
+from cpto.records.people import People, workspace_people
 from cpto.workspace import load_workspace
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.edit import create_file, update_file
@@ -56,7 +56,7 @@ def _folder(config: WorkspaceConfig) -> Path:
 
 
 def _people(config: WorkspaceConfig) -> People:
-    return read_people(config.people) if config.people else People(config.root / "people.yaml", [])
+    return workspace_people(config)
 
 
 def _cause(config: WorkspaceConfig, incident: inc.Incident) -> str | None:

@@ -79,6 +79,11 @@ class People:
         return person
 
 
+def workspace_people(config: WorkspaceConfig) -> People:
+    """The workspace's people.yaml (nobody, when it has none)."""
+    return read_people(config.people or config.root / "people.yaml")
+
+
 def read_people(path: Path) -> People:
     """Read people.yaml; malformed entries are errors and doubtful ones warnings, each with file:line."""
     if not path.exists():
