@@ -1,0 +1,1 @@
+"""Heartbeat: the weekly report of delivery, effort, tech debt, incidents and decisions."""
