@@ -23,6 +23,7 @@ COMMANDS = [
     "roadmap",
     "timeline",
     "check",
+    "heartbeat",
 ]
 SUBCOMMANDS = [
     *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import check, decision, demo, history, incident, people, review, roadmap
+from cpto.cli import check, decision, demo, heartbeat, history, incident, people, review, roadmap
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ decision.register(app)
 incident.register(app)
 roadmap.register(app)
 check.register(app)
+heartbeat.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,89 @@
+"""The heartbeat's week: which window it reports, the four before it, and what it gathers for each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+import duckdb
+
+from cpto.errors import CptoError
+from cpto.heartbeat.dora import Delivery, commit_times, delivery
+from cpto.records.decisions import Decision, appeal_rates, quarter_of
+from cpto.records.incidents import Incident
+from cpto.review.graph import load_graph
+from cpto.workspace.config import WorkspaceConfig
+
+TREND_WEEKS = 4
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_start(text: str | None, today: date, zone: tzinfo = UTC) -> datetime:
+    """Monday 00:00 (in ``zone``) of ``2026-W47``, of the week holding a date, or of last full week."""
+    if text is None:
+        monday = today - timedelta(days=today.weekday())
+        return datetime.combine(monday - timedelta(days=7), datetime.min.time(), zone)
+    m = _ISO_WEEK.match(text.strip())
+    try:
+        if m:
+            day = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        else:
+            given = date.fromisoformat(text.strip())
+            day = given - timedelta(days=given.weekday())
+    except ValueError:
+        raise CptoError(
+            f"--week '{text}' is not an ISO week like 2026-W47 or a date like 2026-11-16"
+        ) from None
+    return datetime.combine(day, datetime.min.time(), zone)
+
+
+def iso_week(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """One week's delivery with the four weeks before it, and the leadership records' state at its end."""
+
+    week: str
+    start: datetime
+    end: datetime
+    delivery: Delivery
+    trend: list[tuple[str, Delivery]]  # oldest first, this week last
+    incidents: list[Incident]  # started this week
+    past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
+    appeal_rate: float | None  # this quarter, decided decisions appealed
+    max_appeal_rate: float
+
+
+def heartbeat(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    config: WorkspaceConfig,
+    incidents: list[Incident],
+    decisions: list[Decision],
+    start: datetime,
+) -> Heartbeat:
+    """Gather the week that starts at ``start`` (seven days) and the four weeks before it."""
+    graph = load_graph(con, repo_id, config.deploy_tags)
+    committed = commit_times(con, repo_id)
+    weeks = [start - timedelta(weeks=n) for n in range(TREND_WEEKS, -1, -1)]
+    trend = [(iso_week(w), delivery(graph, committed, incidents, w, w + timedelta(days=7))) for w in weeks]
+    end = start + timedelta(days=7)
+    rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
+    quarter = rates.get(quarter_of(start))
+    return Heartbeat(
+        week=iso_week(start),
+        start=start,
+        end=end,
+        delivery=trend[-1][1],
+        trend=trend,
+        incidents=[i for i in incidents if i.started and start <= i.started < end],
+        past_sla=[
+            d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
+        ],
+        appeal_rate=quarter.rate if quarter else None,
+        max_appeal_rate=config.max_appeal_rate,
+    )
