@@ -24,6 +24,7 @@ COMMANDS = [
     "timeline",
     "check",
     "heartbeat",
+    "classify",
 ]
 SUBCOMMANDS = [
     *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),

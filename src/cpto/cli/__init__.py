@@ -11,7 +11,7 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import check, decision, demo, heartbeat, history, incident, people, review, roadmap
+from cpto.cli import check, classify, decision, demo, heartbeat, history, incident, people, review, roadmap
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -56,6 +56,7 @@ incident.register(app)
 roadmap.register(app)
 check.register(app)
 heartbeat.register(app)
+classify.register(app)
 
 
 def main() -> None:

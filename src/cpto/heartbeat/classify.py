@@ -1,0 +1,239 @@
+"""Where R&D effort goes: each commit as feature, fix, debt, infra or other.
+
+Evidence is weighed in the order people trust it: a conventional-commit type (``fix(api): ...``) decides;
+otherwise the subject's leading verb and the words of the message vote, and the changed paths vote
+(only tests changed: debt; only docs: other; only CI, build or lock files: infra). Size breaks ties: a
+commit that mostly adds lines leans feature. Every result says why, so a wrong bucket can be argued.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+CATEGORIES = ("feature", "fix", "debt", "infra", "other")
+
+CONVENTIONAL = {
+    "feat": "feature",
+    "feature": "feature",
+    "fix": "fix",
+    "bugfix": "fix",
+    "hotfix": "fix",
+    "revert": "fix",
+    "refactor": "debt",
+    "perf": "debt",
+    "style": "debt",
+    "test": "debt",
+    "tests": "debt",
+    "build": "infra",
+    "ci": "infra",
+    "deps": "infra",
+    "chore": "infra",
+    "docs": "other",
+    "doc": "other",
+    "release": "other",
+}
+_CONVENTIONAL = re.compile(r"^\s*([A-Za-z]+)(\([^)]*\))?!?:\s")
+_TICKET = re.compile(r"^\s*(\[[^\]]*\]|[A-Z][A-Z0-9]+-\d+:?|#\d+:?)\s*")
+
+# Leading verbs (lower case, stems by prefix) and the bucket they put a commit in.
+LEADING = {
+    "fix": (
+        "fix",
+        "bug",
+        "repair",
+        "correct",
+        "resolv",
+        "revert",
+        "hotfix",
+        "patch",
+        "prevent",
+        "avoid",
+        "handle",
+        "workaround",
+    ),
+    "feature": (
+        "add",
+        "implement",
+        "introduc",
+        "support",
+        "allow",
+        "enabl",
+        "new",
+        "creat",
+        "provid",
+        "initial",
+    ),
+    "debt": (
+        "refactor",
+        "clean",
+        "remov",
+        "renam",
+        "mov",
+        "extract",
+        "simplif",
+        "improv",
+        "optimi",
+        "polish",
+        "reformat",
+        "tidy",
+        "restructur",
+        "reorganiz",
+        "replac",
+        "deprecat",
+        "inline",
+        "split",
+        "merg",
+        "consolidat",
+        "speed",
+        "reduc",
+        "unify",
+        "format",
+        "test",
+    ),
+    "infra": ("bump", "upgrad", "build", "ci", "configur", "releas", "prepar", "version"),
+    "other": (
+        "doc",
+        "javadoc",
+        "document",
+        "comment",
+        "readme",
+        "changelog",
+        "typo",
+        "licens",
+        "spelling",
+        "wording",
+    ),
+}
+# Words anywhere in the message: a weaker vote.
+WORDS = {
+    "fix": (
+        "fix",
+        "bug",
+        "error",
+        "exception",
+        "crash",
+        "fail",
+        "broken",
+        "wrong",
+        "incorrect",
+        "npe",
+        "nullpointer",
+        "regression",
+        "leak",
+        "deadlock",
+        "race",
+        "issue",
+        "problem",
+    ),
+    "feature": ("feature", "support", "new", "add", "ability", "option", "implement", "api"),
+    "debt": (
+        "refactor",
+        "cleanup",
+        "clean",
+        "unused",
+        "simplif",
+        "performance",
+        "deprecat",
+        "duplicat",
+        "dead",
+        "warning",
+        "test",
+        "tests",
+    ),
+    "infra": (
+        "dependency",
+        "dependencies",
+        "version",
+        "maven",
+        "gradle",
+        "pom",
+        "jenkins",
+        "travis",
+        "docker",
+        "pipeline",
+        "ci",
+        "build",
+    ),
+    "other": ("javadoc", "doc", "docs", "documentation", "readme", "comment", "typo", "changelog"),
+}
+_TEST = re.compile(
+    r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.[a-z]+$|Test[s]?\.[a-z]+$|\.spec\.[a-z]+$"
+)
+_DOC = re.compile(
+    r"(^|/)docs?(/|$)|\.(md|rst|adoc|txt)$|(^|/)(README|CHANGELOG|LICENSE)[^/]*$", re.IGNORECASE
+)
+_INFRA = re.compile(
+    r"(^|/)(\.github|\.circleci|\.gitlab-ci\.yml|Jenkinsfile|Dockerfile|docker-compose[^/]*|Makefile|"
+    r"pom\.xml|build\.gradle[^/]*|settings\.gradle[^/]*|package(-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|"
+    r"poetry\.lock|Cargo\.(toml|lock)|go\.(mod|sum)|requirements[^/]*\.txt|setup\.(py|cfg)|pyproject\.toml|"
+    r"tox\.ini|\.travis\.yml|infra|terraform|k8s|helm)(/|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Classified:
+    category: str
+    confidence: float
+    why: str
+
+
+def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int = 0) -> Classified:
+    """One commit's bucket, how sure, and why."""
+    subject = _subject(message)
+    conventional = _CONVENTIONAL.match(subject)
+    if conventional:
+        kind = conventional.group(1).lower()
+        category = CONVENTIONAL.get(kind)
+        if kind == "chore" and not re.search(r"dep|bump|upgrad|build|ci|release|version", subject.lower()):
+            category = None  # a chore that is not tooling says little
+        if category:
+            return Classified(category, 0.95, f"conventional commit type '{kind}'")
+    votes = dict.fromkeys(CATEGORIES, 0.0)
+    reasons: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    words = re.findall(r"[a-z]+", _TICKET.sub("", _CONVENTIONAL.sub("", subject)).lower())
+    if words:
+        for category, stems in LEADING.items():
+            if words[0].startswith(stems):
+                votes[category] += 3.0
+                reasons[category].append(f"starts with '{words[0]}'")
+                break
+    for word in set(re.findall(r"[a-z]+", message.lower())):
+        for category, stems in WORDS.items():
+            if word.startswith(stems) and (len(word) <= len(max(stems, key=len)) + 4):
+                votes[category] += 1.0
+                reasons[category].append(f"'{word}'")
+    path_vote = _paths(paths)
+    if path_vote:
+        votes[path_vote[0]] += 2.5
+        reasons[path_vote[0]].append(path_vote[1])
+    if added + deleted > 0 and added > 4 * max(deleted, 1) and added >= 50:
+        votes["feature"] += 0.5
+        reasons["feature"].append(f"+{added}/-{deleted} lines")
+    best = max(CATEGORIES, key=lambda c: (votes[c], -CATEGORIES.index(c)))
+    total = sum(votes.values())
+    if total == 0:
+        return Classified("other", 0.2, "no signal in message or paths")
+    return Classified(best, round(min(0.9, votes[best] / total), 2), "; ".join(reasons[best][:4]))
+
+
+def _subject(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else ""
+
+
+def _paths(paths: Sequence[str]) -> tuple[str, str] | None:
+    """A vote when every changed path is of one kind: tests, docs, or CI/build/dependency files."""
+    if not paths:
+        return None
+    names = [str(PurePosixPath(p)) for p in paths]
+    for category, pattern, what in (
+        ("debt", _TEST, "tests"),
+        ("other", _DOC, "docs"),
+        ("infra", _INFRA, "build/CI/dependency files"),
+    ):
+        if all(pattern.search(n) for n in names):
+            return category, f"only {what} changed"
+    return None

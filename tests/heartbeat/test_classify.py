@@ -1,0 +1,41 @@
+"""The commit classifier: conventional types decide, then leading verbs, words and changed paths vote."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpto.heartbeat.classify import classify
+
+
+@pytest.mark.parametrize(
+    ("message", "paths", "category"),
+    [
+        ("feat(cart): saved carts", [], "feature"),
+        ("fix: empty cart totals", [], "fix"),
+        ("refactor!: split the pricing module", [], "debt"),
+        ("ci: cache pip downloads", [], "infra"),
+        ("docs: explain the working agreement", [], "other"),
+        ("Fix NPE when the cart is empty", [], "fix"),
+        ("HBASE-1234 Add support for reverse scans", [], "feature"),
+        ("Remove unused imports", [], "debt"),
+        ("Bump duckdb to 1.1", [], "infra"),
+        ("Update", ["tests/test_cart.py", "tests/conftest.py"], "debt"),
+        ("Update", ["docs/heartbeat.md", "README.md"], "other"),
+        ("Update", [".github/workflows/ci.yml", "package-lock.json"], "infra"),
+    ],
+)
+def test_each_kind_of_evidence_puts_a_commit_in_its_bucket(message, paths, category):
+    assert classify(message, paths).category == category
+
+
+def test_every_result_says_why_and_how_sure():
+    conventional = classify("fix(api): handle empty carts")
+    assert (conventional.confidence, conventional.why) == (0.95, "conventional commit type 'fix'")
+    guessed = classify("Fix crash on empty cart", ["api/cart.py"])
+    assert guessed.category == "fix" and "starts with 'fix'" in guessed.why and guessed.confidence < 0.95
+    assert classify("wip").category == "other" and classify("wip").confidence == 0.2
+
+
+def test_a_chore_that_is_not_tooling_is_not_called_infra():
+    assert classify("chore: tidy the cart module").category == "debt"
+    assert classify("chore(deps): bump rich").category == "infra"
