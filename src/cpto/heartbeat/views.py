@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.dora import Delivery
 from cpto.heartbeat.week import Heartbeat
 from cpto.records.views import duration
@@ -81,6 +82,8 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
         for week, w in beat.trend
     ]
     notes = alarms(beat)
+    effort = beat.effort[-1][1]
+    commit_share, line_share, people_share = (effort.shares(m) for m in ("commits", "lines", "people_weeks"))
     return Report(
         title=f"Heartbeat {beat.week}",
         subtitle=f"{workspace}: {beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}",
@@ -97,6 +100,28 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
                 "Trend",
                 ["week", "deploys/week", "lead time", "change failure", "restore", "rework"],
                 trend_rows,
+            ),
+            Table(
+                "Where effort went this week",
+                ["bucket", "commits", "share", "changed lines", "share", "people-weeks", "share"],
+                [
+                    [
+                        c,
+                        effort.commits[c],
+                        _pct(commit_share[c]),
+                        effort.lines[c],
+                        _pct(line_share[c]),
+                        effort.people_weeks[c],
+                        _pct(people_share[c]),
+                    ]
+                    for c in CATEGORIES
+                ],
+                caption="buckets from cpto classify (conventional types, leading verbs, words, changed paths)",
+            ),
+            Table(
+                "Effort trend (share of commits)",
+                ["week", *CATEGORIES],
+                [[week, *(_pct(a.shares("commits")[c]) for c in CATEGORIES)] for week, a in beat.effort],
             ),
             Table(
                 "Incidents this week",
@@ -127,6 +152,16 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
             "incidents": [
                 {"id": i.id, "severity": i.severity, "hours_to_restore": _hours(i.time_to("resolved"))}
                 for i in beat.incidents
+            ],
+            "effort": [
+                {
+                    "week": week,
+                    "commits": a.commits,
+                    "lines": a.lines,
+                    "people_weeks": a.people_weeks,
+                    "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")},
+                }
+                for week, a in beat.effort
             ],
             "decisions_past_sla": [x.id for x in beat.past_sla],
             "appeal_rate": beat.appeal_rate,

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 import duckdb
 
 from cpto.errors import CptoError
+from cpto.heartbeat.allocation import Allocation, allocation
 from cpto.heartbeat.dora import Delivery, commit_times, delivery
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.incidents import Incident
@@ -52,6 +53,7 @@ class Heartbeat:
     end: datetime
     delivery: Delivery
     trend: list[tuple[str, Delivery]]  # oldest first, this week last
+    effort: list[tuple[str, Allocation]]  # the same weeks: where R&D effort went
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     appeal_rate: float | None  # this quarter, decided decisions appealed
@@ -72,6 +74,7 @@ def heartbeat(
     weeks = [start - timedelta(weeks=n) for n in range(TREND_WEEKS, -1, -1)]
     trend = [(iso_week(w), delivery(graph, committed, incidents, w, w + timedelta(days=7))) for w in weeks]
     end = start + timedelta(days=7)
+    effort = [(iso_week(w), allocation(con, repo_id, w, w + timedelta(days=7))) for w in weeks]
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
     quarter = rates.get(quarter_of(start))
     return Heartbeat(
@@ -80,6 +83,7 @@ def heartbeat(
         end=end,
         delivery=trend[-1][1],
         trend=trend,
+        effort=effort,
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
