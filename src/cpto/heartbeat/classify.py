@@ -159,13 +159,13 @@ WORDS = {
     ),
     "other": ("javadoc", "doc", "docs", "documentation", "readme", "comment", "typo", "changelog"),
 }
-_TEST = re.compile(
+TEST_PATH = re.compile(
     r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.[a-z]+$|Test[s]?\.[a-z]+$|\.spec\.[a-z]+$"
 )
-_DOC = re.compile(
+DOC_PATH = re.compile(
     r"(^|/)docs?(/|$)|\.(md|rst|adoc|txt)$|(^|/)(README|CHANGELOG|LICENSE)[^/]*$", re.IGNORECASE
 )
-_INFRA = re.compile(
+INFRA_PATH = re.compile(
     r"(^|/)(\.github|\.circleci|\.gitlab-ci\.yml|Jenkinsfile|Dockerfile|docker-compose[^/]*|Makefile|"
     r"pom\.xml|build\.gradle[^/]*|settings\.gradle[^/]*|package(-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|"
     r"poetry\.lock|Cargo\.(toml|lock)|go\.(mod|sum)|requirements[^/]*\.txt|setup\.(py|cfg)|pyproject\.toml|"
@@ -230,9 +230,9 @@ def _paths(paths: Sequence[str]) -> tuple[str, str] | None:
         return None
     names = [str(PurePosixPath(p)) for p in paths]
     for category, pattern, what in (
-        ("debt", _TEST, "tests"),
-        ("other", _DOC, "docs"),
-        ("infra", _INFRA, "build/CI/dependency files"),
+        ("debt", TEST_PATH, "tests"),
+        ("other", DOC_PATH, "docs"),
+        ("infra", INFRA_PATH, "build/CI/dependency files"),
     ):
         if all(pattern.search(n) for n in names):
             return category, f"only {what} changed"

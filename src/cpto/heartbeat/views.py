@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -124,6 +125,12 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
                 [[week, *(_pct(a.shares("commits")[c]) for c in CATEGORIES)] for week, a in beat.effort],
             ),
             Table(
+                "Tech-debt hotspots (last 12 weeks)",
+                ["file", "score", "why"],
+                [[h.path, h.score, h.why] for h in beat.hotspots],
+                caption="score = commits x indentation complexity at HEAD (Tornhill); tests, docs, build files and records excluded",
+            ),
+            Table(
                 "Incidents this week",
                 ["id", "severity", "title", "time to restore"],
                 [[i.id, i.severity, i.title[:50], duration(i.time_to("resolved"))] for i in beat.incidents],
@@ -163,6 +170,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
                 }
                 for week, a in beat.effort
             ],
+            "hotspots": [asdict(h) | {"why": h.why} for h in beat.hotspots],
             "decisions_past_sla": [x.id for x in beat.past_sla],
             "appeal_rate": beat.appeal_rate,
             "alarms": notes,

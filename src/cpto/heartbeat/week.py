@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 
 import duckdb
 
 from cpto.errors import CptoError
 from cpto.heartbeat.allocation import Allocation, allocation
 from cpto.heartbeat.dora import Delivery, commit_times, delivery
+from cpto.heartbeat.hotspots import Hotspot, hotspots
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.incidents import Incident
 from cpto.review.graph import load_graph
 from cpto.workspace.config import WorkspaceConfig
 
 TREND_WEEKS = 4
+HOTSPOT_WEEKS = 12  # change frequency is counted over a quarter, so one busy week does not make a hotspot
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -39,6 +42,13 @@ def week_start(text: str | None, today: date, zone: tzinfo = UTC) -> datetime:
     return datetime.combine(day, datetime.min.time(), zone)
 
 
+def _relative(path: Path, repo: Path) -> str:
+    try:
+        return path.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def iso_week(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
@@ -54,6 +64,7 @@ class Heartbeat:
     delivery: Delivery
     trend: list[tuple[str, Delivery]]  # oldest first, this week last
     effort: list[tuple[str, Allocation]]  # the same weeks: where R&D effort went
+    hotspots: list[Hotspot]  # over the last HOTSPOT_WEEKS weeks to the week's end
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     appeal_rate: float | None  # this quarter, decided decisions appealed
@@ -75,6 +86,9 @@ def heartbeat(
     trend = [(iso_week(w), delivery(graph, committed, incidents, w, w + timedelta(days=7))) for w in weeks]
     end = start + timedelta(days=7)
     effort = [(iso_week(w), allocation(con, repo_id, w, w + timedelta(days=7))) for w in weeks]
+    repo = config.repos[0]
+    records = frozenset(_relative(p, repo) for p in config.record_paths)
+    spots = hotspots(con, repo_id, repo, end - timedelta(weeks=HOTSPOT_WEEKS), end, exclude=records)
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
     quarter = rates.get(quarter_of(start))
     return Heartbeat(
@@ -84,6 +98,7 @@ def heartbeat(
         delivery=trend[-1][1],
         trend=trend,
         effort=effort,
+        hotspots=spots,
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
