@@ -14,7 +14,14 @@ def test_the_demo_workspace_has_no_errors(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["errors"] == 0
-    assert data["checked"] == {"people": 9, "decisions": 8, "incidents": 3, "roadmap items": 8, "PRDs": 3}
+    assert data["checked"] == {
+        "people": 9,
+        "decisions": 8,
+        "incidents": 3,
+        "alarms": 0,
+        "roadmap items": 8,
+        "PRDs": 3,
+    }
 
 
 def test_every_broken_file_is_reported_not_just_the_first(tmp_path):

@@ -25,11 +25,13 @@ COMMANDS = [
     "check",
     "heartbeat",
     "classify",
+    "alarm",
 ]
 SUBCOMMANDS = [
     *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),
     *(f"incident {c}" for c in ("new", "log", "resolve", "list", "show")),
     *(f"roadmap {c}" for c in ("review", "move")),
+    *(f"alarm {c}" for c in ("raise", "clear", "list")),
 ]
 
 

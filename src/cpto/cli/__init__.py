@@ -11,7 +11,19 @@ import sys
 import typer
 
 from cpto import __version__
-from cpto.cli import check, classify, decision, demo, heartbeat, history, incident, people, review, roadmap
+from cpto.cli import (
+    alarm,
+    check,
+    classify,
+    decision,
+    demo,
+    heartbeat,
+    history,
+    incident,
+    people,
+    review,
+    roadmap,
+)
 from cpto.errors import CptoError
 
 app = typer.Typer(
@@ -57,6 +69,7 @@ roadmap.register(app)
 check.register(app)
 heartbeat.register(app)
 classify.register(app)
+alarm.register(app)
 
 
 def main() -> None:

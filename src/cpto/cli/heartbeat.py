@@ -53,6 +53,7 @@ def heartbeat_command(
     from cpto.heartbeat.views import heartbeat_report
     from cpto.heartbeat.week import heartbeat, week_start
     from cpto.history import store
+    from cpto.records.alarms import read_alarms
     from cpto.records.decisions import read_decisions
     from cpto.records.incidents import read_incidents
 
@@ -68,5 +69,5 @@ def heartbeat_command(
         row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(config.repos[0])]).fetchone()
         if row is None:
             raise CptoError(f"{config.repos[0]}: not indexed")
-        beat = heartbeat(con, int(row[0]), config, incidents, decisions, start)
+        beat = heartbeat(con, int(row[0]), config, incidents, decisions, start, read_alarms(config.alarms))
     emit(heartbeat_report(beat, config.name), chosen, output)

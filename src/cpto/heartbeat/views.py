@@ -23,7 +23,7 @@ def _hours(span: timedelta | None) -> float | None:
 
 def alarms(beat: Heartbeat) -> list[str]:
     """What should stop the line: a change failure rate in the low band, appeals over the ceiling."""
-    out = []
+    out = [f"stop cord pulled by {a.by}: {a.id} {a.title}" for a in beat.pulled]
     if beat.delivery.bands()["change failure rate"] == "low":
         out.append(
             f"change failure rate {_pct(beat.delivery.change_failure_rate)} is in DORA's low band (over 15%)"

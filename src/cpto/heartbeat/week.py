@@ -13,6 +13,7 @@ from cpto.errors import CptoError
 from cpto.heartbeat.allocation import Allocation, allocation
 from cpto.heartbeat.dora import Delivery, commit_times, delivery
 from cpto.heartbeat.hotspots import Hotspot, hotspots
+from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.incidents import Incident
 from cpto.review.graph import load_graph
@@ -65,6 +66,7 @@ class Heartbeat:
     trend: list[tuple[str, Delivery]]  # oldest first, this week last
     effort: list[tuple[str, Allocation]]  # the same weeks: where R&D effort went
     hotspots: list[Hotspot]  # over the last HOTSPOT_WEEKS weeks to the week's end
+    pulled: list[Alarm]  # stop cords open now, pulled before the week's end
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     appeal_rate: float | None  # this quarter, decided decisions appealed
@@ -78,6 +80,7 @@ def heartbeat(
     incidents: list[Incident],
     decisions: list[Decision],
     start: datetime,
+    pulled: list[Alarm] | None = None,
 ) -> Heartbeat:
     """Gather the week that starts at ``start`` (seven days) and the four weeks before it."""
     graph = load_graph(con, repo_id, config.deploy_tags)
@@ -99,6 +102,7 @@ def heartbeat(
         trend=trend,
         effort=effort,
         hotspots=spots,
+        pulled=[a for a in pulled or [] if a.is_open and (a.raised is None or a.raised < end)],
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cpto.errors import CptoError
+from cpto.records.alarms import read_alarm
 from cpto.records.decisions import check_under, read_decision
 from cpto.records.ids import Record, duplicates, record_files
 from cpto.records.incidents import check_incident, read_incident
@@ -76,6 +77,10 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     problems += _duplicates(incidents, "incident")
     for i in incidents:
         problems += [Problem(WARNING, str(i.path), f"{i.id}: {p}") for p in check_incident(i, known)]
+
+    alarms = _each(problems, record_files(config.alarms), read_alarm)
+    checked["alarms"] = len(alarms)
+    problems += _duplicates(alarms, "alarm")
 
     roadmap_path = config.roadmap
     if roadmap_path is not None and roadmap_path.exists():

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cpto.records.alarms import Alarm
 from cpto.records.check import CheckResult
 from cpto.records.decisions import (
     Decision,
@@ -568,4 +569,37 @@ def check_report(result: CheckResult) -> Report:
         if ordered
         else [],
         data={"checked": result.checked, "problems": [asdict(p) for p in ordered], "errors": result.errors},
+    )
+
+
+def alarms_report(alarms: list[Alarm]) -> Report:
+    """Pulled stop cords, open ones first."""
+    ordered = sorted(alarms, key=lambda a: (not a.is_open, a.id))
+    return Report(
+        title="Alarms",
+        facts=[("open", sum(a.is_open for a in alarms)), ("cleared", sum(not a.is_open for a in alarms))],
+        tables=[
+            Table(
+                "Alarms",
+                ["id", "status", "title", "by", "raised"],
+                [
+                    [a.id, a.status, a.title, a.by, f"{a.raised:%Y-%m-%d %H:%M}" if a.raised else ""]
+                    for a in ordered
+                ],
+            )
+        ],
+        data={
+            "alarms": [
+                {
+                    "id": a.id,
+                    "status": a.status,
+                    "title": a.title,
+                    "by": a.by,
+                    "raised": a.raised.isoformat() if a.raised else None,
+                    "cleared": a.cleared.isoformat() if a.cleared else None,
+                    "path": str(a.path),
+                }
+                for a in ordered
+            ]
+        },
     )

@@ -39,6 +39,7 @@ class WorkspaceConfig:
     incidents: Path | None = None
     roadmap: Path | None = None
     people: Path | None = None
+    alarms: Path | None = None
     deploy_tags: str = "v*"
     working_agreement: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AGREEMENT))
     decision_sla: timedelta = timedelta(days=2)
@@ -52,7 +53,8 @@ class WorkspaceConfig:
     @property
     def record_paths(self) -> list[Path]:
         """The leadership records (not work): decisions, incidents, roadmap and people files."""
-        return [p for p in (self.decisions, self.incidents, self.roadmap, self.people) if p is not None]
+        paths = (self.decisions, self.incidents, self.roadmap, self.people, self.alarms)
+        return [p for p in paths if p is not None]
 
     @property
     def index_path(self) -> Path:
@@ -77,6 +79,7 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         incidents=root / str(section.get("incidents", "incidents")),
         roadmap=root / str(section.get("roadmap", "roadmap.yaml")),
         people=root / str(section.get("people", "people.yaml")),
+        alarms=root / str(section.get("alarms", "alarms")),
         deploy_tags=str(raw.get("deploys", {}).get("tags", "v*")),
         working_agreement={
             domain: str(raw.get("working_agreement", {}).get(domain, discipline))
