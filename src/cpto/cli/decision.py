@@ -79,7 +79,8 @@ def new_command(
 
         cpto decision new "Guest checkout is the default path" --domain outcomes --point dana -c aiko,sam
     """
-    config, _, people = _load(workspace)
+    config = load_workspace(workspace)
+    people = workspace_people(config)
     if domain not in dec.DOMAINS:
         raise typer.BadParameter(f"'{domain}' is not one of {', '.join(dec.DOMAINS)}", param_hint="--domain")
     handles = [h.strip() for h in consulted.split(",") if h.strip()]

@@ -66,8 +66,6 @@ def heartbeat_command(
     decisions = read_decisions(config.decisions) if config.decisions else []
     run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
-        row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(config.repos[0])]).fetchone()
-        if row is None:
-            raise CptoError(f"{config.repos[0]}: not indexed")
-        beat = heartbeat(con, int(row[0]), config, incidents, decisions, start, read_alarms(config.alarms))
+        repo_id = store.indexed_repo_id(con, config.repos[0])
+        beat = heartbeat(con, repo_id, config, incidents, decisions, start, read_alarms(config.alarms))
     emit(heartbeat_report(beat, config.name), chosen, output)

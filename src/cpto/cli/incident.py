@@ -25,7 +25,7 @@ from cpto.cli.options import (
 from cpto.errors import CptoError
 from cpto.history.git import resolve_commit
 from cpto.records import incidents as inc
-from cpto.records.people import People, workspace_people
+from cpto.records.people import workspace_people
 from cpto.workspace import load_workspace
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.edit import create_file, update_file
@@ -53,10 +53,6 @@ def register(root: typer.Typer) -> None:
 
 def _folder(config: WorkspaceConfig) -> Path:
     return config.incidents or config.root / "incidents"
-
-
-def _people(config: WorkspaceConfig) -> People:
-    return workspace_people(config)
 
 
 def _cause(config: WorkspaceConfig, incident: inc.Incident) -> str | None:
@@ -97,7 +93,7 @@ def new_command(
         raise CptoError(
             f"severity '{severity}' is not one of {', '.join(config.severities)} ([incidents] severities)"
         )
-    _people(config).require(commander, "--commander")
+    workspace_people(config).require(commander, "--commander")
     folder = _folder(config)
     start = parse_at(started)
 
@@ -193,7 +189,7 @@ def list_command(
 
     config = load_workspace(workspace)
     incidents = inc.read_incidents(_folder(config), config.severities)
-    people = _people(config)
+    people = workspace_people(config)
     known = set(people.by_handle) if people.people else None
     causes = {i.id: _cause(config, i) for i in incidents}
     emit(incidents_report(incidents, config.severities, causes, known), chosen_format(fmt, as_json), output)
@@ -216,7 +212,7 @@ def show_command(
     from cpto.records.views import incident_report
 
     config, incident = _find(workspace, incident_id)
-    people = _people(config)
+    people = workspace_people(config)
     known = set(people.by_handle) if people.people else None
     emit(incident_report(incident, _cause(config, incident), known), chosen_format(fmt, as_json), output)
 

@@ -267,17 +267,42 @@ def read_tree_files(repo: Path, rev: str = "HEAD", *, max_bytes: int = 1 << 20) 
             continue
         wanted.append((path, obj.decode(), size_n))
     for chunk in _size_chunks(wanted, limit=16 << 20):
-        blobs = run_git(repo, "cat-file", "--batch", stdin="\n".join(o for _, o, _ in chunk).encode() + b"\n")
-        offset = 0
-        for path, _, size_n in chunk:
-            header_end = blobs.index(b"\n", offset)
-            length = int(blobs[offset:header_end].split()[2])
-            data = blobs[header_end + 1 : header_end + 1 + length]
-            offset = header_end + 1 + length + 1
+        for (path, _, size_n), data in zip(chunk, _cat_blobs(repo, [o for _, o, _ in chunk]), strict=True):
+            if data is None:
+                continue
             if b"\0" in data[:8000]:
                 yield TreeFile(path, size_n, None, "binary")
             else:
                 yield TreeFile(path, size_n, _text(data))
+
+
+def _cat_blobs(repo: Path, objects: Sequence[str]) -> list[bytes | None]:
+    """The contents of ``objects`` (ids or ``rev:path``) from one ``git cat-file --batch``; None if missing."""
+    if not objects:
+        return []
+    blobs = run_git(repo, "cat-file", "--batch", stdin="\n".join(objects).encode() + b"\n")
+    out: list[bytes | None] = []
+    offset = 0
+    for _ in objects:
+        header_end = blobs.index(b"\n", offset)
+        header = blobs[offset:header_end].split()
+        if header[-1] == b"missing":
+            out.append(None)
+            offset = header_end + 1
+            continue
+        length = int(header[2])
+        out.append(blobs[header_end + 1 : header_end + 1 + length])
+        offset = header_end + 1 + length + 1
+    return out
+
+
+def _in_repository(path: Path) -> tuple[Path, str] | None:
+    """The top of the repository holding ``path`` and ``path`` relative to it, or None outside any."""
+    top = run_git(path.parent, "rev-parse", "--show-toplevel", check=False).decode().strip()
+    if not top:
+        return None
+    root = Path(top)
+    return root, path.resolve().relative_to(root.resolve()).as_posix()
 
 
 def _size_chunks(items: list[tuple[str, str, int]], *, limit: int) -> Iterator[list[tuple[str, str, int]]]:
@@ -549,13 +574,12 @@ def file_history(path: Path) -> list[FileVersion]:
     Records kept in git (roadmap.yaml) are measured from their own history: what the file said at each
     joint review. A file outside any repository, or never committed, has no history.
     """
-    folder = path.parent
-    top = run_git(folder, "rev-parse", "--show-toplevel", check=False).decode().strip()
-    if not top:
+    located = _in_repository(path)
+    if located is None:
         return []
-    rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
+    top, rel = located
     out = run_git(
-        Path(top),
+        top,
         "log",
         "--follow",
         "--name-status",
@@ -576,21 +600,7 @@ def file_history(path: Path) -> list[FileVersion]:
         )
     entries.reverse()
     wanted = [f"{sha}:{name}" for sha, _, _, name in entries if name is not None]
-    blobs = (
-        run_git(Path(top), "cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n") if wanted else b""
-    )
-    texts: list[str | None] = []
-    offset = 0
-    for _ in wanted:
-        header_end = blobs.index(b"\n", offset)
-        header = blobs[offset:header_end].split()
-        if header[-1] == b"missing":
-            texts.append(None)
-            offset = header_end + 1
-            continue
-        length = int(header[2])
-        texts.append(_text(blobs[header_end + 1 : header_end + 1 + length]))
-        offset = header_end + 1 + length + 1
+    texts = [_text(blob) if blob is not None else None for blob in _cat_blobs(top, wanted)]
     versions = []
     it = iter(texts)
     for commit, when, title, kept in entries:
@@ -600,13 +610,12 @@ def file_history(path: Path) -> list[FileVersion]:
 
 def commit_files(paths: Sequence[Path], message: str) -> str:
     """Record ``paths`` (and only them: other staged work is left staged) in one commit; returns its SHA."""
-    folder = paths[0].parent
-    top = run_git(folder, "rev-parse", "--show-toplevel", check=False).decode().strip()
-    if not top:
+    located = _in_repository(paths[0])
+    if located is None:
         raise CptoError(
-            f"{folder}: not inside a git repository, so --commit has nowhere to record the change"
+            f"{paths[0].parent}: not inside a git repository, so --commit has nowhere to record the change"
         )
-    root = Path(top)
+    root = located[0]
     rels = [p.resolve().relative_to(root.resolve()).as_posix() for p in paths]
     run_git(root, "add", "--", *rels)
     run_git(root, "commit", "--quiet", "--only", "-m", message, "--", *rels)
@@ -625,13 +634,11 @@ def resolve_commit(repo: Path, ref: str) -> str | None:
 
 def first_author(path: Path) -> tuple[str, str] | None:
     """(email, name) of whoever first committed ``path``: who wrote a PRD that names no owner."""
-    top = run_git(path.parent, "rev-parse", "--show-toplevel", check=False).decode().strip()
-    if not top:
+    located = _in_repository(path)
+    if located is None:
         return None
-    rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
-    out = run_git(
-        Path(top), "log", "--follow", "--diff-filter=A", "--format=%ae%x00%an", "--", rel, check=False
-    )
+    top, rel = located
+    out = run_git(top, "log", "--follow", "--diff-filter=A", "--format=%ae%x00%an", "--", rel, check=False)
     lines = [line for line in out.decode("utf-8", "replace").splitlines() if "\0" in line]
     if not lines:
         return None

@@ -109,6 +109,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
+def indexed_repo_id(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The id of the already-indexed repository at ``path``; a one-line error if it is not indexed."""
+    row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(path)]).fetchone()
+    if row is None:
+        raise CptoError(f"{path}: repository is not indexed yet; run cpto index first")
+    return int(row[0])
+
+
 def repo_id_for(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """The id of the repository at ``path``, registering it on first sight."""
     row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(path)]).fetchone()

@@ -12,13 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cpto.errors import CptoError
 from cpto.records.ids import find, next_id, record_files, require_unique, slug
 from cpto.records.times import stamp
-from cpto.workspace.config import DEFAULT_SEVERITIES
+from cpto.workspace.config import DEFAULT_SEVERITIES, parse_zone
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document, read_text, section_lines
 
@@ -81,7 +79,7 @@ def read_incident(path: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) 
             f"{path}:{_key_line(path, 'severity')}: severity '{severity}' is not one of"
             f" {', '.join(severities)} ([incidents] severities in cpto.toml)"
         )
-    zone = _zone(path, fm.get("timezone"))
+    zone = parse_zone(fm.get("timezone"), f"{path}: timezone")
     services = fm.get("services") or []
     return Incident(
         path=path,
@@ -101,15 +99,6 @@ def _key_line(path: Path, key: str) -> int:
     """The line a front-matter key is on, for error messages (the file was just read, so it reads again)."""
     lines = read_text(path).splitlines()
     return next((n for n, line in enumerate(lines, 1) if re.match(rf"^{re.escape(key)}\s*:", line)), 1)
-
-
-def _zone(path: Path, name: Any) -> tzinfo:
-    if not name:
-        return UTC
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CptoError(f"{path}: timezone '{name}' is not a time zone like Europe/Berlin or UTC") from None
 
 
 def _timeline(path: Path, body: list[str], first_line: int, zone: tzinfo) -> list[Event]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.errors import CptoError
-from cpto.history import git
+from cpto.history import git, store
 from cpto.review.corpus import load_corpus
 from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
@@ -71,10 +71,7 @@ def review(
     ``semantic`` adds the optional sentence-embedding model's similarities (:mod:`cpto.review.semantic`).
     """
     state = git.open_repository(repo)
-    row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(state.path)]).fetchone()
-    if row is None:
-        raise CptoError(f"{state.path}: repository is not indexed yet; run cpto index first")
-    repo_id = int(row[0])
+    repo_id = store.indexed_repo_id(con, state.path)
     ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
     exclude = [_relative(p, state.path) for p in [*records, *(prd.path for prd in prds)]]
     texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]

@@ -94,7 +94,7 @@ def load_workspace(root: Path) -> WorkspaceConfig:
             f"{root / CONFIG_NAME}: [working_agreement] max_appeal_rate",
         ),
         meeting_days=_weekdays(raw.get("meetings", {}), f"{root / CONFIG_NAME}: [meetings]"),
-        zone=_zone(section.get("timezone"), f"{root / CONFIG_NAME}: [workspace] timezone"),
+        zone=parse_zone(section.get("timezone"), f"{root / CONFIG_NAME}: [workspace] timezone"),
         severities=_severities(raw.get("incidents", {}), f"{root / CONFIG_NAME}: [incidents] severities"),
         raw=raw,
     )
@@ -133,13 +133,14 @@ def _weekdays(section: Any, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(days))
 
 
-def _zone(name: Any, where: str) -> tzinfo:
+def parse_zone(name: Any, where: str) -> tzinfo:
+    """An IANA time zone name (Europe/Berlin); empty means UTC."""
     if not name:
         return UTC
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise CptoError(f"{where}: '{name}' is not a time zone like Europe/Berlin or UTC") from None
+        raise CptoError(f"{where} '{name}' is not a time zone like Europe/Berlin or UTC") from None
 
 
 def _severities(section: Any, where: str) -> tuple[str, ...]:
