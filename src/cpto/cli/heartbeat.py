@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -33,39 +33,82 @@ def heartbeat_command(
         str | None,
         typer.Option("--week", help="ISO week (2026-W47) or any date in it. Default: the last full week."),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Report from this date (2026-11-01) to today instead of one week; the trend compares the"
+            " four windows of the same length before it.",
+        ),
+    ] = None,
+    trace: Annotated[
+        bool,
+        typer.Option(
+            "--trace/--no-trace",
+            help="Run the product review to split effort per PRD and roadmap item (default when PRDs exist).",
+        ),
+    ] = True,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The weekly heartbeat: delivery in DORA's terms (deploy frequency, lead time, change failure rate,
-    time to restore, rework rate, each in its DORA band) with the four weeks before, the incidents of
-    the week, decisions open past their SLA, this quarter's appeal rate, and the alarms they raise.
+    time to restore, rework rate, each in its DORA band) with the four weeks before; where effort went
+    (feature, fix, debt, infra, other) in commits, changed lines and people-weeks, per team, PRD and
+    roadmap item; tech-debt hotspots and the debt trend (TODO/FIXME markers, hotspot complexity,
+    test-to-code changes); incidents; decisions past their SLA; the quarter's appeal rate; and the
+    alarms the thresholds in [alarms] raise. --format html draws the allocation, DORA trends and the
+    hotspot map.
 
-    Deploys are tags matching [deploys] tags; failures are incidents whose caused_by names a deploy or a
-    commit it shipped.
+    Deploys are tags matching [deploys] tags, or the lines of [deploys] log; failures are incidents whose
+    caused_by names a deploy or a commit it shipped.
 
     Example:
 
         cpto heartbeat --workspace acme --week 2026-W45
-        cpto heartbeat --format markdown > heartbeat.md
+        cpto heartbeat --since 2026-10-01 --format markdown > heartbeat.md
+        cpto heartbeat --format html --output heartbeat.html
     """
     from cpto.heartbeat.views import heartbeat_report
-    from cpto.heartbeat.week import heartbeat, week_start
+    from cpto.heartbeat.week import heartbeat, since_start, week_start
+    from cpto.heartbeat.work import traced_work
     from cpto.history import store
     from cpto.records.alarms import read_alarms
     from cpto.records.decisions import read_decisions
     from cpto.records.incidents import read_incidents
+    from cpto.records.people import workspace_people
 
     config = load_workspace(workspace)
     if not config.repos:
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
     chosen = chosen_format(fmt, as_json)
-    start = week_start(week, datetime.now(config.zone).date(), config.zone)
+    if week and since:
+        raise CptoError("--week and --since choose the window two ways; give one of them")
+    today = datetime.now(config.zone).date()
+    start = week_start(week, today, config.zone)
+    end = None
+    if since is not None:
+        start = since_start(since, config.zone)
+        end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)
+        if start >= end:
+            raise CptoError(f"--since {since} is in the future")
     incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
     decisions = read_decisions(config.decisions) if config.decisions else []
     run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         repo_id = store.indexed_repo_id(con, config.repos[0])
-        beat = heartbeat(con, repo_id, config, incidents, decisions, start, read_alarms(config.alarms))
+        traced = traced_work(con, config) if trace else None
+        beat = heartbeat(
+            con,
+            repo_id,
+            config,
+            incidents,
+            decisions,
+            start,
+            read_alarms(config.alarms),
+            end=end,
+            people=workspace_people(config),
+            traced=traced,
+        )
     emit(heartbeat_report(beat, config.name), chosen, output)

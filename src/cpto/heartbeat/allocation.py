@@ -2,12 +2,15 @@
 
 Effort is counted three ways because each misleads alone: commits (many small fixes look big), changed
 lines (one generated file looks big), and people-weeks (each author who committed that week is one
-person-week, split across buckets by their own commits).
+person-week, split across buckets by their own commits). The same effort is also split along other
+axes (team, PRD, roadmap item): a labeller names what a commit counts under, and a commit under two
+labels counts half to each, so every axis adds up to the week.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,12 +18,28 @@ import duckdb
 
 from cpto.heartbeat.classify import CATEGORIES, classify
 
+# (sha, author email, author name) -> the labels a commit counts under on one axis
+Labeller = Callable[[str, str, str], Sequence[str]]
+
+
+@dataclass
+class Slice:
+    """The effort under one label of an axis: commits per bucket and changed lines."""
+
+    commits: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
+    lines: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(self.commits.values())
+
 
 @dataclass
 class Allocation:
     commits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     lines: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     people_weeks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
+    by: dict[str, dict[str, Slice]] = field(default_factory=dict)  # axis -> label -> effort
 
     def shares(self, measure: str) -> dict[str, float]:
         values: dict[str, float] = {k: float(v) for k, v in getattr(self, measure).items()}
@@ -28,24 +47,39 @@ class Allocation:
         return {k: round(v / total, 3) if total else 0.0 for k, v in values.items()}
 
 
-def allocation(con: duckdb.DuckDBPyConnection, repo_id: int, start: datetime, end: datetime) -> Allocation:
-    """Classify the non-merge commits committed in [start, end) and add up their effort per bucket."""
+def allocation(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    start: datetime,
+    end: datetime,
+    axes: Mapping[str, Labeller] | None = None,
+) -> Allocation:
+    """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
+    and per label of each of ``axes``."""
     rows = con.execute(
         """
-        SELECT c.sha, c.message, lower(c.author_email), c.added, c.deleted, list(f.path) FILTER (WHERE f.path IS NOT NULL)
+        SELECT c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
+               list(f.path) FILTER (WHERE f.path IS NOT NULL)
         FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
         WHERE c.repo_id = ? AND len(c.parents) <= 1 AND c.committer_time >= ? AND c.committer_time < ?
         GROUP BY ALL
         """,
         [repo_id, start, end],
     ).fetchall()
-    result = Allocation()
+    result = Allocation(by={axis: {} for axis in axes or {}})
     per_author: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
-    for _sha, message, author, added, deleted, paths in rows:
+    for sha, message, email, name, added, deleted, paths in rows:
+        lines = int(added or 0) + int(deleted or 0)
         category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
         result.commits[category] += 1
-        result.lines[category] += int(added or 0) + int(deleted or 0)
-        per_author[author][category] += 1
+        result.lines[category] += lines
+        per_author[email][category] += 1
+        for axis, labeller in (axes or {}).items():
+            labels = list(dict.fromkeys(labeller(sha, email or "", name or ""))) or ["(none)"]
+            for label in labels:
+                part = result.by[axis].setdefault(label, Slice())
+                part.commits[category] += 1 / len(labels)
+                part.lines += lines / len(labels)
     for counts in per_author.values():
         total = sum(counts.values())
         for category, n in counts.items():

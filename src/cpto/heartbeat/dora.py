@@ -16,12 +16,12 @@ import duckdb
 
 from cpto.records.incidents import Incident
 from cpto.review.graph import CommitGraph, Release, load_graph
+from cpto.workspace.config import BANDS
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
 MONTH = timedelta(days=30)
-BANDS = ("elite", "high", "medium", "low")
 
 
 @dataclass(frozen=True)

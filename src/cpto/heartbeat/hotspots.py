@@ -41,6 +41,11 @@ class Hotspot:
         return "; ".join(parts)
 
 
+def is_code(path: str, exclude: frozenset[str] = frozenset()) -> bool:
+    """Product code, as opposed to tests, docs, build and CI files, and the leadership records."""
+    return path not in exclude and not any(p.search(path) for p in (TEST_PATH, DOC_PATH, INFRA_PATH))
+
+
 def indentation_complexity(text: str, tab: int = 4) -> int:
     """Sum over non-blank lines of their indentation level (a tab or four spaces is one level)."""
     total = 0
@@ -74,12 +79,7 @@ def hotspots(
         """,
         [repo_id, since, until],
     ).fetchall()
-    changed = {
-        str(path): int(n)
-        for path, n in rows
-        if str(path) not in exclude
-        and not any(pattern.search(str(path)) for pattern in (TEST_PATH, DOC_PATH, INFRA_PATH))
-    }
+    changed = {str(path): int(n) for path, n in rows if is_code(str(path), exclude)}
     if not changed:
         return []
     owners = _owners(con, repo_id, list(changed))

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import duckdb
 
 from cpto.errors import CptoError
-from cpto.heartbeat.allocation import Allocation, allocation
+from cpto.heartbeat.allocation import Allocation, Labeller, allocation
+from cpto.heartbeat.debt import DebtWeek, debt_trend
 from cpto.heartbeat.dora import Delivery, commit_times, delivery
 from cpto.heartbeat.hotspots import Hotspot, hotspots
+from cpto.heartbeat.work import TracedWork, team_labeller
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.incidents import Incident
+from cpto.records.people import People
 from cpto.review.graph import load_graph
-from cpto.workspace.config import WorkspaceConfig
+from cpto.workspace.config import AlarmThresholds, WorkspaceConfig
 
 TREND_WEEKS = 4
 HOTSPOT_WEEKS = 12  # change frequency is counted over a quarter, so one busy week does not make a hotspot
@@ -43,6 +46,14 @@ def week_start(text: str | None, today: date, zone: tzinfo = UTC) -> datetime:
     return datetime.combine(day, datetime.min.time(), zone)
 
 
+def since_start(text: str, zone: tzinfo = UTC) -> datetime:
+    """00:00 (in ``zone``) of the day ``--since`` names."""
+    try:
+        return datetime.combine(date.fromisoformat(text.strip()), datetime.min.time(), zone)
+    except ValueError:
+        raise CptoError(f"--since '{text}' is not a date like 2026-11-01") from None
+
+
 def _relative(path: Path, repo: Path) -> str:
     try:
         return path.resolve().relative_to(repo.resolve()).as_posix()
@@ -66,11 +77,14 @@ class Heartbeat:
     trend: list[tuple[str, Delivery]]  # oldest first, this week last
     effort: list[tuple[str, Allocation]]  # the same weeks: where R&D effort went
     hotspots: list[Hotspot]  # over the last HOTSPOT_WEEKS weeks to the week's end
+    debt: list[DebtWeek]  # the same weeks: markers, hotspot complexity, test-to-code changes
     pulled: list[Alarm]  # stop cords open now, pulled before the week's end
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     appeal_rate: float | None  # this quarter, decided decisions appealed
     max_appeal_rate: float
+    thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
+    warnings: list[str] = field(default_factory=list)
 
 
 def heartbeat(
@@ -81,27 +95,41 @@ def heartbeat(
     decisions: list[Decision],
     start: datetime,
     pulled: list[Alarm] | None = None,
+    *,
+    end: datetime | None = None,
+    people: People | None = None,
+    traced: TracedWork | None = None,
 ) -> Heartbeat:
-    """Gather the week that starts at ``start`` (seven days) and the four weeks before it."""
+    """Gather the window [start, end) (default: the week from ``start``) and the four windows of the
+    same length before it. ``people`` adds effort per team; ``traced`` effort per PRD and roadmap item."""
+    end = end if end is not None else start + timedelta(days=7)
+    span = end - start
+    windows = [(start - span * n, start - span * n + span) for n in range(TREND_WEEKS, -1, -1)]
+    named = [(_window_name(s, e), s, e) for s, e in windows]
     graph = load_graph(con, repo_id, config.deploy_tags)
     committed = commit_times(con, repo_id)
-    weeks = [start - timedelta(weeks=n) for n in range(TREND_WEEKS, -1, -1)]
-    trend = [(iso_week(w), delivery(graph, committed, incidents, w, w + timedelta(days=7))) for w in weeks]
-    end = start + timedelta(days=7)
-    effort = [(iso_week(w), allocation(con, repo_id, w, w + timedelta(days=7))) for w in weeks]
+    trend = [(name, delivery(graph, committed, incidents, s, e)) for name, s, e in named]
+    axes: dict[str, Labeller] = {}
+    if people is not None and people.people:
+        axes["team"] = team_labeller(people)
+    if traced is not None:
+        axes.update(traced.labellers())
+    effort = [(name, allocation(con, repo_id, s, e, axes)) for name, s, e in named]
     repo = config.repos[0]
     records = frozenset(_relative(p, repo) for p in config.record_paths)
     spots = hotspots(con, repo_id, repo, end - timedelta(weeks=HOTSPOT_WEEKS), end, exclude=records)
+    debt = debt_trend(con, repo_id, repo, named, {h.path for h in spots}, exclude=records)
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
     quarter = rates.get(quarter_of(start))
     return Heartbeat(
-        week=iso_week(start),
+        week=named[-1][0],
         start=start,
         end=end,
         delivery=trend[-1][1],
         trend=trend,
         effort=effort,
         hotspots=spots,
+        debt=debt,
         pulled=[a for a in pulled or [] if a.is_open and (a.raised is None or a.raised < end)],
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         past_sla=[
@@ -109,4 +137,13 @@ def heartbeat(
         ],
         appeal_rate=quarter.rate if quarter else None,
         max_appeal_rate=config.max_appeal_rate,
+        thresholds=config.thresholds,
+        warnings=list(traced.warnings) if traced else [],
     )
+
+
+def _window_name(start: datetime, end: datetime) -> str:
+    """An ISO week's name for a Monday-to-Monday week, else the dates it spans."""
+    if end - start == timedelta(days=7) and start.weekday() == 0 and start.time() == datetime.min.time():
+        return iso_week(start)
+    return f"{start:%Y-%m-%d}..{end - timedelta(days=1):%Y-%m-%d}"

@@ -13,8 +13,9 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -241,39 +242,57 @@ class TreeFile:
     path: str
     size: int
     text: str | None
-    skipped: str = ""  # "binary", "too large", "submodule" when text is None
+    skipped: str = ""  # "binary", "too large", "submodule", "not read" when text is None
+    object: str = ""  # the blob's id: the same id is the same text in every commit
 
 
-def read_tree_files(repo: Path, rev: str = "HEAD", *, max_bytes: int = 1 << 20) -> Iterator[TreeFile]:
+def read_tree_files(
+    repo: Path,
+    rev: str = "HEAD",
+    *,
+    max_bytes: int = 1 << 20,
+    wanted: Callable[[str, str], bool] | None = None,
+) -> Iterator[TreeFile]:
     """Every file in ``rev``'s tree with its text; binary and oversized files come back without text.
 
+    ``wanted(path, object id)`` chooses which files to read; the others come back without text
+    (skipped "not read"), so a caller that remembers blobs by id reads each version once.
     One ``git ls-tree`` and one ``git cat-file --batch`` process, so reading a few thousand files costs
     two process starts, not one per file.
     """
     listing = run_git(repo, "ls-tree", "-r", "-z", "--long", rev)
-    wanted: list[tuple[str, str, int]] = []
+    chosen: list[tuple[str, str, int]] = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
         meta, _, raw_path = entry.partition(b"\t")
-        _mode, kind, obj, size = meta.split(None, 3)
-        path = _path(raw_path)
+        _mode, kind, raw_obj, size = meta.split(None, 3)
+        path, obj = _path(raw_path), raw_obj.decode()
         if kind != b"blob":
-            yield TreeFile(path, 0, None, "submodule")
+            yield TreeFile(path, 0, None, "submodule", obj)
             continue
         size_n = int(size) if size.strip().isdigit() else 0
         if size_n > max_bytes:
-            yield TreeFile(path, size_n, None, "too large")
-            continue
-        wanted.append((path, obj.decode(), size_n))
-    for chunk in _size_chunks(wanted, limit=16 << 20):
-        for (path, _, size_n), data in zip(chunk, _cat_blobs(repo, [o for _, o, _ in chunk]), strict=True):
+            yield TreeFile(path, size_n, None, "too large", obj)
+        elif wanted is not None and not wanted(path, obj):
+            yield TreeFile(path, size_n, None, "not read", obj)
+        else:
+            chosen.append((path, obj, size_n))
+    for chunk in _size_chunks(chosen, limit=16 << 20):
+        for (path, obj, size_n), data in zip(chunk, _cat_blobs(repo, [o for _, o, _ in chunk]), strict=True):
             if data is None:
                 continue
             if b"\0" in data[:8000]:
-                yield TreeFile(path, size_n, None, "binary")
+                yield TreeFile(path, size_n, None, "binary", obj)
             else:
-                yield TreeFile(path, size_n, _text(data))
+                yield TreeFile(path, size_n, _text(data), "", obj)
+
+
+def commit_before(repo: Path, moment: datetime, rev: str = "HEAD") -> str | None:
+    """The newest commit reachable from ``rev`` committed before ``moment``: the code as it stood then."""
+    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = run_git(repo, "rev-list", "-1", f"--before={stamp}", rev).strip()
+    return out.decode() if out else None
 
 
 def _cat_blobs(repo: Path, objects: Sequence[str]) -> list[bytes | None]:

@@ -21,6 +21,22 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A picture of numbers a table also carries; only the HTML renderer draws it.
+
+    ``kind`` is ``bars`` (stacked bars, one per label, one segment per series), ``lines`` (one line per
+    series over the labels) or ``treemap`` (one box per label, area from series ``size``, colour from
+    series ``heat``).
+    """
+
+    title: str
+    kind: str
+    labels: list[str]
+    series: dict[str, list[float]]
+    caption: str = ""
+
+
+@dataclass
 class Report:
     """What a command reports, independent of how it is shown."""
 
@@ -28,5 +44,6 @@ class Report:
     subtitle: str = ""
     facts: list[tuple[str, Any]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from cpto.report.charts import chart_svg
 from cpto.report.model import Report, Table
 
 FORMATS = ("terminal", "markdown", "json", "html")
@@ -101,6 +102,7 @@ th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
 .note{background:#fff8c5;border-left:4px solid #d4a72c;padding:.4rem .8rem;margin:.3rem 0}
 caption{caption-side:bottom;text-align:left;color:#59636e;font-size:.9em}
+figure{margin:.5rem 0 1.5rem}figcaption{color:#59636e;font-size:.9em}
 """
 
 
@@ -122,6 +124,8 @@ def render_html(report: Report) -> str:
         parts.append("</dl>")
     for note in report.notes:
         parts.append(f'<p class="note">{esc(note)}</p>')
+    for chart in report.charts:
+        parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart)}")
     for table in report.tables:
         numeric = _numeric_columns(table)
         parts.append(f"<h2>{esc(table.title)}</h2><table>")

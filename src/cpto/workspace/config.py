@@ -25,6 +25,28 @@ DEFAULT_MAX_APPEAL_RATE = 0.2
 DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
+BANDS = ("elite", "high", "medium", "low")  # DORA performance bands, best first
+
+
+@dataclass(frozen=True)
+class AlarmThresholds:
+    """[alarms] in cpto.toml: when the heartbeat raises an alarm on its own.
+
+    The debt alarm needs both signals: the share of commits paying down debt under ``debt_floor`` and the
+    complexity of the hotspots growing, each of the last ``debt_weeks`` weeks. A DORA metric raises an
+    alarm when it falls in a band worse than the one named for it ("low" never alarms).
+    """
+
+    debt_floor: float = 0.1
+    debt_weeks: int = 3
+    worst_band: dict[str, str] = field(
+        default_factory=lambda: {
+            "deployment frequency": "low",
+            "lead time for changes": "low",
+            "change failure rate": "medium",
+            "time to restore": "low",
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +70,8 @@ class WorkspaceConfig:
     meeting_days: tuple[str, ...] = ()
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
     zone: tzinfo = UTC  # [workspace] timezone: the days meetings and dates in records fall on
+    thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
+    deploy_log: Path | None = None  # [deploys] log: deploys written down instead of tagged
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -96,6 +120,8 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         meeting_days=_weekdays(raw.get("meetings", {}), f"{root / CONFIG_NAME}: [meetings]"),
         zone=parse_zone(section.get("timezone"), f"{root / CONFIG_NAME}: [workspace] timezone"),
         severities=_severities(raw.get("incidents", {}), f"{root / CONFIG_NAME}: [incidents] severities"),
+        thresholds=_thresholds(raw.get("alarms", {}), f"{root / CONFIG_NAME}: [alarms]"),
+        deploy_log=root / str(raw["deploys"]["log"]) if "log" in raw.get("deploys", {}) else None,
         raw=raw,
     )
 
@@ -149,6 +175,40 @@ def _severities(section: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
         raise CptoError(f'{where}: expected a list, most severe first, like ["SEV1", "SEV2", "SEV3"]')
     return tuple(value)
+
+
+_BAND_KEYS = {
+    "deployment_frequency_band": "deployment frequency",
+    "lead_time_band": "lead time for changes",
+    "change_failure_band": "change failure rate",
+    "restore_band": "time to restore",
+}
+
+
+def _thresholds(section: Any, where: str) -> AlarmThresholds:
+    """[alarms]: debt_floor, debt_weeks and the worst acceptable DORA band per metric."""
+    if not isinstance(section, dict):
+        raise CptoError(f"{where}: expected a table of thresholds")
+    unknown = sorted(set(section) - {"debt_floor", "debt_weeks", *_BAND_KEYS})
+    if unknown:
+        known = ", ".join(["debt_floor", "debt_weeks", *_BAND_KEYS])
+        raise CptoError(f"{where}: unknown setting {unknown[0]} (known: {known})")
+    defaults = AlarmThresholds()
+    weeks = section.get("debt_weeks", defaults.debt_weeks)
+    if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 4:
+        raise CptoError(f"{where} debt_weeks: '{weeks}' is not a whole number of weeks from 1 to 4")
+    bands = dict(defaults.worst_band)
+    for key, metric in _BAND_KEYS.items():
+        if key in section:
+            band = str(section[key]).strip().lower()
+            if band not in BANDS:
+                raise CptoError(f"{where} {key}: '{section[key]}' is not one of {', '.join(BANDS)}")
+            bands[metric] = band
+    return AlarmThresholds(
+        debt_floor=_rate(section.get("debt_floor", defaults.debt_floor), f"{where} debt_floor"),
+        debt_weeks=weeks,
+        worst_band=bands,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,0 +1,108 @@
+"""Tech debt over the weeks: markers left in the code, the hotspots' complexity, and test changes.
+
+Each week is read as the code stood at its end (the newest commit before it on HEAD). Files are read
+once per version: a blob id seen in an earlier week is not read again, so five weeks of a large
+repository cost about one full read plus what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+
+from cpto.heartbeat.classify import TEST_PATH
+from cpto.heartbeat.hotspots import MARKERS, indentation_complexity, is_code
+from cpto.history.git import commit_before, read_tree_files
+
+
+@dataclass(frozen=True)
+class DebtWeek:
+    """One week's debt signals: stock at the week's end, flow during it."""
+
+    week: str
+    markers: int | None  # TODO/FIXME/HACK/XXX in code files at the week's end (None: no commit yet)
+    hotspot_complexity: int | None  # indentation complexity of the current hotspots at the week's end
+    test_lines: int  # lines changed in tests during the week
+    code_lines: int  # lines changed in product code during the week
+
+    @property
+    def test_ratio(self) -> float | None:
+        """Changed test lines per changed code line: under ~0.3 code is changing without its tests."""
+        return round(self.test_lines / self.code_lines, 2) if self.code_lines else None
+
+
+def debt_trend(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    repo: Path,
+    weeks: list[tuple[str, datetime, datetime]],
+    hotspot_paths: Collection[str],
+    *,
+    exclude: frozenset[str] = frozenset(),
+) -> list[DebtWeek]:
+    """The debt signals of each (name, start, end) week, oldest first."""
+    seen: dict[str, tuple[int, int]] = {}  # blob id -> (markers, indentation complexity)
+    changed = _changed_lines(con, repo_id, weeks[0][1], weeks[-1][2], exclude) if weeks else []
+    out = []
+    for name, start, end in weeks:
+        markers, complexity = _stock(repo, end, hotspot_paths, exclude, seen)
+        test = sum(n for when, _, n, is_test in changed if start <= when < end and is_test)
+        code = sum(n for when, _, n, is_test in changed if start <= when < end and not is_test)
+        out.append(DebtWeek(name, markers, complexity, test, code))
+    return out
+
+
+def complexity_grew(weeks: list[DebtWeek], steps: int) -> bool:
+    """Whether the hotspots' complexity rose in each of the last ``steps`` weeks."""
+    values = [w.hotspot_complexity for w in weeks[-(steps + 1) :]]
+    known = [v for v in values if v is not None]
+    if len(known) < steps + 1:
+        return False
+    return all(b > a for a, b in pairwise(known))
+
+
+def _stock(
+    repo: Path,
+    end: datetime,
+    hotspot_paths: Collection[str],
+    exclude: frozenset[str],
+    seen: dict[str, tuple[int, int]],
+) -> tuple[int | None, int | None]:
+    rev = commit_before(repo, end)
+    if rev is None:
+        return None, None
+    code = []
+    for f in read_tree_files(repo, rev, wanted=lambda p, o: o not in seen and is_code(p, exclude)):
+        if f.text is not None:
+            seen[f.object] = (len(MARKERS.findall(f.text)), indentation_complexity(f.text))
+        if f.object in seen and is_code(f.path, exclude):
+            code.append((f.path, seen[f.object]))
+    markers = sum(m for _, (m, _) in code)
+    complexity = sum(c for path, (_, c) in code if path in hotspot_paths)
+    return markers, complexity
+
+
+def _changed_lines(
+    con: duckdb.DuckDBPyConnection, repo_id: int, start: datetime, end: datetime, exclude: frozenset[str]
+) -> list[tuple[datetime, str, int, bool]]:
+    """(when, path, changed lines, is a test) for every test or code file changed in [start, end)."""
+    rows = con.execute(
+        """
+        SELECT c.committer_time, f.path, f.added + f.deleted
+        FROM file_changes f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
+        WHERE f.repo_id = ? AND c.committer_time >= ? AND c.committer_time < ? AND NOT f."binary"
+          AND len(c.parents) <= 1
+        """,
+        [repo_id, start, end],
+    ).fetchall()
+    out = []
+    for when, path, n in rows:
+        is_test = bool(TEST_PATH.search(str(path)))
+        if is_test or is_code(str(path), exclude):
+            out.append((when, str(path), int(n or 0), is_test))
+    return out

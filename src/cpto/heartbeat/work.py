@@ -1,0 +1,83 @@
+"""What each commit was for: the team of its author, and the PRD and roadmap item it traces to.
+
+The PRD and roadmap axes come from the product review's traces (the commits it links to each
+requirement), so the heartbeat and the review tell the same story about the same commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from cpto.errors import CptoError
+from cpto.heartbeat.allocation import Labeller
+from cpto.records.people import People
+from cpto.records.roadmap import read_roadmap, requirements_for
+from cpto.workspace.config import WorkspaceConfig
+
+UNPLANNED = "(no requirement)"
+NO_TEAM = "(no team)"
+STRANGER = "(not in people.yaml)"
+
+
+def team_labeller(people: People) -> Labeller:
+    """A commit counts for its author's team in people.yaml."""
+
+    def team(_sha: str, email: str, name: str) -> list[str]:
+        handle = people.identify(email, name)
+        if handle is None:
+            return [STRANGER]
+        return [people.by_handle[handle].team or NO_TEAM]
+
+    return team
+
+
+@dataclass
+class TracedWork:
+    """Commit -> PRDs and commit -> roadmap items, from one run of the product review."""
+
+    prds: dict[str, list[str]] = field(default_factory=dict)
+    items: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def labellers(self) -> dict[str, Labeller]:
+        return {
+            "prd": lambda sha, _email, _name: self.prds.get(sha) or [UNPLANNED],
+            "roadmap item": lambda sha, _email, _name: self.items.get(sha) or [UNPLANNED],
+        }
+
+
+def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> TracedWork:
+    """Run the product review over the workspace's PRDs and say which PRD and roadmap item each linked
+    commit serves. No PRDs: nothing traced; a PRD the review refuses is a warning, not a failure."""
+    from cpto.review.service import find_prds, load_prds, review
+
+    out = TracedWork()
+    try:
+        prds = load_prds(find_prds(config))
+        result = review(
+            con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
+        )
+    except CptoError as exc:
+        out.warnings.append(f"effort per PRD and roadmap item not traced: {exc.message}")
+        return out
+    titles = {str(prd.path): prd.title or prd.path.stem for prd in prds}
+    shas_of: dict[str, set[str]] = defaultdict(set)  # requirement id -> linked commits
+    for t in result.requirements:
+        for link in t.linked("commit"):
+            shas_of[t.requirement.id].add(link.ref)
+            out.prds.setdefault(link.ref, []).append(titles.get(t.prd, t.prd))
+    out.prds = {sha: sorted(set(names)) for sha, names in out.prds.items()}
+    if config.roadmap is not None and config.roadmap.is_file():
+        by_prd = {
+            prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds
+        }
+        for item in read_roadmap(config.roadmap).items:
+            requirements = by_prd.get((config.root / item.prd).resolve(), []) if item.prd else []
+            for rid in requirements_for(item, requirements) if requirements else []:
+                for sha in shas_of.get(rid, ()):
+                    out.items.setdefault(sha, []).append(f"{item.id} {item.title}")
+        out.items = {sha: sorted(set(names)) for sha, names in out.items.items()}
+    return out
