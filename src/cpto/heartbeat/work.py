@@ -18,6 +18,7 @@ from cpto.records.roadmap import read_roadmap, requirements_for
 from cpto.workspace.config import WorkspaceConfig
 
 UNPLANNED = "(no requirement)"
+OFF_ROADMAP = "(no roadmap item)"
 NO_TEAM = "(no team)"
 STRANGER = "(not in people.yaml)"
 
@@ -45,7 +46,7 @@ class TracedWork:
     def labellers(self) -> dict[str, Labeller]:
         return {
             "prd": lambda sha, _email, _name: self.prds.get(sha) or [UNPLANNED],
-            "roadmap item": lambda sha, _email, _name: self.items.get(sha) or [UNPLANNED],
+            "roadmap item": lambda sha, _email, _name: self.items.get(sha) or [OFF_ROADMAP],
         }
 
 
@@ -56,7 +57,11 @@ def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> Trac
 
     out = TracedWork()
     try:
-        prds = load_prds(find_prds(config))
+        paths = find_prds(config)
+    except CptoError:
+        return out  # no PRDs: nothing to trace, nothing to warn about
+    try:
+        prds = load_prds(paths)
         result = review(
             con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
         )

@@ -32,8 +32,14 @@ class CommitGraph:
     releases: list[Release] = field(default_factory=list)
 
 
-def load_graph(con: duckdb.DuckDBPyConnection, repo_id: int, release_pattern: str = "v*") -> CommitGraph:
-    """Build reachability from the index: HEAD, release tags matching ``release_pattern``, branches."""
+def load_graph(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    release_pattern: str = "v*",
+    releases: list[Release] | None = None,
+) -> CommitGraph:
+    """Build reachability from the index: HEAD, release tags matching ``release_pattern`` (or the given
+    ``releases``, from a deploy log), branches."""
     parents: dict[str, list[str]] = {
         sha: list(ps or [])
         for sha, ps in con.execute("SELECT sha, parents FROM commits WHERE repo_id = ?", [repo_id]).fetchall()
@@ -53,7 +59,11 @@ def load_graph(con: duckdb.DuckDBPyConnection, repo_id: int, release_pattern: st
     )
     if head_sha:
         graph.on_head = _reach(parents, head_sha, set())
-    tags = [Release(n, s, t) for n, k, s, t in refs if k == "tag" and fnmatchcase(n, release_pattern)]
+    tags = (
+        releases
+        if releases is not None
+        else [Release(n, s, t) for n, k, s, t in refs if k == "tag" and fnmatchcase(n, release_pattern)]
+    )
     graph.releases = sorted(tags, key=lambda r: (r.time is None, r.time or datetime.min, r.name))
     for release in graph.releases:
         for sha in _reach(parents, release.sha, graph.release_of):

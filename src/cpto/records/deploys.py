@@ -1,0 +1,70 @@
+"""A deploy log: deploys written down, one per line, for teams that do not tag what they ship.
+
+    # deploys.log: when, what shipped (a commit, tag or branch), and a name (default: the revision)
+    2026-11-03T14:00Z  3f2a9c1  v1.5.0
+    2026-11-04T10:45Z  release/1.5.1
+
+Blank lines and ``#`` comments are skipped. Times without a zone are UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from cpto.errors import CptoError
+from cpto.records.times import parse_time
+from cpto.review.graph import Release
+from cpto.workspace.markdown import read_text
+
+
+@dataclass(frozen=True)
+class LoggedDeploy:
+    at: datetime
+    revision: str
+    name: str
+    line: int
+
+
+def read_deploy_log(path: Path) -> list[LoggedDeploy]:
+    """Every deploy in the log, in file order; a line that is not ``TIME REVISION [NAME]`` is an error."""
+    out = []
+    for number, raw in enumerate(read_text(path, "deploy log").splitlines(), 1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        fields = text.split()
+        if len(fields) not in (2, 3):
+            raise CptoError(f"{path}:{number}: expected 'TIME REVISION [NAME]', got '{raw.strip()}'")
+        at = parse_time(fields[0], f"{path}:{number}")
+        assert at is not None  # a non-empty field is a time or an error
+        out.append(LoggedDeploy(at, fields[1], fields[2] if len(fields) == 3 else fields[1], number))
+    return out
+
+
+def logged_releases(
+    con: duckdb.DuckDBPyConnection, repo_id: int, deploys: list[LoggedDeploy], path: Path
+) -> list[Release]:
+    """The log's deploys as releases of the indexed repository: each revision resolved to a commit by
+    tag or branch name, else by (at least seven characters of) its SHA."""
+    refs = dict(
+        con.execute("SELECT name, sha FROM refs WHERE repo_id = ? AND kind <> 'head'", [repo_id]).fetchall()
+    )
+    out = []
+    for d in deploys:
+        sha = refs.get(d.revision)
+        if sha is None and len(d.revision) >= 7:
+            rows = con.execute(
+                "SELECT sha FROM commits WHERE repo_id = ? AND starts_with(sha, ?) LIMIT 2",
+                [repo_id, d.revision.lower()],
+            ).fetchall()
+            sha = rows[0][0] if len(rows) == 1 else None
+        if sha is None:
+            raise CptoError(
+                f"{path}:{d.line}: '{d.revision}' is not a commit, tag or branch of the repository"
+            )
+        out.append(Release(d.name, str(sha), d.at))
+    return out

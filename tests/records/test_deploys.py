@@ -1,0 +1,57 @@
+"""A deploy log instead of tags: the same delivery numbers from deploys written down."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cpto.errors import CptoError
+from cpto.heartbeat.dora import commit_times, delivery
+from cpto.history import store
+from cpto.history.indexer import index_repository
+from cpto.records.deploys import logged_releases, read_deploy_log
+from cpto.review.graph import load_graph
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_deploys_from_a_log_give_lead_times_from_when_they_shipped(make_repo, tmp_path):
+    repo = make_repo()
+    first = repo.commit("feat: a", {"a.py": "a"})  # 01:00
+    repo.commit("feat: b", {"b.py": "b"})  # 02:00
+    repo.git("branch", "release/1")
+    log = tmp_path / "deploys.log"
+    log.write_text(
+        "# when, what shipped, name\n"
+        f"2026-01-01T03:00Z  {first[:8]}  first  # a (lead 2 h)\n"
+        "\n"
+        "2026-01-01T06:00Z  release/1\n"  # b (lead 4 h), named after its branch
+    )
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        releases = logged_releases(con, 1, read_deploy_log(log), log)
+        result = delivery(
+            load_graph(con, 1, releases=releases), commit_times(con, 1), [], T0, T0 + timedelta(days=7)
+        )
+    assert result.deploys == ["first", "release/1"]
+    assert result.lead_time == timedelta(hours=3)  # median of 2 h and 4 h
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("2026-01-01T03:00Z", "expected 'TIME REVISION [NAME]'"),
+        ("yesterday abc1234", "'yesterday' is not a date or time"),
+        ("2026-01-01T03:00Z nosuchref", "'nosuchref' is not a commit, tag or branch"),
+    ],
+)
+def test_a_bad_line_names_the_file_and_line(make_repo, tmp_path, line, problem):
+    repo = make_repo()
+    repo.commit("feat: a", {"a.py": "a"})
+    log = tmp_path / "deploys.log"
+    log.write_text(f"# deploys\n{line}\n")
+    with store.open_index(tmp_path / "index.duckdb") as con, pytest.raises(CptoError) as caught:
+        index_repository(con, repo.path)
+        logged_releases(con, 1, read_deploy_log(log), log)
+    assert f"{log}:2:" in caught.value.message and problem in caught.value.message
