@@ -26,6 +26,8 @@ COMMANDS = [
     "heartbeat",
     "classify",
     "alarm",
+    "lint",
+    "precision",
 ]
 SUBCOMMANDS = [
     *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),

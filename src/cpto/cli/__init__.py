@@ -20,7 +20,9 @@ from cpto.cli import (
     heartbeat,
     history,
     incident,
+    lint,
     people,
+    precision,
     review,
     roadmap,
 )
@@ -70,6 +72,8 @@ check.register(app)
 heartbeat.register(app)
 classify.register(app)
 alarm.register(app)
+lint.register(app)
+precision.register(app)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cpto.cli.options import read_json_lines
 from cpto.errors import CptoError
 
 
@@ -39,13 +40,10 @@ def classify_command(
     from cpto.heartbeat.classify import classify
 
     del as_json
-    stream = sys.stdin if source is None else _open(source)
-    name = "<stdin>" if source is None else str(source)
     out = sys.stdout
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        record = _record(line, name, number)
+    for name, number, record in read_json_lines(source, "message"):
+        if not isinstance(record.get("paths") or [], list):
+            raise CptoError(f'{name}:{number}: "paths" must be a list of strings')
         result = classify(
             str(record.get("message") or ""),
             [str(p) for p in record.get("paths") or []],
@@ -61,22 +59,3 @@ def classify_command(
             row["why"] = result.why
         out.write(json.dumps(row) + "\n")
     out.flush()
-
-
-def _open(path: Path) -> Any:
-    try:
-        return path.open(encoding="utf-8")
-    except OSError as exc:
-        raise CptoError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _record(line: str, name: str, number: int) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise CptoError(f"{name}:{number}: not JSON ({exc.msg})") from None
-    if not isinstance(record, dict) or "id" not in record:
-        raise CptoError(f'{name}:{number}: expected an object with "id" and "message"')
-    if not isinstance(record.get("paths") or [], list):
-        raise CptoError(f'{name}:{number}: "paths" must be a list of strings')
-    return record

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -89,3 +91,31 @@ def parse_at(value: str | None) -> datetime:
 def say(message: str) -> None:
     """What a writing command did, on standard error so standard output stays clean for pipes."""
     stderr.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def read_json_lines(source: Path | None, field: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(source name, line number, object) for each non-blank line of a JSON Lines file or stdin.
+
+    Each object must have "id" and ``field``; anything else is a one-line error naming the line.
+    """
+    name = "<stdin>" if source is None else str(source)
+    try:
+        stream = sys.stdin if source is None else source.open(encoding="utf-8")
+    except OSError as exc:
+        raise CptoError(f"{source}: cannot read: {exc.strerror}") from None
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CptoError(f"{name}:{number}: not JSON ({exc.msg})") from None
+            if not isinstance(record, dict) or "id" not in record:
+                raise CptoError(f'{name}:{number}: expected an object with "id" and "{field}"')
+            yield name, number, record
+    except UnicodeDecodeError as exc:
+        raise CptoError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    finally:
+        if source is not None:
+            stream.close()

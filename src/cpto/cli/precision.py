@@ -1,0 +1,118 @@
+"""``cpto precision``: how precise a text or a decision thread is, and what would make it precise."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cpto.cli.options import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    WorkspaceOpt,
+    chosen_format,
+    emit,
+    read_json_lines,
+)
+from cpto.errors import CptoError
+from cpto.workspace import load_workspace
+
+if TYPE_CHECKING:  # the model compiles its patterns on import: only commands that use it pay
+    from cpto.language.precision import Context
+
+
+def register(app: typer.Typer) -> None:
+    app.command("precision")(precision_command)
+
+
+def precision_command(
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A text or Markdown file, or with --json a JSON Lines file (default: standard input)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='JSON Lines in ({"id", "text"} per line) and out ({"id", "score", "findings"}), as'
+            " ../shared/data/CONTRACTS.md fixes them; with --decisions, the report as JSON.",
+        ),
+    ] = False,
+    decisions: Annotated[
+        bool,
+        typer.Option(
+            "--decisions",
+            help="Score the discussions in the workspace's decision records per person and pair.",
+        ),
+    ] = False,
+    workspace: WorkspaceOpt = Path("."),
+    fmt: FormatOpt = Format.terminal,
+    output: OutputOpt = None,
+) -> None:
+    """Score how precise language is (1.0 = precise) and list every vague phrase with a suggestion.
+
+    Precise disagreement names features, components, dates and costs; vague disagreement says "too
+    risky", "no bandwidth", "customers need this". Names the workspace knows (PRD titles, requirement
+    ids, roadmap items, repository paths, people) count as precise.
+
+    Example:
+
+        cpto precision notes.md
+        cpto precision --json < texts.jsonl > scored.jsonl
+        cpto precision --decisions --workspace acme
+    """
+    from cpto.language.context import workspace_context
+
+    if decisions and source is not None:
+        raise CptoError("--decisions reads the workspace's decision records; give no file with it")
+    config = load_workspace(workspace)
+    context = workspace_context(config, components=not (as_json and not decisions))
+    if decisions:
+        _decisions(config.decisions, context, chosen_format(fmt, as_json), output)
+    elif as_json:
+        _json_lines(source, context)
+    else:
+        _text(source, context, fmt, output)
+
+
+def _json_lines(source: Path | None, context: Context) -> None:
+    from cpto.language.precision import assess
+
+    out = sys.stdout
+    for name, number, record in read_json_lines(source, "text"):
+        if not isinstance(record.get("text"), str):
+            raise CptoError(f'{name}:{number}: "text" must be a string')
+        result = assess(record["text"], context)
+        findings = [
+            {"start": f.start, "end": f.end, "text": f.text, "kind": f.kind, "suggestion": f.suggestion}
+            for f in result.findings
+        ]
+        out.write(json.dumps({"id": record["id"], "score": result.score, "findings": findings}) + "\n")
+    out.flush()
+
+
+def _text(source: Path | None, context: Context, fmt: Format, output: Path | None) -> None:
+    from cpto.language.precision import assess
+    from cpto.language.views import text_report
+    from cpto.workspace.markdown import read_text
+
+    name = "<stdin>" if source is None else str(source)
+    text = sys.stdin.read() if source is None else read_text(source, "text")
+    emit(text_report(name, text, assess(text, context)), fmt, output)
+
+
+def _decisions(folder: Path | None, context: Context, fmt: Format, output: Path | None) -> None:
+    from cpto.language.threads import by_pair, by_person, score_threads
+    from cpto.language.views import threads_report
+    from cpto.records.decisions import read_decisions
+
+    if folder is None or not folder.is_dir():
+        raise CptoError(f"{folder}: no decisions folder ([workspace] decisions in cpto.toml)")
+    remarks = score_threads(read_decisions(folder), context)
+    emit(threads_report(remarks, by_person(remarks), by_pair(remarks)), fmt, output)
