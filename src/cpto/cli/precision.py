@@ -103,7 +103,7 @@ def _text(source: Path | None, context: Context, fmt: Format, output: Path | Non
     from cpto.workspace.markdown import read_text
 
     name = "<stdin>" if source is None else str(source)
-    text = sys.stdin.read() if source is None else read_text(source, "text")
+    text = sys.stdin.read() if source is None else read_text(source, "UTF-8")
     emit(text_report(name, text, assess(text, context)), fmt, output)
 
 

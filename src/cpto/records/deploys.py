@@ -32,7 +32,7 @@ class LoggedDeploy:
 def read_deploy_log(path: Path) -> list[LoggedDeploy]:
     """Every deploy in the log, in file order; a line that is not ``TIME REVISION [NAME]`` is an error."""
     out = []
-    for number, raw in enumerate(read_text(path, "deploy log").splitlines(), 1):
+    for number, raw in enumerate(read_text(path, "UTF-8").splitlines(), 1):
         text = raw.split("#", 1)[0].strip()
         if not text:
             continue
