@@ -86,8 +86,7 @@ def heartbeat_command(
     if week and since:
         raise CptoError("--week and --since choose the window two ways; give one of them")
     today = datetime.now(config.zone).date()
-    start = week_start(week, today, config.zone)
-    end = None
+    start, end = week_start(week, today, config.zone), None
     if since is not None:
         start = since_start(since, config.zone)
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)

@@ -72,7 +72,7 @@ def precision_command(
     if decisions and source is not None:
         raise CptoError("--decisions reads the workspace's decision records; give no file with it")
     config = load_workspace(workspace)
-    context = workspace_context(config, components=not (as_json and not decisions))
+    context = workspace_context(config, components=decisions or not as_json)  # JSON Lines: no tree walk
     if decisions:
         _decisions(config.decisions, context, chosen_format(fmt, as_json), output)
     elif as_json:

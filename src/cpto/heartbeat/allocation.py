@@ -63,6 +63,7 @@ def allocation(
         FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
         WHERE c.repo_id = ? AND len(c.parents) <= 1 AND c.committer_time >= ? AND c.committer_time < ?
         GROUP BY ALL
+        ORDER BY min(c.committer_time), c.sha  -- the same labels in the same order on every run
         """,
         [repo_id, start, end],
     ).fetchall()

@@ -84,8 +84,8 @@ def hotspots(
         return []
     owners = _owners(con, repo_id, list(changed))
     spots = []
-    for file in read_tree_files(repo):
-        if file.path not in changed or file.text is None:
+    for file in read_tree_files(repo, wanted=lambda path, _obj: path in changed):
+        if file.text is None:
             continue
         complexity = indentation_complexity(file.text)
         author, share = owners.get(file.path, ("", 0.0))

@@ -14,7 +14,7 @@ import duckdb
 from cpto.errors import CptoError
 from cpto.heartbeat.allocation import Labeller
 from cpto.records.people import People
-from cpto.records.roadmap import read_roadmap, requirements_for
+from cpto.records.roadmap import item_requirements, read_roadmap, requirements_by_prd
 from cpto.workspace.config import WorkspaceConfig
 
 UNPLANNED = "(no requirement)"
@@ -53,12 +53,11 @@ class TracedWork:
 def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> TracedWork:
     """Run the product review over the workspace's PRDs and say which PRD and roadmap item each linked
     commit serves. No PRDs: nothing traced; a PRD the review refuses is a warning, not a failure."""
-    from cpto.review.service import find_prds, load_prds, review
+    from cpto.review.service import load_prds, review, workspace_prds
 
     out = TracedWork()
-    try:
-        paths = find_prds(config)
-    except CptoError:
+    paths = workspace_prds(config)
+    if not paths:
         return out  # no PRDs: nothing to trace, nothing to warn about
     try:
         prds = load_prds(paths)
@@ -76,12 +75,9 @@ def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> Trac
             out.prds.setdefault(link.ref, []).append(titles.get(t.prd, t.prd))
     out.prds = {sha: sorted(set(names)) for sha, names in out.prds.items()}
     if config.roadmap is not None and config.roadmap.is_file():
-        by_prd = {
-            prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds
-        }
+        by_prd = requirements_by_prd(prds)
         for item in read_roadmap(config.roadmap).items:
-            requirements = by_prd.get((config.root / item.prd).resolve(), []) if item.prd else []
-            for rid in requirements_for(item, requirements) if requirements else []:
+            for rid in item_requirements(item, config.root, by_prd):
                 for sha in shas_of.get(rid, ()):
                     out.items.setdefault(sha, []).append(f"{item.id} {item.title}")
         out.items = {sha: sorted(set(names)) for sha, names in out.items.items()}

@@ -7,7 +7,6 @@ than three characters are left out: "ui" or "db" would mark half of all sentence
 
 from __future__ import annotations
 
-import glob
 from pathlib import Path, PurePosixPath
 
 from cpto.errors import CptoError
@@ -16,6 +15,7 @@ from cpto.language.precision import Context
 from cpto.records.people import workspace_people
 from cpto.records.roadmap import read_roadmap
 from cpto.review.prd import read_prd
+from cpto.review.service import workspace_prds
 from cpto.workspace.config import WorkspaceConfig
 
 MIN_NAME = 3
@@ -24,14 +24,13 @@ MIN_NAME = 3
 def workspace_context(config: WorkspaceConfig, *, components: bool = True) -> Context:
     """Everything ``config``'s workspace names: PRDs, roadmap, people and (optionally) code."""
     features: set[str] = set()
-    for pattern in config.prds:
-        for path in glob.glob(str(config.root / pattern), recursive=True):
-            try:
-                prd = read_prd(Path(path))
-            except CptoError:
-                continue  # cpto lint reports a PRD it cannot read; here it only names nothing
-            features.add(prd.title)
-            features.update(r.id for r in prd.requirements if not r.derived_id)
+    for path in workspace_prds(config):
+        try:
+            prd = read_prd(path)
+        except CptoError:
+            continue  # cpto lint reports a PRD it cannot read; here it only names nothing
+        features.add(prd.title)
+        features.update(r.id for r in prd.requirements if not r.derived_id)
     if config.roadmap is not None and config.roadmap.is_file():
         for item in read_roadmap(config.roadmap).items:
             features.update((item.id, item.title))

@@ -19,6 +19,8 @@ from cpto.errors import CptoError
 
 if TYPE_CHECKING:
     import duckdb
+
+    from cpto.review.prd import Prd
 from cpto.history.git import FileVersion
 from cpto.review.text import terms
 from cpto.review.trace import IN_PROGRESS, SHIPPED
@@ -261,6 +263,17 @@ def requirements_for(item: RoadmapItem, requirements: list[tuple[str, str]]) -> 
     return [rid for rid, shared in overlap.items() if shared == best]
 
 
+def requirements_by_prd(prds: list[Prd]) -> dict[Path, list[tuple[str, str]]]:
+    """Each PRD's (requirement id, title and text) pairs, by resolved path: what items are matched to."""
+    return {prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds}
+
+
+def item_requirements(item: RoadmapItem, root: Path, by_prd: dict[Path, list[tuple[str, str]]]) -> list[str]:
+    """The requirement ids a roadmap item stands for, in its PRD (none without a PRD)."""
+    requirements = by_prd.get((root / item.prd).resolve(), []) if item.prd else []
+    return requirements_for(item, requirements)
+
+
 def evidence(item: RoadmapItem, matched: list[str], statuses: dict[str, str]) -> tuple[bool, str]:
     """Whether the product review shows work on the item's requirements, and the statuses that say so."""
     if not matched:
@@ -291,10 +304,9 @@ def attach_evidence(
         con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
     )
     statuses = {t.requirement.id: t.status for t in result.requirements}
-    by_prd = {prd.path.resolve(): [(r.id, f"{r.title} {r.text}") for r in prd.requirements] for prd in prds}
+    by_prd = requirements_by_prd(prds)
     for c in clocks:
-        requirements = by_prd.get((config.root / c.item.prd).resolve(), []) if c.item.prd else []
-        working, said = evidence(c.item, requirements_for(c.item, requirements), statuses)
+        working, said = evidence(c.item, item_requirements(c.item, config.root, by_prd), statuses)
         c.evidence = said if working or c.item.done else f"no evidence of work: {said}"
 
 

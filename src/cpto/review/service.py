@@ -28,14 +28,20 @@ def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> list[Path]
     """The PRDs named on the command line, or those matching the workspace's globs, in path order."""
     if paths:
         return [p if p.is_absolute() else Path.cwd() / p for p in paths]
-    found: set[Path] = set()
-    for pattern in config.prds:
-        found.update(Path(p) for p in glob.glob(str(config.root / pattern), recursive=True))
+    found = workspace_prds(config)
     if not found:
         raise CptoError(
             f"{config.root}: no PRDs found (looked for {', '.join(config.prds)}); "
             "name PRD files on the command line or set [workspace] prds in cpto.toml"
         )
+    return found
+
+
+def workspace_prds(config: WorkspaceConfig) -> list[Path]:
+    """The files matching the workspace's PRD globs, in path order (none is not an error here)."""
+    found: set[Path] = set()
+    for pattern in config.prds:
+        found.update(Path(p) for p in glob.glob(str(config.root / pattern), recursive=True))
     return sorted(p for p in found if p.is_file())
 
 
