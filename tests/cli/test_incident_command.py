@@ -38,6 +38,21 @@ def test_incidents_on_the_demo_have_their_times_and_causes(tmp_path):
     assert timeline == sorted(timeline, key=lambda m: m["at"])
 
 
+def test_the_timeline_shows_the_deploy_log_when_the_workspace_keeps_one(tmp_path):
+    demo = tmp_path / "acme"
+    ok("demo", str(demo))
+    toml = demo / "cpto.toml"
+    toml.write_text(toml.read_text().replace("[deploys]\n", '[deploys]\nlog = "deploys.log"\n'))
+    head = subprocess.run(
+        ["git", "-C", str(demo), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout
+    (demo / "deploys.log").write_text(f"2026-11-10T09:00Z {head[:12]} friday-train\n")
+    timeline = json.loads(ok("timeline", "-w", str(demo), "--since", "2026-11-01", "--json").stdout)[
+        "timeline"
+    ]
+    assert [m["ref"] for m in timeline if m["source"] == "deploy"] == ["friday-train"]
+
+
 def test_an_incident_from_first_page_to_resolved_with_commits(tmp_path):
     ws = tmp_path
     subprocess.run(["git", "init", "-q", str(ws)], check=True)

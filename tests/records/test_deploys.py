@@ -1,4 +1,4 @@
-"""A deploy log instead of tags: the same delivery numbers from deploys written down."""
+"""A deploy log instead of tags: the same delivery numbers and review statuses from deploys written down."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from cpto.history import store
 from cpto.history.indexer import index_repository
 from cpto.records.deploys import logged_releases, read_deploy_log
 from cpto.review.graph import load_graph
+from cpto.review.prd import read_prd
+from cpto.review.service import review
+from cpto.review.trace import IN_PROGRESS, SHIPPED
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -36,6 +39,26 @@ def test_deploys_from_a_log_give_lead_times_from_when_they_shipped(make_repo, tm
         )
     assert result.deploys == ["first", "release/1"]
     assert result.lead_time == timedelta(hours=3)  # median of 2 h and 4 h
+
+
+def test_the_review_ships_what_the_log_deployed_and_ignores_tags(make_repo, tmp_path):
+    repo = make_repo()
+    prd = repo.write("prd.md", "# Pay\n\n## Requirements\n\n### PAY-1: Refunds\n\n### PAY-2: Receipts\n")
+    refunds = repo.commit(
+        "feat: refunds (PAY-1)", {"pay/refunds.py": "r", "tests/test_refunds.py": "# PAY-1"}
+    )
+    repo.commit("feat: receipts (PAY-2)", {"pay/receipts.py": "r", "tests/test_receipts.py": "# PAY-2"})
+    repo.git("tag", "v9.0")  # a tag the team does not deploy from
+    log = tmp_path / "deploys.log"
+    log.write_text(f"2026-01-01T05:00Z {refunds[:10]} pay-1\n")
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        tagged = review(con, repo.path, [read_prd(prd)], records=[prd])
+        logged = review(con, repo.path, [read_prd(prd)], records=[prd], deploy_log=log)
+    status = {t.requirement.id: (t.status, t.releases, t.reason) for t in logged.requirements}
+    assert status["PAY-1"][:2] == (SHIPPED, ["pay-1"])
+    assert status["PAY-2"] == (IN_PROGRESS, [], "not in a release yet")
+    assert all(t.status == SHIPPED for t in tagged.requirements)
 
 
 @pytest.mark.parametrize(

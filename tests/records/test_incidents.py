@@ -145,7 +145,7 @@ def test_logging_events_appends_to_the_timeline_once_per_kind(tmp_path):
 
 
 def test_the_shared_timeline_merges_incidents_deploys_and_decisions(tmp_path):
-    from cpto.history.summary import Release
+    from cpto.review.graph import Release
 
     incident = read_incident(write(tmp_path))
     deploy = Release("v1.5.0", "f9a84ce", datetime(2026, 11, 3, 14, 2, tzinfo=UTC))

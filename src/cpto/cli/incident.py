@@ -225,15 +225,15 @@ def timeline_command(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """One shared timeline: incident events, deploys (tags matching [deploys] tags) and decisions.
+    """One shared timeline: incident events, deploys ([deploys] log, else tags matching [deploys] tags) and decisions.
 
     Example:
 
         cpto timeline --workspace acme --since 2026-10-01
     """
     from cpto.history import store
-    from cpto.history.summary import deploys
     from cpto.records.decisions import read_decisions
+    from cpto.records.deploys import workspace_releases
     from cpto.records.timeline import shared_timeline
     from cpto.records.times import parse_time
     from cpto.records.views import timeline_report
@@ -246,7 +246,12 @@ def timeline_command(
     if config.repos:
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
-            released = deploys(con, config.deploy_tags)
+            for index, repo in enumerate(config.repos):
+                log = (
+                    config.deploy_log if index == 0 else None
+                )  # the log names the first repository's commits
+                repo_id = store.indexed_repo_id(con, repo)
+                released += workspace_releases(con, repo_id, config.deploy_tags, log)
     moments = shared_timeline(
         incidents, decisions, released, since=parse_time(since, "--since") if since else None
     )

@@ -119,6 +119,7 @@ def review_command(
             target,
             documents,
             release_pattern=config.deploy_tags,
+            deploy_log=config.deploy_log,
             top=top,
             records=config.record_paths,
             semantic=semantic,

@@ -17,7 +17,7 @@ from cpto.heartbeat.hotspots import Hotspot, hotspots
 from cpto.heartbeat.work import TracedWork, team_labeller
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
-from cpto.records.deploys import logged_releases, read_deploy_log
+from cpto.records.deploys import workspace_releases
 from cpto.records.incidents import Incident
 from cpto.records.people import People
 from cpto.review.graph import load_graph
@@ -107,10 +107,8 @@ def heartbeat(
     span = end - start
     windows = [(start - span * n, start - span * n + span) for n in range(TREND_WEEKS, -1, -1)]
     named = [(_window_name(s, e), s, e) for s, e in windows]
-    logged = None
-    if config.deploy_log is not None:
-        logged = logged_releases(con, repo_id, read_deploy_log(config.deploy_log), config.deploy_log)
-    graph = load_graph(con, repo_id, config.deploy_tags, logged)
+    releases = workspace_releases(con, repo_id, config.deploy_tags, config.deploy_log)
+    graph = load_graph(con, repo_id, releases=releases)
     committed = commit_times(con, repo_id)
     trend = [(name, delivery(graph, committed, incidents, s, e)) for name, s, e in named]
     axes: dict[str, Labeller] = {}

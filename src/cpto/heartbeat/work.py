@@ -62,7 +62,12 @@ def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> Trac
     try:
         prds = load_prds(paths)
         result = review(
-            con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
+            con,
+            config.repos[0],
+            prds,
+            release_pattern=config.deploy_tags,
+            deploy_log=config.deploy_log,
+            records=config.record_paths,
         )
     except CptoError as exc:
         out.warnings.append(f"effort per PRD and roadmap item not traced: {exc.message}")

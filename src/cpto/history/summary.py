@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from fnmatch import fnmatchcase
 
 import duckdb
 
@@ -160,18 +159,6 @@ def author_totals(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, i
         """
     ).fetchall()
     return [(str(r[0] or ""), str(r[1] or ""), int(r[2]), int(r[3] or 0)) for r in rows]
-
-
-def deploys(con: duckdb.DuckDBPyConnection, pattern: str = "v*") -> list[Release]:
-    """Deploys as the tags matching ``pattern`` ([deploys] tags in cpto.toml), oldest first."""
-    rows = con.execute(
-        """
-        SELECT f.name, f.sha, coalesce(f.tagger_time, c.committer_time) AS t
-        FROM refs f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
-        WHERE f.kind = 'tag' ORDER BY t, f.name
-        """
-    ).fetchall()
-    return [Release(*row) for row in rows if fnmatchcase(row[0], pattern)]
 
 
 def find_change(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, datetime] | None:

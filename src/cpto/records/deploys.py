@@ -17,7 +17,7 @@ import duckdb
 
 from cpto.errors import CptoError
 from cpto.records.times import parse_time
-from cpto.review.graph import Release
+from cpto.review.graph import Release, tagged_releases
 from cpto.workspace.markdown import read_text
 
 
@@ -68,3 +68,13 @@ def logged_releases(
             )
         out.append(Release(d.name, str(sha), d.at))
     return out
+
+
+def workspace_releases(
+    con: duckdb.DuckDBPyConnection, repo_id: int, tags: str = "v*", log: Path | None = None
+) -> list[Release]:
+    """What the workspace counts as its deploys, the same for the review, the heartbeat and the timeline:
+    the [deploys] log when it has one, else the tags matching [deploys] tags; oldest first."""
+    if log is not None:
+        return logged_releases(con, repo_id, read_deploy_log(log), log)
+    return tagged_releases(con, repo_id, tags)

@@ -301,7 +301,12 @@ def attach_evidence(
         return
     prds = load_prds(prd_paths)
     result = review(
-        con, config.repos[0], prds, release_pattern=config.deploy_tags, records=config.record_paths
+        con,
+        config.repos[0],
+        prds,
+        release_pattern=config.deploy_tags,
+        deploy_log=config.deploy_log,
+        records=config.record_paths,
     )
     statuses = {t.requirement.id: t.status for t in result.requirements}
     by_prd = requirements_by_prd(prds)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cpto.history.summary import Release
 from cpto.records.decisions import Decision
 from cpto.records.incidents import Incident
 from cpto.records.times import parse_time
+from cpto.review.graph import Release
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def shared_timeline(
 ) -> list[Moment]:
     """Every dated event of the three sources since ``since``, oldest first."""
     moments = [Moment(e.at, "incident", i.id, f"{e.kind}: {e.text}") for i in incidents for e in i.events]
-    moments += [Moment(r.date, "deploy", r.tag, f"deployed {r.sha[:10]}") for r in deploys]
+    moments += [Moment(r.time, "deploy", r.name, f"deployed {r.sha[:10]}") for r in deploys if r.time]
     for d in decisions:
         if d.raised:
             moments.append(Moment(d.raised, "decision", d.id, f"raised: {d.title} (point {d.point})"))

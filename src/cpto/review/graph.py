@@ -32,6 +32,22 @@ class CommitGraph:
     releases: list[Release] = field(default_factory=list)
 
 
+def tagged_releases(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str = "v*") -> list[Release]:
+    """The repository's tags matching ``pattern`` ([deploys] tags) as releases, oldest first; a tag's time is
+    its tagger's (annotated) or its commit's (lightweight)."""
+    rows = con.execute(
+        "SELECT r.name, r.sha, coalesce(r.tagger_time, c.committer_time) FROM refs r"
+        " LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE r.repo_id = ? AND r.kind = 'tag'",
+        [repo_id],
+    ).fetchall()
+    return in_order([Release(n, s, t) for n, s, t in rows if fnmatchcase(n, pattern)])
+
+
+def in_order(releases: list[Release]) -> list[Release]:
+    """Oldest first; releases without a time last, by name."""
+    return sorted(releases, key=lambda r: (r.time is None, r.time or datetime.min, r.name))
+
+
 def load_graph(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
@@ -59,12 +75,9 @@ def load_graph(
     )
     if head_sha:
         graph.on_head = _reach(parents, head_sha, set())
-    tags = (
-        releases
-        if releases is not None
-        else [Release(n, s, t) for n, k, s, t in refs if k == "tag" and fnmatchcase(n, release_pattern)]
+    graph.releases = (
+        in_order(releases) if releases is not None else tagged_releases(con, repo_id, release_pattern)
     )
-    graph.releases = sorted(tags, key=lambda r: (r.time is None, r.time or datetime.min, r.name))
     for release in graph.releases:
         for sha in _reach(parents, release.sha, graph.release_of):
             graph.release_of[sha] = release

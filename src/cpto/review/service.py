@@ -15,6 +15,7 @@ import duckdb
 
 from cpto.errors import CptoError
 from cpto.history import git, store
+from cpto.records.deploys import workspace_releases
 from cpto.review.corpus import load_corpus
 from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
@@ -67,12 +68,16 @@ def review(
     prds: Sequence[Prd],
     *,
     release_pattern: str = "v*",
+    deploy_log: Path | None = None,
     top: int = 20,
     since: datetime | None = None,
     records: Sequence[Path] = (),
     semantic: bool = False,
 ) -> TraceResult:
     """Trace ``prds`` against the indexed ``repo``; unplanned work counts from ``since`` (or each PRD's start).
+
+    Releases are the workspace's deploys (:func:`cpto.records.deploys.workspace_releases`): the deploy log
+    ``deploy_log`` when given, else tags matching ``release_pattern``.
 
     ``semantic`` adds the optional sentence-embedding model's similarities (:mod:`cpto.review.semantic`).
     """
@@ -83,7 +88,7 @@ def review(
     texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
     language = detect_language(texts)
     corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
-    graph = load_graph(con, repo_id, release_pattern)
+    graph = load_graph(con, repo_id, releases=workspace_releases(con, repo_id, release_pattern, deploy_log))
     start = since if since is not None else _earliest_start(prds, state.path)
     similarities = semantic_scores(corpus, texts, Encoder()) if semantic else None
     result = trace(prds, corpus, graph, top=top, since=start, semantic=similarities)
