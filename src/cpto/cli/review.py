@@ -119,7 +119,7 @@ def review_command(
             target,
             documents,
             release_pattern=config.deploy_tags,
-            deploy_log=config.deploy_log,
+            deploy_log=config.deploy_log if config.repos and target == config.repos[0] else None,
             top=top,
             records=config.record_paths,
             semantic=semantic,
