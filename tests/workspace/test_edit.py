@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 import yaml
@@ -16,6 +17,7 @@ from cpto.workspace.edit import (
     locked,
     set_front_matter,
     set_list_item,
+    set_yaml_keys,
     update_file,
 )
 
@@ -195,3 +197,46 @@ def current_umask() -> int:
 def test_an_item_whose_id_is_not_its_first_key_is_found_past_nested_lists():
     text = "items:\n  - title: foo\n    tags:\n      - x\n    id: a\n    horizon: week\n  - id: b\n    horizon: year\n"
     assert set_list_item(text, "items", "a", {"horizon": "month"}) == text.replace("week", "month")
+
+
+# Keys quoted by hand or by a JSON-minded editor are the same keys: they are replaced where they stand, in
+# their own quotes, never shadowed by a second bare key appended below.
+
+
+def test_a_double_quoted_key_is_replaced_in_place_and_keeps_its_quotes():
+    text = '# Acme roadmap\n"reviewed": 2026-10-01\n"owner": li\n'
+    after = set_yaml_keys(text, {"reviewed": date(2026, 11, 3)})
+    assert after == '# Acme roadmap\n"reviewed": 2026-11-03\n"owner": li\n'
+
+
+def test_a_single_quoted_key_is_replaced_in_place_and_keeps_its_quotes():
+    text = "---\n'id': D-1\n'status': proposed\n'title': Ship now\n---\n# Ship now\n"
+    after = set_front_matter(text, {"status": "decided"})
+    assert after == text.replace("'status': proposed", "'status': decided")
+
+
+def test_a_quoted_keys_trailing_comment_is_kept():
+    text = '---\n"id": D-1\n"status": proposed   # proposed | decided\n---\n'
+    after = set_front_matter(text, {"status": "decided"})
+    assert after == '---\n"id": D-1\n"status": decided   # proposed | decided\n---\n'
+
+
+def test_a_quoted_key_that_only_contains_the_name_is_left_alone():
+    text = '---\n"status_old": proposed\n"my status": open\n"status": proposed\n---\n'
+    after = set_front_matter(text, {"status": "decided"})
+    assert after == '---\n"status_old": proposed\n"my status": open\n"status": decided\n---\n'
+
+
+def test_a_quoted_key_in_a_list_item_is_replaced_at_the_items_level_not_deeper():
+    text = 'items:\n  - "id": RM-1\n    "meta":\n      "horizon": x\n    "horizon": month\n'
+    after = set_list_item(text, "items", "RM-1", {"horizon": "week"})
+    assert after == text.replace('"horizon": month', '"horizon": week')
+
+
+def test_a_markdown_record_with_quoted_keys_is_edited_in_place_on_disk(tmp_path):
+    path = tmp_path / "0001-ship-now.md"
+    record = RECORD.replace("id:", '"id":').replace("status:", "'status':")
+    path.write_bytes(record.encode())
+    update_file(path, lambda text: set_front_matter(text, {"status": "decided"}, where=str(path)))
+    assert path.read_bytes() == record.replace("'status': proposed", "'status': decided").encode()
+    assert yaml.safe_load(path.read_text().split("---")[1])["status"] == "decided"

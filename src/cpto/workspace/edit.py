@@ -33,6 +33,8 @@ except ImportError:  # pragma: no cover
 LOCK_WAIT_S = 10.0
 BOM = b"\xef\xbb\xbf"
 _KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*:(.*)$")
+# A quoted key, "status": or 'status': (YAML reads it as a key only if a space or the line end follows)
+_QUOTED_KEY = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*:(?=[ \t]|$)""")
 
 
 @contextmanager
@@ -226,7 +228,8 @@ def _item_span(lines: list[str], list_key: str, item_id: str) -> tuple[int | Non
 
 
 def _item_id(fragment: str) -> str | None:
-    m = re.match(r"^\s*id\s*:\s*(.+?)\s*(#.*)?$", fragment.rstrip("\r\n"))
+    """The value of an ``id:`` (or quoted ``"id":``) key on one line of a list item, else None."""
+    m = re.match(r"""^\s*(?:id|"id"|'id')\s*:\s*(.+?)\s*(#.*)?$""", fragment.rstrip("\r\n"))
     value = _safe_load(m.group(1)) if m else _UNREADABLE
     return None if value is _UNREADABLE or value is None else str(value)
 
@@ -238,8 +241,11 @@ def _trim_blank(lines: list[str], start: int, stop: int) -> int:
 
 
 def _set_key(head: list[str], key: str, value: Any, nl: str, indent: str = "") -> list[str]:
-    """Replace the lines of ``key`` (at ``indent``) in ``head`` or append them; ``None`` removes the key."""
-    start = next((i for i, line in enumerate(head) if _key_at(line, indent) == key), None)
+    """Replace the lines of ``key`` (at ``indent``) in ``head`` or append them; ``None`` removes the key.
+
+    A replaced key is written as it was spelled (``"status":`` stays quoted), so only its value changes.
+    """
+    start, spelled = _find_key(head, key, indent)
     if start is None:
         if value is None:
             return head
@@ -256,11 +262,23 @@ def _set_key(head: list[str], key: str, value: Any, nl: str, indent: str = "") -
         return [*head[:start], *head[stop:]]
     comment = _trailing_comment(head[start]) if stop == start + 1 else ""
     ending = nl if head[stop - 1].endswith(("\n", "\r")) else ""
-    return [*head[:start], indent + render_key(key, value) + comment + ending, *head[stop:]]
+    return [*head[:start], indent + render_key(spelled, value) + comment + ending, *head[stop:]]
+
+
+def _find_key(head: list[str], key: str, indent: str) -> tuple[int | None, str]:
+    """The line where ``key`` is set at ``indent`` and the key as spelled there (``key`` itself if absent)."""
+    for i, line in enumerate(head):
+        found = _key_spelling(line, indent)
+        if found and found[0] == key:
+            return i, found[1]
+    return None, key
 
 
 def render_key(key: str, value: Any) -> str:
-    """``key: value`` on one line in YAML flow style (lists as ``[a, b]``, mappings as ``{k: v}``)."""
+    """``key: value`` on one line in YAML flow style (lists as ``[a, b]``, mappings as ``{k: v}``).
+
+    ``key`` is written as given, so a caller may pass it already quoted (``"status"``).
+    """
     dumped = yaml.safe_dump(
         _plain(value), default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**9
     )
@@ -279,10 +297,25 @@ def _plain(value: Any) -> Any:
 
 def _key_at(line: str, indent: str) -> str | None:
     """The key a ``key: value`` line at exactly ``indent`` sets, else None."""
+    found = _key_spelling(line, indent)
+    return found[0] if found else None
+
+
+def _key_spelling(line: str, indent: str) -> tuple[str, str] | None:
+    """The key a ``key: value`` line at exactly ``indent`` sets and the key as written there, else None.
+
+    Hand-kept files (and JSON-minded editors) quote keys: ``"status": x`` and ``'status': x`` set
+    ``status`` just as ``status: x`` does, and an edit that missed them would add a duplicate key.
+    """
     if not line.startswith(indent) or len(line) <= len(indent) or line[len(indent)] in " \t#-\r\n":
         return None
-    m = _KEY.match(line[len(indent) :].rstrip("\r\n"))
-    return m.group(1) if m else None
+    rest = line[len(indent) :].rstrip("\r\n")
+    m = _KEY.match(rest)
+    if m:
+        return m.group(1), m.group(1)
+    m = _QUOTED_KEY.match(rest)
+    name = _safe_load(m.group(1)) if m else None  # YAML unquotes it: 'it''s' is it's, "a\"b" is a"b
+    return (name, m.group(1)) if m and isinstance(name, str) else None
 
 
 def _continues(line: str, indent: str) -> bool:
