@@ -3,25 +3,46 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from cpto.errors import CptoError
 
 
 def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
     """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
 
-    ``mode`` is set on the temporary file before the rename, so the file never shows other permissions.
+    A symbolic link is written through (its target is replaced, the link stays); a path that is not a
+    regular file (a folder, a pipe, a device) is refused rather than replaced. The file keeps the mode it
+    had, or gets ``mode``, or the umask's default for a new file; it is set on the temporary file before
+    the rename, so the file never shows other permissions.
     """
+    path = Path(os.path.realpath(path))
+    try:
+        existing = path.stat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise CptoError(f"{path}: not a regular file; cpto writes only files")
+    if mode is None:
+        mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

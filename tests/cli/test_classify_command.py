@@ -38,3 +38,17 @@ def test_a_line_that_is_not_json_names_its_line(tmp_path):
     proc = cpto("classify", str(source))
     assert proc.returncode == 2 and "in.jsonl:2: not JSON" in proc.stderr and "Traceback" not in proc.stderr
     assert_clean_error(cpto("classify", str(tmp_path / "missing.jsonl")), "missing.jsonl", "cannot read")
+
+
+def test_a_field_of_the_wrong_type_names_its_line(tmp_path):
+    source = tmp_path / "in.jsonl"
+    for line, problem in [
+        ('{"id": "1", "message": "fix x", "added": "many"}', '"added" must be a whole number'),
+        ('{"id": "1", "message": "fix x", "deleted": 1e400}', '"deleted" must be a whole number'),
+        ('{"id": "1", "message": "fix x", "added": -5}', '"added" must be a whole number'),
+        ('{"id": "1", "message": 5}', '"message" must be a string'),
+        ('{"id": "1"}', '"message" must be a string'),
+        ('{"id": "1", "message": "fix x", "paths": [1, 2]}', '"paths" must be a list of strings'),
+    ]:
+        source.write_text(line + "\n")
+        assert_clean_error(cpto("classify", str(source)), "in.jsonl:1:", problem)

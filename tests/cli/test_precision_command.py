@@ -70,3 +70,11 @@ def test_precision_of_the_demo_decision_threads(tmp_path):
     assert scores == sorted(scores)  # least precise first
     assert all(" & " in p["who"] for p in data["pairs"])
     assert_clean_error(cpto("precision", "--decisions", "x.md", "-w", str(demo)), "--decisions")
+
+
+def test_json_lines_go_to_the_output_file_when_one_is_given(tmp_path):
+    texts = tmp_path / "in.jsonl"
+    texts.write_text('{"id": "a", "text": "Ship it soon."}\n')
+    proc = cpto("precision", "--json", str(texts), "-w", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    assert json.loads((tmp_path / "out.jsonl").read_text())["id"] == "a"

@@ -271,6 +271,12 @@ def test_index_in_use_is_a_clear_error(repo, tmp_path):
         holder.wait()
 
 
+def test_an_index_folder_that_is_a_file_is_a_clear_error(repo, tmp_path):
+    (tmp_path / ".cpto").write_text("not a folder")
+    with pytest.raises(CptoError, match=r"\.cpto: cannot hold the index"):
+        index(repo.path, tmp_path / ".cpto" / "index.duckdb")
+
+
 def test_parallel_chunked_readers_see_the_same_history_as_one(repo):
     for i in range(40):
         repo.commit(f"fix: bug {i}", {f"billing/b{i % 5}.py": f"V = {i}\n"})

@@ -39,3 +39,22 @@ def test_bad_thresholds_name_the_file_and_the_setting(tmp_path, toml, problem):
     with pytest.raises(CptoError) as caught:
         workspace(tmp_path, toml)
     assert "cpto.toml: [alarms]" in caught.value.message and problem in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[workspace]\nrepos = 5\n", "[workspace] repos: expected a list of text in quotes"),
+        ("[workspace]\nrepos = '.'\n", "[workspace] repos: expected a list of text in quotes"),
+        ("[workspace]\nprds = 7\n", "[workspace] prds: expected a list of text in quotes"),
+        ("[workspace]\nname = [1, 2]\n", "[workspace] name: expected text in quotes, got [1, 2]"),
+        ("[workspace]\npeople = [1]\n", "[workspace] people: expected text in quotes"),
+        ("workspace = 5\n", "[workspace] should be a table"),
+        ("[deploys]\ntags = 5\n", "[deploys] tags: expected text in quotes, got 5"),
+        ("deploys = 3\n", "[deploys] should be a table"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_names_the_file_and_the_setting(tmp_path, toml, problem):
+    with pytest.raises(CptoError) as caught:
+        workspace(tmp_path, toml)
+    assert str(tmp_path / "cpto.toml") in caught.value.message and problem in caught.value.message

@@ -42,14 +42,13 @@ def classify_command(
     del as_json
     out = sys.stdout
     for name, number, record in read_json_lines(source, "message"):
-        if not isinstance(record.get("paths") or [], list):
-            raise CptoError(f'{name}:{number}: "paths" must be a list of strings')
-        result = classify(
-            str(record.get("message") or ""),
-            [str(p) for p in record.get("paths") or []],
-            int(record.get("added") or 0),
-            int(record.get("deleted") or 0),
-        )
+        where = f"{name}:{number}"
+        message, paths = record.get("message"), record.get("paths") or []
+        if not isinstance(message, str):
+            raise CptoError(f'{where}: "message" must be a string')
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise CptoError(f'{where}: "paths" must be a list of strings')
+        result = classify(message, paths, _count(record, "added", where), _count(record, "deleted", where))
         row: dict[str, Any] = {
             "id": record["id"],
             "category": result.category,
@@ -59,3 +58,11 @@ def classify_command(
             row["why"] = result.why
         out.write(json.dumps(row) + "\n")
     out.flush()
+
+
+def _count(record: dict[str, Any], key: str, where: str) -> int:
+    """A changed-lines count: a whole number, 0 or more (missing means 0)."""
+    value = record.get(key) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CptoError(f'{where}: "{key}" must be a whole number of lines, 0 or more; got {value!r}')
+    return value

@@ -17,6 +17,7 @@ from cpto.cli.options import (
     chosen_format,
     emit,
     read_json_lines,
+    write_output,
 )
 from cpto.errors import CptoError
 from cpto.workspace import load_workspace
@@ -76,15 +77,16 @@ def precision_command(
     if decisions:
         _decisions(config.decisions, context, chosen_format(fmt, as_json), output)
     elif as_json:
-        _json_lines(source, context)
+        _json_lines(source, context, output)
     else:
         _text(source, context, fmt, output)
 
 
-def _json_lines(source: Path | None, context: Context) -> None:
+def _json_lines(source: Path | None, context: Context, output: Path | None) -> None:
+    """Stream one scored row per input row to standard output, or write them all to ``output`` at once."""
     from cpto.language.precision import assess
 
-    out = sys.stdout
+    rows = []
     for name, number, record in read_json_lines(source, "text"):
         if not isinstance(record.get("text"), str):
             raise CptoError(f'{name}:{number}: "text" must be a string')
@@ -93,8 +95,15 @@ def _json_lines(source: Path | None, context: Context) -> None:
             {"start": f.start, "end": f.end, "text": f.text, "kind": f.kind, "suggestion": f.suggestion}
             for f in result.findings
         ]
-        out.write(json.dumps({"id": record["id"], "score": result.score, "findings": findings}) + "\n")
-    out.flush()
+        row = json.dumps({"id": record["id"], "score": result.score, "findings": findings}) + "\n"
+        if output is None:
+            sys.stdout.write(row)
+        else:
+            rows.append(row)
+    if output is None:
+        sys.stdout.flush()
+    else:
+        write_output(output, "".join(rows))
 
 
 def _text(source: Path | None, context: Context, fmt: Format, output: Path | None) -> None:

@@ -76,7 +76,10 @@ def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
     if read_only and not path.exists():
         raise CptoError(f"{path}: no index yet; run `cpto index` first")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CptoError(f"{path.parent}: cannot hold the index: {exc.strerror or exc}") from None
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:

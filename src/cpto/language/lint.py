@@ -41,20 +41,42 @@ class PrdLint:
 
 def lint_prd(prd: Prd, context: Context | None = None) -> PrdLint:
     """Score each requirement of ``prd`` and place each finding on a line of its file."""
-    lines = read_text(prd.path).splitlines()
+    lines = [line.lower() for line in read_text(prd.path).splitlines()]
     out = PrdLint(prd.path, prd.title)
     for requirement in prd.requirements:
         text = f"{requirement.title}\n{requirement.text}".strip()
         result = assess(text, context)
-        placed = [(_line_of(f.text, lines, requirement.line), f) for f in result.findings]
-        out.requirements.append(RequirementLint(requirement, result.score, placed))
+        out.requirements.append(
+            RequirementLint(requirement, result.score, _place(result.findings, lines, requirement.line))
+        )
     return out
 
 
-def _line_of(fragment: str, lines: list[str], first: int) -> int:
-    """The 1-based line at or after ``first`` that holds ``fragment`` (case-insensitive), else ``first``."""
-    wanted = fragment.lower()
-    for number in range(max(first, 1), len(lines) + 1):
-        if wanted in lines[number - 1].lower():
-            return number
-    return first
+def _place(findings: list[Finding], lines: list[str], first: int) -> list[tuple[int, Finding]]:
+    """Each finding's 1-based line: where its text next occurs at or after the previous finding's place
+    (findings come in text order), else at or after ``first``, else ``first``.
+
+    Searching on from the previous place keeps a requirement with thousands of findings on one long line
+    linear instead of rescanning the line for each of them.
+    """
+    placed = []
+    line, column = max(first, 1), 0
+    for finding in findings:
+        wanted = finding.text.lower()
+        found = _find(wanted, lines, line, column) or _find(wanted, lines, max(first, 1), 0)
+        if found is None:
+            placed.append((first, finding))
+            continue
+        line, column = found
+        placed.append((line, finding))
+        column += len(wanted)
+    return placed
+
+
+def _find(wanted: str, lines: list[str], line: int, column: int) -> tuple[int, int] | None:
+    """(line, column) of the first occurrence of ``wanted`` from ``line``:``column`` on, in lower-cased lines."""
+    for number in range(line, len(lines) + 1):
+        at = lines[number - 1].find(wanted, column if number == line else 0)
+        if at >= 0:
+            return number, at
+    return None

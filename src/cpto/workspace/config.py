@@ -92,38 +92,67 @@ def load_workspace(root: Path) -> WorkspaceConfig:
     if not root.is_dir():
         raise CptoError(f"{root}: workspace folder does not exist")
     raw = _read_toml(root / CONFIG_NAME)
+    where = root / CONFIG_NAME
+    for name in ("workspace", "deploys", "working_agreement", "sla", "meetings", "incidents", "alarms"):
+        if not isinstance(raw.get(name, {}), dict):
+            raise CptoError(f"{where}: [{name}] should be a table (a [{name}] header with keys under it)")
     section = raw.get("workspace", {})
-    repos = [(root / str(p)).resolve() for p in section.get("repos", ["."])]
+    deploys = raw.get("deploys", {})
+    agreement = raw.get("working_agreement", {})
+
+    def text(table: dict[str, Any], key: str, default: str, header: str) -> str:
+        return _text(table.get(key, default), f"{where}: [{header}] {key}")
+
+    def path(key: str, default: str) -> Path:
+        return root / text(section, key, default, "workspace")
+
+    log = deploys.get("log")
     return WorkspaceConfig(
         root=root,
-        name=str(section.get("name", root.name)),
-        repos=repos,
-        prds=[str(g) for g in section.get("prds", DEFAULT_PRD_GLOBS)],
-        decisions=root / str(section.get("decisions", "decisions")),
-        incidents=root / str(section.get("incidents", "incidents")),
-        roadmap=root / str(section.get("roadmap", "roadmap.yaml")),
-        people=root / str(section.get("people", "people.yaml")),
-        alarms=root / str(section.get("alarms", "alarms")),
-        deploy_tags=str(raw.get("deploys", {}).get("tags", "v*")),
+        name=text(section, "name", root.name, "workspace"),
+        repos=[
+            (root / p).resolve() for p in _texts(section.get("repos", ["."]), f"{where}: [workspace] repos")
+        ],
+        prds=_texts(section.get("prds", list(DEFAULT_PRD_GLOBS)), f"{where}: [workspace] prds"),
+        decisions=path("decisions", "decisions"),
+        incidents=path("incidents", "incidents"),
+        roadmap=path("roadmap", "roadmap.yaml"),
+        people=path("people", "people.yaml"),
+        alarms=path("alarms", "alarms"),
+        deploy_tags=text(deploys, "tags", "v*", "deploys"),
         working_agreement={
-            domain: str(raw.get("working_agreement", {}).get(domain, discipline))
+            domain: text(agreement, domain, discipline, "working_agreement")
             for domain, discipline in DEFAULT_AGREEMENT.items()
         },
         decision_sla=parse_duration(
-            raw.get("sla", {}).get("decision", DEFAULT_DECISION_SLA), f"{root / CONFIG_NAME}: [sla] decision"
+            raw.get("sla", {}).get("decision", DEFAULT_DECISION_SLA), f"{where}: [sla] decision"
         ),
-        appeals_to=str(raw.get("working_agreement", {}).get("appeals_to", "ceo")),
+        appeals_to=text(agreement, "appeals_to", "ceo", "working_agreement"),
         max_appeal_rate=_rate(
-            raw.get("working_agreement", {}).get("max_appeal_rate", DEFAULT_MAX_APPEAL_RATE),
-            f"{root / CONFIG_NAME}: [working_agreement] max_appeal_rate",
+            agreement.get("max_appeal_rate", DEFAULT_MAX_APPEAL_RATE),
+            f"{where}: [working_agreement] max_appeal_rate",
         ),
-        meeting_days=_weekdays(raw.get("meetings", {}), f"{root / CONFIG_NAME}: [meetings]"),
-        zone=parse_zone(section.get("timezone"), f"{root / CONFIG_NAME}: [workspace] timezone"),
-        severities=_severities(raw.get("incidents", {}), f"{root / CONFIG_NAME}: [incidents] severities"),
-        thresholds=_thresholds(raw.get("alarms", {}), f"{root / CONFIG_NAME}: [alarms]"),
-        deploy_log=root / str(raw["deploys"]["log"]) if "log" in raw.get("deploys", {}) else None,
+        meeting_days=_weekdays(raw.get("meetings", {}), f"{where}: [meetings]"),
+        zone=parse_zone(section.get("timezone"), f"{where}: [workspace] timezone"),
+        severities=_severities(raw.get("incidents", {}), f"{where}: [incidents] severities"),
+        thresholds=_thresholds(raw.get("alarms", {}), f"{where}: [alarms]"),
+        deploy_log=root / _text(log, f"{where}: [deploys] log") if log is not None else None,
         raw=raw,
     )
+
+
+def _text(value: Any, where: str) -> str:
+    """A setting that must be a string: a number or a list there is a mistake worth naming."""
+    if not isinstance(value, str):
+        raise CptoError(f"{where}: expected text in quotes, got {value!r}")
+    return value
+
+
+def _texts(value: Any, where: str) -> list[str]:
+    """A setting that must be a list of strings, like repos = [".", "../api"]."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CptoError(f'{where}: expected a list of text in quotes, like [".", "../api"], got {value!r}')
+    return value
 
 
 def parse_duration(text: str, where: str) -> timedelta:

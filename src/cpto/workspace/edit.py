@@ -114,17 +114,10 @@ def _commit(path: Path, message: str) -> None:
 def write_text(path: Path, text: str) -> None:
     """Atomic write with a one-line error; an existing file keeps its permissions, a new one gets the
     umask's (the temporary file it starts as is private)."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
     try:
-        atomic_write_text(path, text, mode)
+        atomic_write_text(path, text)
     except OSError as exc:
         raise CptoError(f"{path}: cannot write: {exc.strerror}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --------------------------------------------------------------------------------------------------
