@@ -53,7 +53,7 @@ class TracedWork:
 def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> TracedWork:
     """Run the product review over the workspace's PRDs and say which PRD and roadmap item each linked
     commit serves. No PRDs: nothing traced; a PRD the review refuses is a warning, not a failure."""
-    from cpto.review.service import load_prds, review, workspace_prds
+    from cpto.review.service import load_prds, review_workspace, workspace_prds
 
     out = TracedWork()
     paths = workspace_prds(config)
@@ -61,14 +61,7 @@ def traced_work(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> Trac
         return out  # no PRDs: nothing to trace, nothing to warn about
     try:
         prds = load_prds(paths)
-        result = review(
-            con,
-            config.repos[0],
-            prds,
-            release_pattern=config.deploy_tags,
-            deploy_log=config.deploy_log,
-            records=config.record_paths,
-        )
+        result = review_workspace(con, config, prds)
     except CptoError as exc:
         out.warnings.append(f"effort per PRD and roadmap item not traced: {exc.message}")
         return out

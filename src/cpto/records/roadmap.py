@@ -290,7 +290,7 @@ def attach_evidence(
 
     ``con`` is the history index holding the workspace's first repository (None: nothing to review).
     """
-    from cpto.review.service import load_prds, review
+    from cpto.review.service import load_prds, review_workspace
 
     prd_paths = sorted(
         {(config.root / c.item.prd) for c in clocks if c.item.prd and (config.root / c.item.prd).is_file()}
@@ -300,14 +300,7 @@ def attach_evidence(
             c.evidence = "no PRD" if not c.item.prd else f"PRD {c.item.prd} not reviewed"
         return
     prds = load_prds(prd_paths)
-    result = review(
-        con,
-        config.repos[0],
-        prds,
-        release_pattern=config.deploy_tags,
-        deploy_log=config.deploy_log,
-        records=config.record_paths,
-    )
+    result = review_workspace(con, config, prds)
     statuses = {t.requirement.id: t.status for t in result.requirements}
     by_prd = requirements_by_prd(prds)
     for c in clocks:

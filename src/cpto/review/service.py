@@ -103,6 +103,21 @@ def review(
     return result
 
 
+def review_workspace(
+    con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, prds: Sequence[Prd]
+) -> TraceResult:
+    """The review as the workspace sets it up: its first repository, its deploys, its records left out of
+    the evidence; what the heartbeat and the roadmap's evidence read."""
+    return review(
+        con,
+        config.repos[0],
+        prds,
+        release_pattern=config.deploy_tags,
+        deploy_log=config.deploy_log,
+        records=config.record_paths,
+    )
+
+
 def _relative(path: Path, repo: Path) -> str | None:
     try:
         return path.resolve().relative_to(repo).as_posix()
