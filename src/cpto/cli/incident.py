@@ -247,9 +247,8 @@ def timeline_command(
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
             for index, repo in enumerate(config.repos):
-                log = (
-                    config.deploy_log if index == 0 else None
-                )  # the log names the first repository's commits
+                # the deploy log names the first repository's commits; the others deploy by tag
+                log = config.deploy_log if index == 0 else None
                 repo_id = store.indexed_repo_id(con, repo)
                 released += workspace_releases(con, repo_id, config.deploy_tags, log)
     moments = shared_timeline(
