@@ -10,23 +10,29 @@ from pathlib import Path
 from cpto.errors import CptoError
 
 
-def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``;
+    anything the system refuses is a one-line error naming ``path``.
 
     A symbolic link is written through (its target is replaced, the link stays); a path that is not a
     regular file (a folder, a pipe, a device) is refused rather than replaced. The file keeps the mode it
-    had, or gets ``mode``, or the umask's default for a new file; it is set on the temporary file before
-    the rename, so the file never shows other permissions.
+    had, or gets the umask's default when new; the mode is set on the temporary file before the rename,
+    so the file never shows other permissions.
     """
-    path = Path(os.path.realpath(path))
+    try:
+        _replace(Path(os.path.realpath(path)), text)
+    except OSError as exc:
+        raise CptoError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _replace(path: Path, text: str) -> None:
     try:
         existing = path.stat()
     except FileNotFoundError:
         existing = None
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise CptoError(f"{path}: not a regular file; cpto writes only files")
-    if mode is None:
-        mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

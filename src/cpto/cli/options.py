@@ -63,7 +63,7 @@ def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
     else:
         text = render_text(report, fmt.value)
     if output is not None:
-        write_output(output, text)
+        atomic_write_text(output, text)
         return
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -88,14 +88,6 @@ def parse_at(value: str | None) -> datetime:
 def say(message: str) -> None:
     """What a writing command did, on standard error so standard output stays clean for pipes."""
     stderr.print(message, highlight=False, markup=False, soft_wrap=True)
-
-
-def write_output(output: Path, text: str) -> None:
-    """Write a command's whole output to ``--output`` atomically, with a one-line error."""
-    try:
-        atomic_write_text(output, text)
-    except OSError as exc:
-        raise CptoError(f"{output}: cannot write: {exc.strerror}") from None
 
 
 def read_json_lines(source: Path | None, field: str) -> Iterator[tuple[str, int, dict[str, Any]]]:

@@ -17,9 +17,9 @@ from cpto.cli.options import (
     chosen_format,
     emit,
     read_json_lines,
-    write_output,
 )
 from cpto.errors import CptoError
+from cpto.fsutil import atomic_write_text
 from cpto.workspace import load_workspace
 
 if TYPE_CHECKING:  # the model compiles its patterns on import: only commands that use it pay
@@ -103,7 +103,7 @@ def _json_lines(source: Path | None, context: Context, output: Path | None) -> N
     if output is None:
         sys.stdout.flush()
     else:
-        write_output(output, "".join(rows))
+        atomic_write_text(output, "".join(rows))
 
 
 def _text(source: Path | None, context: Context, fmt: Format, output: Path | None) -> None:

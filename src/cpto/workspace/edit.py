@@ -80,7 +80,7 @@ def update_file(path: Path, change: Callable[[str], str], *, commit: str | None 
         new = change(text)
         if new == text:
             return new  # nothing to write, nothing to commit
-        write_text(path, ("\ufeff" if bom else "") + new)
+        atomic_write_text(path, ("\ufeff" if bom else "") + new)
         if commit:
             _commit(path, commit)
         return new
@@ -98,7 +98,7 @@ def create_file(
         path, text = make()
         if path.exists():
             raise CptoError(f"{path}: already exists; nothing was written")
-        write_text(path, text)
+        atomic_write_text(path, text)
         if commit:
             _commit(path, commit(path))
         return path
@@ -109,15 +109,6 @@ def _commit(path: Path, message: str) -> None:
         commit_files([path], message)
     except CptoError as exc:
         raise CptoError(f"{path}: the change is written but not committed: {exc.message}") from None
-
-
-def write_text(path: Path, text: str) -> None:
-    """Atomic write with a one-line error; an existing file keeps its permissions, a new one gets the
-    umask's (the temporary file it starts as is private)."""
-    try:
-        atomic_write_text(path, text)
-    except OSError as exc:
-        raise CptoError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 # --------------------------------------------------------------------------------------------------
