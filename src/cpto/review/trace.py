@@ -55,7 +55,9 @@ SHIPPED = "shipped"
 IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
 UNCLEAR = "unclear"
-STATUSES = (SHIPPED, IN_PROGRESS, NOT_STARTED, UNCLEAR)
+DEFERRED = "deferred"  # people said: later (cpto review defer); not counted against --fail-under
+DROPPED = "dropped"  # people said: won't do (cpto review drop); not counted against --fail-under
+STATUSES = (SHIPPED, IN_PROGRESS, UNCLEAR, NOT_STARTED, DEFERRED, DROPPED)
 
 _ISSUE = re.compile(r"(?:(?<![\w&/])#|\b(?:issue|bug|ticket|gh)[ -]?#?)(\d{1,7})\b", re.IGNORECASE)
 
@@ -64,12 +66,13 @@ _ISSUE = re.compile(r"(?:(?<![\w&/])#|\b(?:issue|bug|ticket|gh)[ -]?#?)(\d{1,7})
 class Link:
     """One candidate piece of evidence for a requirement."""
 
-    kind: str  # commit | file
-    ref: str  # sha or repository-relative path
+    kind: str  # commit | file | pr (a pull request: ref "#N")
+    ref: str  # sha, repository-relative path, or "#N"
     score: float
     linked: bool
     explicit: bool
     why: str
+    repo: str = ""  # the workspace repository it was found in (its folder name)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class RequirementTrace:
     effort: Effort = field(default_factory=Effort)
     tests: list[str] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)
+    release: str | None = None  # the first release holding the requirement's latest strong work
+    confidence: str = ""  # high | medium | low: how sure the status is
+    before: list[Link] = field(default_factory=list)  # matching work from before the PRD's period
 
     def linked(self, kind: str) -> list[Link]:
         return [link for link in self.links if link.linked and link.kind == kind]
