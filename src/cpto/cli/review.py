@@ -17,9 +17,9 @@ from cpto.cli.options import (
     WorkspaceOpt,
     chosen_format,
     emit,
-    stderr,
 )
 from cpto.errors import EXIT_GATE, CptoError
+from cpto.records.times import parse_time
 from cpto.workspace import load_workspace
 
 if TYPE_CHECKING:
@@ -46,7 +46,9 @@ SemanticOpt = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    app.command("review")(review_command)
+    from cpto.cli.verdict import ReviewCommand  # also runs cpto review confirm|reject|defer|drop
+
+    app.command("review", cls=ReviewCommand)(review_command)
     app.command("trace")(trace_command)
 
 
@@ -59,9 +61,17 @@ def review_command(
     ] = None,
     workspace: WorkspaceOpt = Path("."),
     repo: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
-            "--repo", "-r", help="Repository to trace against. Default: the workspace's first repo."
+            "--repo",
+            "-r",
+            help="Only this repository (repeat for several). Default: every repository of the workspace.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Start of the PRDs' period when a PRD gives no `start:` and is not in git (YYYY-MM-DD)."
         ),
     ] = None,
     top: TopOpt = 20,
@@ -83,11 +93,19 @@ def review_command(
 ) -> None:
     """Product review: every PRD requirement with its status, evidence and effort, and the unplanned work.
 
-    Each requirement is traced to commits and files: explicit references first (its ID in a commit
-    message, branch name, code comment or test name; a shared issue number), then text relevance and
-    co-change. Status: shipped (released, with tests), in progress (work found, not released, only on a
-    branch, or without tests), unclear (weak matches only), not started. Unplanned work is the commits
-    since the PRDs entered git that trace to no requirement, by area.
+    Each requirement is traced to pull requests, commits and files in every repository of the
+    workspace: explicit references first (its ID in a commit message, branch name, pull request,
+    code comment or test name; a shared issue number), then text relevance (message, paths and what
+    the diffs add, each commit together with its pull request) and co-change.
+
+    Each PRD's period starts at its front matter `start:`, else when it entered git, else --since;
+    matching work from before it is shown apart and never counts as progress.
+
+    Status: shipped (its latest strong work is in a release, which is named), in progress (strong
+    work not released yet, or only on a branch), unclear (weak matches only: the best candidate is
+    shown), not started, and deferred / dropped when people said so (cpto review defer|drop). Each
+    has its reason and a confidence. Unplanned work is the commits within the period that trace to
+    no requirement, by area.
 
     Indexes the repository first when needed (progress on standard error; --json output stays clean).
 
@@ -107,24 +125,24 @@ def review_command(
     if semantic:
         require_semantic()
     config = load_workspace(workspace)
-    target = repo.resolve() if repo else _first_repo(config.repos)
-    if not repo and len(config.repos) > 1 and not quiet:
-        stderr.print(f"reviewing against {target}; use --repo for the workspace's other repositories")
+    targets = [r.resolve() for r in repo] if repo else _repos(config.repos)
     documents = load_prds(find_prds(config, prds or []))
     chosen = chosen_format(fmt, as_json)
-    run_index(config.index_path, [target], jobs=None, quiet=quiet or chosen is not Format.terminal)
+    start = parse_time(since, "--since") if since else None
+    run_index(config.index_path, targets, jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         result = run_review(
             con,
-            target,
+            targets,
             documents,
             release_pattern=config.deploy_tags,
-            deploy_log=config.deploy_log if config.repos and target == config.repos[0] else None,
+            deploy_log=config.deploy_log if config.repos and targets[0] == config.repos[0] else None,
             top=top,
+            since=start,
             records=config.record_paths,
             semantic=semantic,
         )
-    report = review_report(result, repo=str(target), evidence=evidence)
+    report = review_report(result, repo=", ".join(str(t) for t in targets), evidence=evidence)
     emit(report, chosen, output)
     _gate(result, fail_under)
 
@@ -164,18 +182,30 @@ def trace_command(
     index_path = index or default_index_path(target)
     documents = load_prds([prd])
     chosen = chosen_format(fmt, as_json)
+    # The repository read as a workspace, as `cpto review --repo` reads it: the same records are left out
+    # of the evidence and the same tags are releases, so both commands give the same answers.
+    config = load_workspace(target)
     run_index(index_path, [target], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(index_path, read_only=True) as con:
-        result = run_review(con, target, documents, top=top, semantic=semantic)
+        result = run_review(
+            con,
+            target,
+            documents,
+            release_pattern=config.deploy_tags,
+            deploy_log=config.deploy_log,
+            top=top,
+            records=config.record_paths,
+            semantic=semantic,
+        )
     emit(review_report(result, repo=str(target)), chosen, output)
 
 
-def _first_repo(repos: list[Path]) -> Path:
+def _repos(repos: list[Path]) -> list[Path]:
     if not repos:
         raise CptoError(
             "the workspace names no repositories; set [workspace] repos in cpto.toml or use --repo"
         )
-    return repos[0]
+    return repos
 
 
 def _gate(result: TraceResult, fail_under: float | None) -> None:
@@ -183,7 +213,10 @@ def _gate(result: TraceResult, fail_under: float | None) -> None:
     if fail_under is None or not result.requirements:
         return
     counts = result.counts()
-    share = 100 * (counts["shipped"] + counts["in_progress"]) / len(result.requirements)
+    counted = len(result.requirements) - counts["deferred"] - counts["dropped"]  # people said: not now
+    if counted <= 0:
+        return
+    share = 100 * (counts["shipped"] + counts["in_progress"]) / counted
     if share < fail_under:
         raise CptoError(
             f"gate: {share:.0f}% of requirements are shipped or in progress, under --fail-under {fail_under:g}",

@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from cpto.errors import CptoError
 
@@ -26,6 +26,11 @@ _MARKER = b"\x1e\x1fcpto\x1f"
 _HEADER_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%aI", "%cn", "%ce", "%ct", "%cI", "%B")
 _LOG_FORMAT = "--format=" + "%x1e%x1fcpto%x1f" + "%x00".join(_HEADER_FIELDS) + "%x00"
 _READ_SIZE = 1 << 20
+# Records of ``git log -p`` start on a line of their own with bytes no diff line can start with (every
+# diff line starts with a space, +, -, @, or a header word).
+_DIFF_MARKER = b"\n\x1e\x1fcpto-diff\x1f"
+_DIFF_MARKER_FORMAT = "%n%x1e%x1fcpto-diff%x1f"
+MAX_ADDED_BYTES = 256 << 10  # per commit: enough for any hand-written change; a vendored import is cut
 
 
 @dataclass(frozen=True)
@@ -355,6 +360,20 @@ def read_commits(
     """
     if not shas:
         return
+    yield from _in_parallel(shas, lambda chunk: _read_chunk(repo, chunk, batch_size), jobs, chunk_size)
+
+
+T = TypeVar("T")
+
+
+def _in_parallel(
+    shas: Sequence[str],
+    read: Callable[[list[str]], Iterator[T]],
+    jobs: int | None,
+    chunk_size: int | None = None,
+) -> Iterator[T]:
+    """Run ``read`` over chunks of ``shas`` in parallel threads (each drives its own git process) and
+    stream what they yield; a bounded queue between readers and consumer keeps memory flat."""
     # One reader more than cores: while a reader waits on its pipe for Python to parse, git keeps a core busy.
     jobs = max(1, jobs or (os.cpu_count() or 1) + 1)
     # A few chunks per reader balance the load; fewer processes save git's start-up and pack loading.
@@ -363,7 +382,7 @@ def read_commits(
     todo: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
     for chunk in chunks:
         todo.put(chunk)
-    out: queue.Queue[CommitBatch | BaseException | None] = queue.Queue(maxsize=jobs * 2)
+    out: queue.Queue[T | _Failure | None] = queue.Queue(maxsize=jobs * 2)
     stop = threading.Event()
 
     def worker() -> None:
@@ -373,10 +392,10 @@ def read_commits(
                     chunk = todo.get_nowait()
                 except queue.Empty:
                     break
-                for batch in _read_chunk(repo, chunk, batch_size):
-                    out.put(batch)
+                for item in read(chunk):
+                    out.put(item)
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            out.put(exc)
+            out.put(_Failure(exc))
         finally:
             out.put(None)
 
@@ -389,8 +408,8 @@ def read_commits(
             item = out.get()
             if item is None:
                 finished += 1
-            elif isinstance(item, BaseException):
-                raise item
+            elif isinstance(item, _Failure):
+                raise item.error
             else:
                 yield item
     finally:
@@ -398,6 +417,97 @@ def read_commits(
         while finished < len(threads):  # drain so blocked workers can exit
             if out.get() is None:
                 finished += 1
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
+
+
+def read_added_text(
+    repo: Path, shas: Sequence[str], *, jobs: int | None = None, limit: int = MAX_ADDED_BYTES
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Stream ``(sha, {path: text})``: the lines each commit adds to each file (the + side of its diff),
+    at most ``limit`` bytes per commit, for search. Merges add nothing of their own here.
+
+    A chunk git cannot finish (missing blobs in a partial clone) is read again commit by commit, and a
+    commit whose diff cannot be read adds no text.
+    """
+    if shas:
+        yield from _in_parallel(shas, lambda chunk: _added_chunk(repo, chunk, limit), jobs)
+
+
+def _added_chunk(repo: Path, chunk: list[str], limit: int) -> Iterator[tuple[str, dict[str, str]]]:
+    args = ["log", "--no-walk=unsorted", "--stdin", "-p", "-U0", "--no-renames", "--no-color"]
+    args += ["--no-ext-diff", "--no-textconv", "--format=" + _DIFF_MARKER_FORMAT + "%H"]
+    proc = subprocess.Popen(
+        git_command(repo, *args),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=git_env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(("\n".join(chunk) + "\n").encode())
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stdout = cast(io.BufferedReader, proc.stdout)
+    seen: set[str] = set()
+    pending = b""
+    try:
+        while True:
+            data = stdout.read1(_READ_SIZE)
+            if not data:
+                break
+            records = (pending + data).split(_DIFF_MARKER)
+            pending = records.pop()
+            for record in records:
+                if record.strip():
+                    sha, added = _added_lines(record, limit)
+                    seen.add(sha)
+                    yield sha, added
+    finally:
+        proc.stdout.close()
+        rc = proc.wait()
+    if rc == 0:
+        if pending.strip():
+            sha, added = _added_lines(pending, limit)
+            seen.add(sha)
+            yield sha, added
+        return
+    if len(chunk) == 1:
+        yield chunk[0], {}
+        return
+    for sha in [sha for sha in chunk if sha not in seen]:  # one at a time: one bad commit costs its text
+        yield from _added_chunk(repo, [sha], limit)
+
+
+def _added_lines(record: bytes, limit: int) -> tuple[str, dict[str, str]]:
+    """The sha heading a ``git log -p`` record and, per file, the text of its added lines."""
+    head, _, diff = record.partition(b"\n")
+    kept: dict[str, list[bytes]] = {}
+    current: list[bytes] | None = None
+    size = 0
+    for line in diff.split(b"\n"):
+        if line.startswith(b"+++ "):
+            target = line[4:]
+            current = None if target == b"/dev/null" else kept.setdefault(_diff_path(target), [])
+        elif line.startswith(b"+") and current is not None:
+            size += len(line)
+            if size > limit:
+                break
+            current.append(line[1:])
+    text = {path: _text(b"\n".join(lines)) for path, lines in kept.items() if lines}
+    return head.strip().decode("ascii", "replace"), text
+
+
+def _diff_path(target: bytes) -> str:
+    """``b/src/x.py`` (or git's C-quoted ``"b/odd\\tname"``) -> ``src/x.py``."""
+    if target.startswith(b'"') and target.endswith(b'"'):
+        target = target[1:-1].decode("unicode_escape").encode("latin-1")
+    return _path(target[2:] if target.startswith(b"b/") else target)
 
 
 def _read_chunk(repo: Path, chunk: list[str], batch_size: int) -> Iterator[CommitBatch]:

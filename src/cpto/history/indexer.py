@@ -8,6 +8,7 @@ is reconciled against everything reachable now.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from pathlib import Path
 import duckdb
 
 from cpto.history import git, store
+from cpto.review.text import words
+
+_IDENTIFIER = re.compile(r"[^\W\d_][\w]*")
+MAX_ADDED_WORDS = 2000  # per changed file: a vendored or generated file is cut
 
 ProgressStart = Callable[[Path, int], None]
 ProgressAdvance = Callable[[int], None]
@@ -75,6 +80,7 @@ def index_repository(
         repo_id = store.repo_id_for(con, state.path)
         old_refs = store.stored_refs(con, repo_id)
         if _same_refs(old_refs, state.refs) and old_refs:
+            _index_words(con, repo_id, state.path, on_start, on_advance, jobs)
             return _finish(con, repo_id, state, result, started)
         new, removed = _plan(con, repo_id, state, old_refs)
         result.rewritten = bool(removed)
@@ -87,8 +93,51 @@ def index_repository(
             result.problems.extend(batch.problems)
             if on_advance:
                 on_advance(len(batch) or len(batch.problems))
+        _index_words(con, repo_id, state.path, on_start, on_advance, jobs)
         store.save_repo_state(con, repo_id, state)
     return _finish(con, repo_id, state, result, started)
+
+
+def _index_words(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    path: Path,
+    on_start: ProgressStart | None,
+    on_advance: ProgressAdvance | None,
+    jobs: int | None,
+) -> None:
+    """Keep each commit's search words (message, paths, and the identifiers and comments its diff adds)
+    in the index, so a review reads them instead of tokenising and diffing the whole history again.
+
+    Words are split but not stemmed: stemming depends on the PRD's language, and costs one lookup per
+    distinct word at review time. Commits indexed by an older cpto get their words on the next run.
+    """
+    todo = {sha: (message, paths) for sha, message, paths in store.commits_without_words(con, repo_id)}
+    if not todo:
+        return
+    if on_start:
+        on_start(path, len(todo))
+    commits: list[tuple[str, str, str]] = []
+    changes: list[tuple[str, str, str]] = []
+    for sha, added in git.read_added_text(path, sorted(todo), jobs=jobs):
+        message, paths = todo.pop(sha, ("", []))
+        commits.append((sha, " ".join(words(message)), " ".join(words(" ".join(paths)))))
+        changes.extend((sha, changed, added_words(text)) for changed, text in added.items())
+        if len(commits) >= 1000:
+            store.insert_words(con, repo_id, commits, changes)
+            if on_advance:
+                on_advance(len(commits))
+            commits, changes = [], []
+    commits += [(sha, " ".join(words(m)), " ".join(words(" ".join(p)))) for sha, (m, p) in todo.items()]
+    store.insert_words(con, repo_id, commits, changes)
+    if on_advance:
+        on_advance(len(commits))
+
+
+def added_words(text: str) -> str:
+    """The words of the identifiers and comments a change adds to a file: each distinct identifier
+    once, split, so a word several identifiers share counts that often; at most MAX_ADDED_WORDS."""
+    return " ".join(words(" ".join(dict.fromkeys(_IDENTIFIER.findall(text))))[:MAX_ADDED_WORDS])
 
 
 def _finish(

@@ -16,7 +16,7 @@ import pyarrow as pa
 from cpto.errors import CptoError
 from cpto.history.git import CommitBatch, Ref, RepoState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: commit_words
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS file_changes (
 CREATE TABLE IF NOT EXISTS refs (
     repo_id INTEGER, name VARCHAR, kind VARCHAR, sha VARCHAR, tag_object VARCHAR, tagger_time TIMESTAMPTZ);
 CREATE TABLE IF NOT EXISTS problems (repo_id INTEGER, sha VARCHAR, problem VARCHAR);
+CREATE TABLE IF NOT EXISTS commit_words (repo_id INTEGER, sha VARCHAR, message VARCHAR, paths VARCHAR);
+CREATE TABLE IF NOT EXISTS change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words VARCHAR);
 """
 
 _COMMIT_SCHEMA = pa.schema(
@@ -217,11 +219,65 @@ def delete_commits(con: duckdb.DuckDBPyConnection, repo_id: int, shas: Iterable[
         return 0
     con.register("_gone", table)
     try:
-        for name in ("commits", "file_changes", "problems"):
+        for name in ("commits", "file_changes", "problems", "commit_words", "change_words"):
             con.execute(f"DELETE FROM {name} WHERE repo_id = ? AND sha IN (SELECT sha FROM _gone)", [repo_id])
     finally:
         con.unregister("_gone")
     return int(table.num_rows)
+
+
+def commits_without_words(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[tuple[str, str, list[str]]]:
+    """(sha, message, changed paths) of the commits whose search words are not in the index yet: new
+    commits, and every commit of an index written before words were kept."""
+    rows = con.execute(
+        """
+        SELECT c.sha, c.message, list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL)
+        FROM commits c
+        LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+        ANTI JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha
+        WHERE c.repo_id = ?
+        GROUP BY ALL
+        ORDER BY c.sha
+        """,
+        [repo_id],
+    ).fetchall()
+    return [(r[0], r[1] or "", list(r[2] or ())) for r in rows]
+
+
+def insert_words(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    commits: Sequence[tuple[str, str, str]],
+    changes: Sequence[tuple[str, str, str]],
+) -> None:
+    """Store search words: (sha, message words, path words) per commit and (sha, path, added words) per
+    changed file, each a space-separated string."""
+    if commits:
+        _append(
+            con,
+            "commit_words",
+            pa.table(
+                {
+                    "repo_id": pa.array([repo_id] * len(commits), pa.int32()),
+                    "sha": pa.array([r[0] for r in commits], pa.string()),
+                    "message": pa.array([r[1] for r in commits], pa.string()),
+                    "paths": pa.array([r[2] for r in commits], pa.string()),
+                }
+            ),
+        )
+    if changes:
+        _append(
+            con,
+            "change_words",
+            pa.table(
+                {
+                    "repo_id": pa.array([repo_id] * len(changes), pa.int32()),
+                    "sha": pa.array([r[0] for r in changes], pa.string()),
+                    "path": pa.array([r[1] for r in changes], pa.string()),
+                    "words": pa.array([r[2] for r in changes], pa.string()),
+                }
+            ),
+        )
 
 
 def all_indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:

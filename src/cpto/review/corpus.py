@@ -1,14 +1,18 @@
-"""What a requirement can be traced to: the commits of the index and the files at HEAD, as search terms.
+"""What a requirement can be traced to: the commits of the index, their pull requests, and the files
+at HEAD, as search terms.
 
-Commits come from the history index (message and changed paths); files come straight from git
-(``HEAD``'s tree: path, identifiers and comments). Both are turned into terms by the one tokenizer in
-:mod:`cpto.review.text` and indexed with BM25 once per review, whatever the number of requirements.
+Commits come from the history index with the words kept there at index time (message, changed paths,
+and the identifiers and comments their diffs add), so a review only stems them; pull requests are
+recovered from the merges and squash titles (:mod:`cpto.review.units`); files come straight from git
+(``HEAD``'s tree: path, identifiers and comments). Everything is indexed for ranking once per review,
+whatever the number of requirements.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -19,8 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from cpto.history.git import read_tree_files
-from cpto.review.text import path_text, terms
-from cpto.review.vsm import FloatArray, TermMatrix
+from cpto.review.text import path_text, terms, terms_of_words, words
+from cpto.review.units import GraphCommit, PullRequest, find_pull_requests
+from cpto.review.vsm import FieldRanker, FloatArray, TermMatrix
 
 _TEST_PATH = re.compile(
     r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.|\.test\.|\.spec\.|Tests?\."
@@ -31,7 +36,11 @@ MIN_STEM = 3  # shorter file names ("db", "ui") are words too often to be refere
 HUB_SHARE = 0.25  # a file name written in more than this share of files is vocabulary, not a reference
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
 _DOC_NAMES = ("CHANGELOG", "CHANGES", "README", "LICENSE", "AUTHORS", "NEWS")
+_LOG_NAMES = ("CHANGELOG", "CHANGES", "NEWS", "HISTORY", "RELEASE")
 MAX_FILE_BYTES = 1 << 20
+# BM25F field weights for commits and pull requests: the message says what was meant, the paths where,
+# the added identifiers and comments what was built (many words, each saying little).
+FIELD_WEIGHTS = (1.0, 0.5, 0.3)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class CommitDoc:
     added: int
     deleted: int
     paths: tuple[str, ...]
+    words: tuple[str, str, str] = ("", "", "")  # message, path and added-line words from the index
 
     @property
     def subject(self) -> str:
@@ -103,8 +113,8 @@ def related_by_name(paths: Sequence[str], identifiers: Sequence[frozenset[str]])
         if len(stem) >= MIN_STEM:
             by_stem.setdefault(stem, []).append(j)
     users: dict[str, list[int]] = {stem: [] for stem in by_stem}
-    for i, words in enumerate(identifiers):
-        for word in words & users.keys():
+    for i, names in enumerate(identifiers):
+        for word in names & users.keys():
             users[word].append(i)
     limit = max(10, HUB_SHARE * len(paths))
     pairs = [
@@ -124,7 +134,10 @@ class Corpus:
     repo: Path
     commits: list[CommitDoc]
     files: list[FileDoc]
-    commit_matrix: TermMatrix  # message + changed paths
+    commit_ranker: FieldRanker  # message, changed paths, added lines
+    units: list[PullRequest]
+    unit_of: npt.NDArray[np.int64]  # per commit: position of its pull request in ``units``, or -1
+    unit_ranker: FieldRanker  # per pull request: its merge message and branch, and its commits' fields
     file_matrix: TermMatrix  # path (twice) + content
     name_matrix: TermMatrix  # path only: a file named for a concept is about it
     commit_terms: list[frozenset[str]]
@@ -136,6 +149,25 @@ class Corpus:
     @cached_property
     def commit_by_sha(self) -> dict[str, CommitDoc]:
         return {c.sha: c for c in self.commits}
+
+    @cached_property
+    def commit_position(self) -> dict[str, int]:
+        """Sha -> position in ``commits``."""
+        return {c.sha: j for j, c in enumerate(self.commits)}
+
+    @cached_property
+    def unit_sizes(self) -> npt.NDArray[np.int64]:
+        """Commits of each pull request in ``commits``."""
+        members = self.unit_of[self.unit_of >= 0]
+        return np.bincount(members, minlength=len(self.units)).astype(np.int64)
+
+    def unit(self, ref: str) -> PullRequest:
+        """The pull request with reference ``ref`` ("#12")."""
+        return self._units_by_ref[ref]
+
+    @cached_property
+    def _units_by_ref(self) -> dict[str, PullRequest]:
+        return {u.ref: u for u in self.units}
 
     @cached_property
     def files_naming(self) -> dict[str, list[int]]:
@@ -156,6 +188,11 @@ def is_doc_path(path: str) -> bool:
     """Prose (Markdown, text, changelogs): it describes work, it does not implement a requirement."""
     name = path.rsplit("/", 1)[-1]
     return name.lower().endswith(_DOC_SUFFIXES) or name.upper().startswith(_DOC_NAMES)
+
+
+def is_log_path(path: str) -> bool:
+    """A changelog or release notes: it reports work done, it is not the work."""
+    return path.rsplit("/", 1)[-1].upper().startswith(_LOG_NAMES)
 
 
 def is_test_path(path: str) -> bool:
@@ -184,7 +221,15 @@ def load_corpus(
     def is_record(path: str) -> bool:
         return any(path == p or path.startswith(p + "/") for p in excluded)
 
-    commits = [c for c in load_commits(con, repo_id) if not c.paths or not all(map(is_record, c.paths))]
+    commits = [
+        c for c in load_commits(con, repo_id, is_record) if not c.paths or not all(map(is_record, c.paths))
+    ]
+    commit_fields = [
+        [terms_of_words(c.words[0], language) for c in commits],
+        [terms_of_words(c.words[1], language) for c in commits],
+        [terms_of_words(c.words[2], language) for c in commits],
+    ]
+    units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, language)
     files: list[FileDoc] = []
     file_terms: list[list[str]] = []
     name_terms: list[list[str]] = []
@@ -202,17 +247,17 @@ def load_corpus(
         name = terms(path_text(f.path), language)
         name_terms.append(name)
         file_terms.append(name + name + terms(f.text, language))
-    commit_terms = [
-        terms(c.message, language) + terms(" ".join(path_text(p) for p in c.paths), language) for c in commits
-    ]
     return Corpus(
         repo=repo,
         commits=commits,
         files=files,
-        commit_matrix=TermMatrix.build(commit_terms),
+        commit_ranker=FieldRanker.build(commit_fields, FIELD_WEIGHTS),
+        units=units,
+        unit_of=unit_of,
+        unit_ranker=FieldRanker.build(unit_fields, FIELD_WEIGHTS),
         file_matrix=TermMatrix.build(file_terms),
         name_matrix=TermMatrix.build(name_terms),
-        commit_terms=[frozenset(t) for t in commit_terms],
+        commit_terms=[frozenset(m + p + a) for m, p, a in zip(*commit_fields, strict=True)],
         file_terms=[frozenset(t) for t in file_terms],
         related=related_by_name([f.path for f in files], identifiers),
         skipped_files=skipped,
@@ -220,34 +265,93 @@ def load_corpus(
     )
 
 
-def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc]:
-    """Non-merge commits of one repository, oldest first, with the paths each changed.
+def _units(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    commits: Sequence[CommitDoc],
+    commit_fields: list[list[list[str]]],
+    language: str,
+) -> tuple[list[PullRequest], npt.NDArray[np.int64], list[list[list[str]]]]:
+    """The repository's pull requests, each commit's pull request, and each pull request's fields: its
+    merge message and branch with its commits' messages, its commits' paths, and what they add."""
+    rows = con.execute(
+        "SELECT c.sha, c.parents, c.message, c.committer_time, w.message FROM commits c"
+        " LEFT JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha WHERE c.repo_id = ?",
+        [repo_id],
+    ).fetchall()
+    graph = {r[0]: GraphCommit(tuple(r[1] or ()), r[2] or "", r[3]) for r in rows}
+    merge_words = {r[0]: r[4] for r in rows if len(r[1] or ()) > 1}
+    tips = [
+        r[0] for r in con.execute("SELECT DISTINCT sha FROM refs WHERE repo_id = ?", [repo_id]).fetchall()
+    ]
+    position = {c.sha: j for j, c in enumerate(commits)}
+    units: list[PullRequest] = []
+    unit_of = np.full(len(commits), -1, dtype=np.int64)
+    fields: list[list[list[str]]] = [[], [], []]
+    for unit in find_pull_requests(graph, tips):
+        members = [position[s] for s in unit.commits if s in position]
+        if not members:
+            continue
+        unit_of[members] = len(units)
+        units.append(unit)
+        own = terms_of_words(merge_words.get(unit.landed_by) or "", language)
+        own += terms(" ".join(path_text(unit.branch).split()), language)
+        fields[0].append(own + [t for j in members for t in commit_fields[0][j]])
+        fields[1].append([t for j in members for t in commit_fields[1][j]])
+        fields[2].append([t for j in members for t in commit_fields[2][j]])
+    return units, unit_of, fields
 
-    Commits that change only prose (PRDs, decision records, changelogs) are left out: they describe
-    work rather than do it, and a PRD's own history would otherwise trace to every requirement.
+
+def load_commits(
+    con: duckdb.DuckDBPyConnection, repo_id: int, is_record: Callable[[str], bool] = lambda path: False
+) -> list[CommitDoc]:
+    """Non-merge commits of one repository, oldest first, with the paths each changed and its words.
+
+    Commits that change only changelogs are left out: they report work rather than do it. Commits
+    that change documentation are evidence like any other (a feature's docs name it best). What a
+    commit adds to a record (a PRD, a decision: ``is_record``) is not its work: a PRD's own commit
+    would otherwise match every requirement.
     """
+    added: dict[str, list[str]] = defaultdict(list)
+    for sha, path, text in con.execute(
+        "SELECT sha, path, words FROM change_words WHERE repo_id = ? ORDER BY sha, path", [repo_id]
+    ).fetchall():
+        if text and not is_record(path):
+            added[sha].append(text)
     rows = con.execute(
         """
         SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted,
-               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL)
-        FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL),
+               any_value(w.message), any_value(w.paths)
+        FROM commits c
+        LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+        LEFT JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha
         WHERE c.repo_id = ? AND len(c.parents) <= 1
-        GROUP BY ALL
+        GROUP BY c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted
         ORDER BY c.author_time, c.sha
         """,
         [repo_id],
     ).fetchall()
-    commits = [
-        CommitDoc(
-            sha=r[0],
-            message=r[1] or "",
-            author=r[2] or "",
-            email=r[3] or "",
-            time=r[4],
-            added=r[5] or 0,
-            deleted=r[6] or 0,
-            paths=tuple(r[7] or ()),
+    commits = []
+    for r in rows:
+        paths = tuple(r[7] or ())
+        if paths and all(is_log_path(p) for p in paths):
+            continue
+        message = r[1] or ""
+        stored = (r[8], r[9], " ".join(added.pop(r[0], ())))
+        if stored[0] is None:  # an index from before words were kept, read without `cpto index`
+            stored = (" ".join(words(message)), " ".join(words(" ".join(paths))), "")
+        commits.append(
+            CommitDoc(
+                sha=r[0],
+                message=message,
+                author=r[2] or "",
+                email=r[3] or "",
+                time=r[4],
+                added=r[5] or 0,
+                deleted=r[6] or 0,
+                paths=paths,
+                words=(stored[0] or "", stored[1] or "", stored[2] or ""),
+            )
         )
-        for r in rows
-    ]
-    return [c for c in commits if not c.paths or not all(is_doc_path(p) for p in c.paths)]
+    return commits

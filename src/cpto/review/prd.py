@@ -18,8 +18,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
+from cpto.records.times import parse_time
 from cpto.workspace.markdown import Document, read_document
 
 RECOGNISED_SHAPES = (
@@ -81,6 +83,7 @@ class Prd:
     target: str | None
     requirements: list[Requirement]
     warnings: list[str] = field(default_factory=list)
+    start: datetime | None = None  # front matter `start:`: when work for this PRD began
 
 
 def read_prd(path: Path) -> Prd:
@@ -95,6 +98,7 @@ def read_prd(path: Path) -> Prd:
         owner=_opt(meta.get("owner")),
         status=_opt(meta.get("status")),
         target=_opt(meta.get("target")),
+        start=parse_time(meta.get("start"), f"{path}: front matter start"),
         requirements=requirements,
         warnings=warnings,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,19 @@ from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
 from cpto.review.semantic import Encoder, semantic_scores
 from cpto.review.text import detect_language
-from cpto.review.trace import TraceResult, trace
+from cpto.review.trace import (
+    DEFERRED,
+    DROPPED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    SHIPPED,
+    UNCLEAR,
+    Effort,
+    RequirementTrace,
+    TraceResult,
+    group_by_area,
+    trace,
+)
 from cpto.workspace import WorkspaceConfig
 
 
@@ -64,7 +77,7 @@ def default_index_path(repo: Path) -> Path:
 
 def review(
     con: duckdb.DuckDBPyConnection,
-    repo: Path,
+    repo: Path | Sequence[Path],
     prds: Sequence[Prd],
     *,
     release_pattern: str = "v*",
@@ -74,14 +87,62 @@ def review(
     records: Sequence[Path] = (),
     semantic: bool = False,
 ) -> TraceResult:
-    """Trace ``prds`` against the indexed ``repo``; unplanned work counts from ``since`` (or each PRD's start).
+    """Trace ``prds`` against the indexed repositories ``repo`` (one or several, searched alike).
+
+    Each PRD's period starts at its front matter ``start:``, else when it entered git in any of the
+    repositories, else ``since``; work from before it is set apart. Unplanned work counts from ``since``
+    or the earliest PRD start, and not at all without one (the result says so).
 
     Releases are the workspace's deploys (:func:`cpto.records.deploys.workspace_releases`): the deploy log
-    ``deploy_log`` when given, else tags matching ``release_pattern``.
-
+    ``deploy_log`` (of the first repository) when given, else tags matching ``release_pattern``.
     ``semantic`` adds the optional sentence-embedding model's similarities (:mod:`cpto.review.semantic`).
     """
-    state = git.open_repository(repo)
+    repos = [git.open_repository(r) for r in ([repo] if isinstance(repo, Path) else repo)]
+    starts = {str(prd.path): prd_period_start(prd, [r.path for r in repos], since) for prd in prds}
+    known = [s for s in starts.values() if s is not None]
+    unplanned_since = since if since is not None else (min(known) if known else None)
+    results = []
+    for n, state in enumerate(repos):
+        results.append(
+            _review_one(
+                con,
+                state,
+                prds,
+                release_pattern=release_pattern,
+                deploy_log=deploy_log if n == 0 else None,
+                top=top,
+                since=unplanned_since,
+                starts=starts,
+                records=records,
+                semantic=semantic,
+            )
+        )
+    result = results[0] if len(results) == 1 else merge_results(results)
+    for prd in prds:
+        result.warnings.extend(f"{prd.path}: {w}" for w in prd.warnings)
+        if starts[str(prd.path)] is None:
+            result.warnings.append(
+                f"{prd.path}: no start for this PRD (not in the repositories' history, no `start:` in its"
+                " front matter, no --since): all history counts as its period and unplanned work is not"
+                " counted; add `start: YYYY-MM-DD` to its front matter"
+            )
+    return result
+
+
+def _review_one(
+    con: duckdb.DuckDBPyConnection,
+    state: git.RepoState,
+    prds: Sequence[Prd],
+    *,
+    release_pattern: str,
+    deploy_log: Path | None,
+    top: int,
+    since: datetime | None,
+    starts: dict[str, datetime | None],
+    records: Sequence[Path],
+    semantic: bool,
+) -> TraceResult:
+    """The review against one repository; its links name it."""
     repo_id = store.indexed_repo_id(con, state.path)
     ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
     exclude = [_relative(p, state.path) for p in [*records, *(prd.path for prd in prds)]]
@@ -89,11 +150,11 @@ def review(
     language = detect_language(texts)
     corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
     graph = load_graph(con, repo_id, releases=workspace_releases(con, repo_id, release_pattern, deploy_log))
-    start = since if since is not None else _earliest_start(prds, state.path)
     similarities = semantic_scores(corpus, texts, Encoder()) if semantic else None
-    result = trace(prds, corpus, graph, top=top, since=start, semantic=similarities)
-    for prd in prds:
-        result.warnings.extend(f"{prd.path}: {w}" for w in prd.warnings)
+    result = trace(prds, corpus, graph, top=top, since=since, starts=starts, semantic=similarities)
+    for item in result.requirements:
+        item.links = [replace(link, repo=state.path.name) for link in item.links]
+        item.before = [replace(link, repo=state.path.name) for link in item.before]
     if state.shallow:
         result.warnings.append(f"{state.path}: shallow clone; evidence older than the boundary is missing")
     if corpus.skipped_files:
@@ -103,14 +164,68 @@ def review(
     return result
 
 
+_WORK_ORDER = (IN_PROGRESS, SHIPPED, UNCLEAR, NOT_STARTED, DEFERRED, DROPPED)
+
+
+def merge_results(results: Sequence[TraceResult]) -> TraceResult:
+    """One review from the reviews of several repositories: every link kept with its repository; a
+    requirement is in progress if work on it is unreleased anywhere, else shipped if shipped anywhere."""
+    merged: list[RequirementTrace] = []
+    for items in zip(*(r.requirements for r in results), strict=True):
+        repo_of = [next((link.repo for link in item.links), "") for item in items]
+        status = min((item.status for item in items), key=_WORK_ORDER.index)
+        working = [(name, item) for name, item in zip(repo_of, items, strict=True) if item.effort.commits]
+        first = items[0]
+        chosen = next(item for item in items if item.status == status)
+        merged.append(
+            RequirementTrace(
+                requirement=first.requirement,
+                prd=first.prd,
+                links=sorted((link for item in items for link in item.links), key=lambda link: -link.score),
+                status=status,
+                reason="; ".join(f"{name}: {item.reason}" for name, item in working) or chosen.reason,
+                effort=_sum_effort([item.effort for item in items]),
+                tests=sorted({f"{name}:{t}" for name, item in working for t in item.tests}),
+                releases=[f"{name} {r}" for name, item in working for r in item.releases],
+                release=next(
+                    (
+                        f"{name} {i.release}"
+                        for name, i in working
+                        if i.release == chosen.release and i.release
+                    ),
+                    None,
+                ),
+                confidence=chosen.confidence,
+                before=[link for item in items for link in item.before],
+            )
+        )
+    unplanned = sorted((c for r in results for c in r.unplanned), key=lambda c: (c.time, c.sha))
+    subjects = {k: v for r in results for k, v in r.subjects.items()}
+    warnings = [w for r in results for w in r.warnings]
+    return TraceResult(merged, unplanned, group_by_area(unplanned), results[0].since, subjects, warnings)
+
+
+def _sum_effort(efforts: Sequence[Effort]) -> Effort:
+    done = [e for e in efforts if e.commits]
+    if not done:
+        return Effort()
+    return Effort(
+        commits=sum(e.commits for e in done),
+        lines=sum(e.lines for e in done),
+        people=tuple(sorted({p for e in done for p in e.people})),
+        first=min(e.first for e in done if e.first is not None),
+        last=max(e.last for e in done if e.last is not None),
+    )
+
+
 def review_workspace(
     con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, prds: Sequence[Prd]
 ) -> TraceResult:
-    """The review as the workspace sets it up: its first repository, its deploys, its records left out of
+    """The review as the workspace sets it up: all its repositories, its deploys, its records left out of
     the evidence; what the heartbeat and the roadmap's evidence read."""
     return review(
         con,
-        config.repos[0],
+        config.repos,
         prds,
         release_pattern=config.deploy_tags,
         deploy_log=config.deploy_log,
@@ -125,10 +240,13 @@ def _relative(path: Path, repo: Path) -> str | None:
         return None
 
 
-def _earliest_start(prds: Sequence[Prd], repo: Path) -> datetime | None:
-    """The PRDs' period starts when the first of them entered git (when it lives in ``repo``)."""
-    starts = [s for s in (prd_start(p.path, repo) for p in prds) if s is not None]
-    return min(starts) if starts else None
+def prd_period_start(prd: Prd, repos: Sequence[Path], since: datetime | None) -> datetime | None:
+    """When work for ``prd`` began: its front matter ``start:``, else when it first entered git in any
+    of ``repos``, else ``since``; None when nothing says."""
+    if prd.start is not None:
+        return prd.start
+    entered = [s for s in (prd_start(prd.path, r) for r in repos) if s is not None]
+    return min(entered) if entered else since
 
 
 def prd_start(path: Path, repo: Path) -> datetime | None:

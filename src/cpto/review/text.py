@@ -305,6 +305,8 @@ _MIN_SHARE = 0.05  # a language needs this share of a text's words among its fun
 
 _TOKEN_CACHE_LIMIT = 500_000
 _token_terms: dict[tuple[str, str], tuple[str, ...]] = {}
+_token_words: dict[str, tuple[str, ...]] = {}
+_word_terms: dict[tuple[str, str], str | None] = {}
 
 
 @lru_cache(maxsize=8)
@@ -347,6 +349,39 @@ def detect_language(texts: Iterable[str]) -> str:
 
 def _parts(token: str) -> list[str]:
     return [part.lower() for part in _CAMEL.split(token) if len(part) >= 2]
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of ``text``, identifiers split on camelCase, snake_case and paths, before
+    stemming: what the history index keeps for each commit, whatever the language of the PRDs."""
+    cache = _token_words
+    out: list[str] = []
+    for token in _WORD.findall(text):
+        found = cache.get(token)
+        if found is None:
+            if len(cache) >= _TOKEN_CACHE_LIMIT:
+                cache.clear()
+            found = cache[token] = tuple(_parts(token))
+        out.extend(found)
+    return out
+
+
+def terms_of_words(stored: str, language: str = "english") -> list[str]:
+    """Search terms from words kept by :func:`words` (space-separated): stop words out, stems in.
+
+    Each distinct word is stemmed once per process, so a review never tokenises the history again.
+    """
+    cache = _word_terms
+    out: list[str] = []
+    for word in stored.split():
+        found = cache.get((language, word), "")
+        if found == "":
+            if len(cache) >= _TOKEN_CACHE_LIMIT:
+                cache.clear()
+            found = cache[(language, word)] = None if word in _stop_words(language) else stem(word, language)
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def terms(text: str, language: str = "english") -> list[str]:

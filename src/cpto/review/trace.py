@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from cpto.review.corpus import CommitDoc, Corpus, is_test_path
 from cpto.review.graph import CommitGraph
@@ -41,13 +42,18 @@ from cpto.review.text import terms
 from cpto.review.vsm import FloatArray, Ranker
 
 MIN_SCORE = 0.05
-RELATIVE = {"commit": 0.8, "file": 0.3}
+RELATIVE = {"commit": 0.5, "file": 0.3}
 TYPICAL = 0.6
+NOISE_RANK = 20  # a requirement's noise: the score of its 20th best unit of work (a pull request counts once)
+NOISE_FLOOR = 0.05  # ... and never below this share of its best (a small history has no 20th match)
+LINK_CLEARNESS = 1.75  # an inferred commit is linked when (score / best) x (score / noise) reaches this
+WEAK_CLEARNESS = 1.25  # below it a best candidate is no evidence at all; between the two: "unclear"
+UNIT_SHARE = 0.5  # a commit's score: half its own, half its pull request's
 NAME_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 0.2  # with the optional model: share of the embedding cosine added to the text score
 RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
-STRONG = 0.3  # an inferred commit this similar (or any explicit one) means work on the requirement started
+IMPORT_SHARE = 0.5  # a commit changing more than this share of the files at HEAD passes nothing on to them
 KEEP_MAX = 200  # candidates listed beyond the top K per kind (all, for most repositories): a ranking
 # cut at K hides true links further down from whoever reads it; a long history must not flood the output
 
@@ -138,26 +144,29 @@ def trace(
     *,
     top: int = 20,
     since: datetime | None = None,
+    starts: Mapping[str, datetime | None] | None = None,
     semantic: SemanticScores | None = None,
 ) -> TraceResult:
     """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work.
 
+    ``starts`` gives each PRD's period (PRD path -> start): linked work from before it is set apart
+    (:attr:`RequirementTrace.before`) and does not make a requirement in progress or shipped.
     ``semantic`` (requirements in the order of ``prds``, see :mod:`cpto.review.semantic`) adds meaning
     to the word-based scores when the optional model was used.
     """
     requirements = [(prd, r) for prd in prds for r in prd.requirements]
-    queries = [terms(f"{r.title}\n{r.text}", corpus.language) for _, r in requirements]
+    texts = [f"{r.title}\n{r.text}" for _, r in requirements]
+    queries = [terms(text, corpus.language) for text in texts]
     scorer = _Scorer.build(corpus, queries, semantic)
     typical = scorer.typical_best()
     commit_rule, file_rule = _Rule("commit", typical["commit"]), _Rule("file", typical["file"])
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
     traces = []
     for i, ((prd, requirement), query) in enumerate(zip(requirements, queries, strict=True)):
-        commit_scores = scorer.commit_scores(i)
+        spoken = _spoken_words(texts[i], corpus.language)
+        raw = scorer.commit_scores(i)
+        commits = _commit_links(corpus, query, raw, mentions[requirement.id], top, commit_rule, spoken)
         text_scores, file_scores = scorer.file_scores(i)
-        commits = _commit_links(
-            corpus, scorer.commits, query, commit_scores, mentions[requirement.id], top, commit_rule
-        )
         files = _file_links(
             corpus,
             scorer.files,
@@ -167,24 +176,39 @@ def trace(
             commits,
             top,
             file_rule,
+            spoken,
         )
-        item = RequirementTrace(requirement, str(prd.path), commits + files)
+        item = RequirementTrace(requirement, str(prd.path), commits + _unit_links(corpus, commits) + files)
+        start = (starts or {}).get(str(prd.path))
+        if start is not None:
+            _set_apart_before(item, corpus, start)
         _decide_status(item, corpus, graph)
         traces.append(item)
     linked_shas = {link.ref for t in traces for link in t.linked("commit")}
-    unplanned = [c for c in corpus.commits if c.sha not in linked_shas and (since is None or c.time >= since)]
+    unplanned = [
+        c for c in corpus.commits if c.sha not in linked_shas and since is not None and c.time >= since
+    ]
     subjects = {c.sha: c.subject for c in corpus.commits if c.sha in linked_shas}
+    subjects.update(
+        {
+            u.ref: u.title
+            for t in traces
+            for link in t.links
+            if link.kind == "pr"
+            for u in [corpus.unit(link.ref)]
+        }
+    )
     return TraceResult(traces, unplanned, group_by_area(unplanned), since, subjects)
 
 
 @dataclass(frozen=True)
 class _Scorer:
-    """The scores of one run: text rankers for commits, file contents and file names, and the
-    optional semantic similarities, for the requirement at position i of ``queries``."""
+    """The scores of one run: BM25F rankers for commits and their pull requests, cosine rankers for file
+    contents and file names, and the optional semantic similarities, for the requirement at position i
+    of ``queries``."""
 
     corpus: Corpus
     queries: Sequence[Sequence[str]]
-    commits: Ranker
     files: Ranker
     names: Ranker
     semantic: SemanticScores | None
@@ -197,17 +221,23 @@ class _Scorer:
         return cls(
             corpus,
             queries,
-            commits=Ranker.build(corpus.commit_matrix, queries),
             files=files,
             names=Ranker.build(corpus.name_matrix, queries, idf_from=files),
             semantic=semantic,
         )
 
     def commit_scores(self, i: int) -> FloatArray:
-        scores = self.commits.scores(self.queries[i])
-        if self.semantic is not None:
-            scores = scores + SEMANTIC_WEIGHT * np.maximum(self.semantic.commits[i], 0.0)
-        return scores
+        """Each commit's relevance: half its own BM25F score, half its pull request's (when it has one)."""
+        query = self.queries[i]
+        corpus = self.corpus
+        own = corpus.commit_ranker.scores(query)
+        if corpus.units:
+            unit = corpus.unit_ranker.scores(query)
+            in_unit = corpus.unit_of >= 0
+            own = np.where(in_unit, (1 - UNIT_SHARE) * own + UNIT_SHARE * unit[corpus.unit_of], own)
+        if self.semantic is not None and own.size:
+            own = own + SEMANTIC_WEIGHT * float(own.max()) * np.maximum(self.semantic.commits[i], 0.0)
+        return own
 
     def file_scores(self, i: int) -> tuple[FloatArray, FloatArray]:
         """Each file's text score (content and name), and that plus what its related files add."""
@@ -245,6 +275,39 @@ class _Rule:
         return accepted | set(explicit)
 
 
+def clearness(raw: FloatArray, unit_of: npt.NDArray[np.int64]) -> FloatArray:
+    """How clearly each commit stands out for one requirement: (score / best) x (score / noise).
+
+    The noise is the score of the requirement's NOISE_RANK-th best unit of work (a pull request's
+    commits count once), so a requirement that many commits match a little has a high noise and one
+    that few commits match well a low one. Raw BM25 scores grow with the length of the requirement;
+    this ratio does not, so one threshold serves every requirement and every repository.
+    """
+    out = np.zeros(raw.shape, dtype=np.float64)
+    if not raw.size:
+        return out
+    best = float(raw.max())
+    if best <= 0:
+        return out
+    keep = min(raw.size, NOISE_RANK * 40)
+    top = np.argpartition(-raw, keep - 1)[:keep] if keep < raw.size else np.arange(raw.size)
+    top = top[np.argsort(-raw[top], kind="stable")]
+    seen: set[int] = set()
+    noise = 0.0
+    for j in top.tolist():
+        key = int(unit_of[j]) if unit_of.size and unit_of[j] >= 0 else -1 - j
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(seen) > NOISE_RANK:
+            noise = float(raw[j])
+            break
+    noise = max(noise, NOISE_FLOOR * best)
+    positive = raw > 0
+    out[positive] = (raw[positive] / best) * (raw[positive] / noise)
+    return out
+
+
 def _commit_mentions(
     corpus: Corpus, graph: CommitGraph, requirements: Sequence[Requirement]
 ) -> dict[str, dict[int, str]]:
@@ -268,46 +331,102 @@ def _commit_mentions(
                 for m in pattern.finditer(branch):
                     rid = by_id[m.group(0).lower()]
                     out[rid].setdefault(j, f"on branch {branch}")
+    members: dict[int, list[int]] = defaultdict(list)
+    for j, u in enumerate(corpus.unit_of.tolist()):
+        if u >= 0:
+            members[u].append(j)
+    for u, unit in enumerate(corpus.units):
+        said = f"{unit.merge_message}\n{unit.branch}"
+        named = {by_id[m.group(0).lower()] for m in pattern.finditer(said)} if pattern is not None else set()
+        for rid in named:
+            for j in members[u]:
+                out[rid].setdefault(j, f"pull request {unit.ref} names {rid}")
+        numbers = set(_ISSUE.findall(unit.merge_message)) | {unit.ref.lstrip("#!")}
+        for number in numbers:
+            for rid in issues.get(number, ()):
+                for j in members[u]:
+                    out[rid].setdefault(j, f"pull request {unit.ref} cites #{number}")
     return out
 
 
 def _shortlist(scores: FloatArray, top: int, must: Iterable[int]) -> list[int]:
     """The top ``top`` candidates (0: all) and up to KEEP_MAX more with a positive score, plus ``must``
     (the explicit references)."""
-    order = np.argsort(-scores, kind="stable")
-    positive = order[: int(np.count_nonzero(scores > 0))]
-    keep = [int(j) for j in (positive if top == 0 else positive[: top + KEEP_MAX])]
+    positive = int(np.count_nonzero(scores > 0))
+    limit = positive if top == 0 else min(positive, top + KEEP_MAX)
+    if 0 < limit < scores.size:
+        head = np.argpartition(-scores, limit - 1)[:limit]
+        order = head[np.argsort(-scores[head], kind="stable")]
+    else:
+        order = np.argsort(-scores, kind="stable")[:limit]
+    keep = [int(j) for j in order]
     seen = set(keep)
     keep += [j for j in must if j not in seen]
     return keep
 
 
+def _spoken_words(text: str, language: str) -> dict[str, str]:
+    """Each search term of ``text`` -> the word its writer used for it (first seen), so a link's "why"
+    reads "checkout, guest" rather than stems."""
+    out: dict[str, str] = {}
+    for word in re.findall(r"[^\W\d_]+", text):
+        for term in terms(word, language):
+            out.setdefault(term, word.lower())
+    return out
+
+
 def _commit_links(
     corpus: Corpus,
-    ranker: Ranker,
     query: list[str],
-    scores: FloatArray,
+    raw: FloatArray,
     explicit: dict[int, str],
     top: int,
     rule: _Rule,
+    spoken: Mapping[str, str],
 ) -> list[Link]:
-    accepted = rule.decide(scores, explicit)
-    vector = ranker.query_vector(query)
+    """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones)."""
+    clear = clearness(raw, corpus.unit_of)
+    # A match much weaker than the run's typical best match is weak evidence however clear it stands:
+    # its score shrinks by how far short it falls (the order within the requirement is unchanged).
+    typical = TYPICAL * rule.typical_best
+    strength = np.minimum(1.0, raw / typical) if typical > 0 else np.ones_like(raw)
+    value = clear / (1 + clear) * strength
+    accepted = set(explicit) | set(np.flatnonzero((clear >= LINK_CLEARNESS) & (strength >= 1.0)).tolist())
+    ranker = corpus.commit_ranker
     links = []
-    for j in _shortlist(scores, top, explicit):
-        text_score = float(scores[j])
+    for j in _shortlist(value, top, explicit):
         if j in explicit:
-            why, score = explicit[j], 1.0 + text_score
+            why, score = explicit[j], 1.0 + float(value[j])
         else:
-            why, score = (
-                "shared terms: " + ", ".join(ranker.shared_terms(vector, corpus.commit_terms[j])),
-                text_score,
+            shared = sorted(
+                {t for t in set(query) if t in corpus.commit_terms[j]}, key=ranker.idf_of, reverse=True
             )
+            why, score = "shared terms: " + ", ".join(spoken.get(t, t) for t in shared[:5]), float(value[j])
         links.append(
             Link("commit", corpus.commits[j].sha, round(score, 6), j in accepted, j in explicit, why)
         )
     links.sort(key=lambda link: -link.score)
     return links
+
+
+def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
+    """A pull request for each unit of work holding a linked commit: what a reader recognises."""
+    position = corpus.commit_position
+    best: dict[int, list[Link]] = defaultdict(list)
+    for link in commit_links:
+        if link.linked:
+            u = int(corpus.unit_of[position[link.ref]])
+            if u >= 0:
+                best[u].append(link)
+    out = []
+    for u, links in best.items():
+        unit = corpus.units[u]
+        size = int(corpus.unit_sizes[u])
+        shown = f"{len(links)} of its {size} commits linked" if len(links) < size else f"{size} commits"
+        branch = f"; branch {unit.branch}" if unit.branch else ""
+        top = max(links, key=lambda link: link.score)
+        out.append(Link("pr", unit.ref, top.score, True, any(x.explicit for x in links), shown + branch))
+    return sorted(out, key=lambda link: -link.score)
 
 
 def _file_links(
@@ -319,6 +438,7 @@ def _file_links(
     commit_links: list[Link],
     top: int,
     rule: _Rule,
+    spoken: Mapping[str, str],
 ) -> list[Link]:
     text, scores = text_and_related
     explicit = {j: "names " + requirement_id for j in corpus.files_naming.get(requirement_id.lower(), ())}
@@ -327,6 +447,8 @@ def _file_links(
         if not link.linked:
             continue
         paths = corpus.commit_by_sha[link.ref].paths
+        if len(paths) > max(2, IMPORT_SHARE * len(corpus.files)):
+            continue  # an import of (most of) the tree says nothing about any one of its files
         # A commit's evidence is shared among the files it changes: a 100-file import says little of each.
         inherited = CO_CHANGE * min(link.score, 1.0) / max(1.0, len(paths)) ** 0.5
         for path in paths:
@@ -346,7 +468,7 @@ def _file_links(
             why, score = f"changed by linked commit {changed_by[j][1][:10]}", float(inferred[j])
         else:
             shared = ranker.shared_terms(vector, corpus.file_terms[j])
-            why, score = "shared terms: " + ", ".join(shared), float(inferred[j])
+            why, score = "shared terms: " + ", ".join(spoken.get(t, t) for t in shared), float(inferred[j])
             if scores[j] > 2 * text[j]:  # most of the score came from a related file
                 neighbours = corpus.related.of(j)
                 best = int(neighbours[np.argmax(text[neighbours])])
@@ -356,48 +478,90 @@ def _file_links(
     return links
 
 
+def _set_apart_before(item: RequirementTrace, corpus: Corpus, start: datetime) -> None:
+    """Linked commits from before the PRD's start existed before it: shown apart, never its progress."""
+    kept: list[Link] = []
+    for link in item.links:
+        if link.kind == "commit" and link.linked and corpus.commit_by_sha[link.ref].time < start:
+            item.before.append(link)
+            kept.append(replace(link, linked=False, why=link.why + "; before the PRD's start"))
+        else:
+            kept.append(link)
+    item.links = kept
+
+
 def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -> None:
-    """Status from the linked evidence: where the commits are, whether tests exist, what is unfinished."""
-    commits = [corpus.commit_by_sha[link.ref] for link in item.linked("commit")]
+    """Status from the linked evidence (see docs/review.md, "Status"): shipped when the latest strong
+    work is in a release, in progress when it is not yet, unclear on weak matches, else not started."""
+    strong = item.linked("commit")  # explicit, confirmed or clear of the requirement's noise
+    commits = [corpus.commit_by_sha[link.ref] for link in strong]
     files = [corpus.files[corpus.file_index[link.ref]] for link in item.linked("file")]
+    if not commits:
+        _no_work(item)
+        return
     item.effort = effort_of(commits)
     item.tests = sorted(
         {f.path for f in files if f.is_test} | {p for c in commits for p in c.paths if is_test_path(p)}
     )
     released = {graph.release_of[c.sha] for c in commits if c.sha in graph.release_of}
     item.releases = [r.name for r in graph.releases if r in released]  # oldest first
-    strong = [link for link in item.linked("commit") if link.explicit or link.score >= STRONG]
-    if not strong:
-        item.effort, item.tests, item.releases = Effort(), [], []  # weak matches are not work done
-        weak = [link for link in item.links if link.linked]
-        item.status, item.reason = (
-            (UNCLEAR, f"weak matches only (best {max(link.score for link in weak):.2f})")
-            if weak
-            else (NOT_STARTED, "no evidence")
-        )
-        return
-    off_main = [c for c in commits if c.sha not in graph.on_head]
-    unreleased = [c for c in commits if c.sha in graph.on_head and c.sha not in graph.release_of]
+    item.confidence = _confidence(strong)
+    merged = [c for c in commits if c.sha in graph.on_head]
+    notes = [] if item.tests else ["no tests linked"]
     direct = {link.ref for link in item.linked("file") if not link.why.startswith("changed by")}
     debt = [f.path for f in files if f.debt_markers and not f.is_test and f.path in direct]
-    reasons = []
-    if len(off_main) == len(commits):
-        branches = sorted({b for c in off_main for b in graph.branches_of.get(c.sha, [])})
-        reasons.append("only on " + (", ".join(branches) or "unmerged commits"))
-    elif graph.releases and not item.releases:
-        reasons.append("not in a release yet")
-    if not item.tests:
-        reasons.append("no tests")
-    notes = []
-    if unreleased and item.releases:
-        notes.append(f"{len(unreleased)} commits since {item.releases[-1]}")
     if debt:
         notes.append("TODO/FIXME in " + ", ".join(debt[:2]))
-    if reasons:
-        item.status, item.reason = IN_PROGRESS, "; ".join(reasons + notes)
+    if not merged:
+        branches = sorted({b for c in commits for b in graph.branches_of.get(c.sha, [])})
+        item.status = IN_PROGRESS
+        item.reason = "; ".join(["only on " + (", ".join(branches[:3]) or "unmerged commits"), *notes])
+        return
+    latest = max(merged, key=lambda c: (c.time, c.sha))
+    release = graph.release_of.get(latest.sha)
+    where = f"{latest.sha[:10]} {latest.time:%Y-%m-%d}"
+    if release is not None:
+        item.status, item.release = SHIPPED, release.name
+        whole = f"in {release.name}" + (f" ({release.time:%Y-%m-%d})" if release.time else "")
+        item.reason = "; ".join([f"{whole}: its latest work {where} is in that release", *notes])
+        return
+    item.status = IN_PROGRESS
+    if not graph.releases:
+        first = f"merged on {graph.head_branch or 'HEAD'} ({where}); no releases found to say it shipped"
+        item.reason = "; ".join([first + " (set [deploys] tags or log in cpto.toml)", *notes])
+        return
+    earlier = f"; earlier work in {item.releases[0]}" if item.releases else ""
+    first = f"merged on {graph.head_branch or 'HEAD'} ({where}), not in a release yet{earlier}"
+    item.reason = "; ".join([first, *notes])
+
+
+def _no_work(item: RequirementTrace) -> None:
+    """Not started, or unclear when the best candidate is close enough to be worth a look."""
+    item.effort, item.tests, item.releases = Effort(), [], []
+    candidates = [link for link in item.links if link.kind == "commit" and not link.explicit]
+    best = max(candidates, key=lambda link: link.score, default=None)
+    linked_files = [link for link in item.links if link.kind == "file" and link.linked]
+    weak = WEAK_CLEARNESS / (1 + WEAK_CLEARNESS)
+    if best is not None and best.score >= weak:
+        item.status, item.confidence = UNCLEAR, "low"
+        item.reason = f"weak matches only; best candidate {best.ref[:10]} ({best.score:.2f}, {best.why})"
+    elif linked_files:
+        item.status, item.confidence = UNCLEAR, "low"
+        item.reason = f"no commit found, but files match (best {linked_files[0].ref})"
     else:
-        where = item.releases[0] if item.releases else graph.head_branch or "HEAD"
-        item.status, item.reason = SHIPPED, "; ".join([f"in {where}, with tests", *notes])
+        item.status, item.confidence = NOT_STARTED, "medium" if best is not None else "high"
+        item.reason = "no evidence" + (f" (best candidate {best.score:.2f})" if best is not None else "")
+    if item.before:
+        item.reason += f"; {len(item.before)} matching commits existed before this PRD"
+
+
+def _confidence(strong: Sequence[Link]) -> str:
+    """High when people said so (an ID, an issue, a confirmation); medium when the text match stands
+    far clear of the noise; low when it only just clears it."""
+    if any(link.explicit for link in strong):
+        return "high"
+    clear = max(link.score for link in strong)
+    return "medium" if clear >= 2 * LINK_CLEARNESS / (1 + 2 * LINK_CLEARNESS) else "low"
 
 
 def effort_of(commits: Sequence[CommitDoc]) -> Effort:

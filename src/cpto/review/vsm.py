@@ -126,3 +126,86 @@ class Ranker:
         """The terms of a query ``vector`` that weigh most in a match with ``document``: a link's "why"."""
         ranked = sorted((w * self.idf_of(t), t) for t, w in vector.items() if t in document)
         return [t for _, t in reversed(ranked[-top:])]
+
+
+K1 = 1.2  # BM25's saturation: the third mention of a word adds less than the second
+B = 0.75  # BM25's length normalisation within each field
+
+
+@dataclass
+class FieldRanker:
+    """BM25F over documents made of weighted fields (a commit's message, its paths, what its diff adds).
+
+    Why BM25 here and cosine for files: commit texts are short and uneven (a one-line message with a
+    2,000-word diff), and BM25's per-field length normalisation and saturation keep one long field from
+    drowning the others; measured on four real histories (docs/review.md) it ranks the commits that did
+    a changelog entry far better than cosine over message and paths. Each field's term frequency is
+    normalised by that field's length, weighted, summed, then saturated once per term.
+    """
+
+    vocabulary: dict[str, int]
+    starts: npt.NDArray[np.int64]  # postings of term t: docs[starts[t]:starts[t + 1]]
+    docs: npt.NDArray[np.int32]
+    weights: FloatArray  # per posting: saturated pseudo-frequency x IDF
+    size: int
+
+    @classmethod
+    def build(cls, fields: Sequence[Sequence[Sequence[str]]], field_weights: Sequence[float]) -> FieldRanker:
+        """``fields[f][j]`` is the term list of field f of document j."""
+        vocabulary: dict[str, int] = {}
+        size = len(fields[0]) if fields else 0
+        term_parts: list[npt.NDArray[np.int64]] = []
+        doc_parts: list[npt.NDArray[np.int64]] = []
+        value_parts: list[FloatArray] = []
+        for documents, weight in zip(fields, field_weights, strict=True):
+            terms: list[int] = []
+            docs: list[int] = []
+            tfs: list[int] = []
+            lengths = np.zeros(size, dtype=np.float64)
+            for j, document in enumerate(documents):
+                lengths[j] = len(document)
+                for term, tf in Counter(document).items():
+                    terms.append(vocabulary.setdefault(term, len(vocabulary)))
+                    docs.append(j)
+                    tfs.append(tf)
+            average = max(float(lengths.mean()) if size else 0.0, 1.0)
+            doc_array = np.array(docs, dtype=np.int64)
+            norm = 1 - B + B * lengths[doc_array] / average if docs else np.zeros(0)
+            term_parts.append(np.array(terms, dtype=np.int64))
+            doc_parts.append(doc_array)
+            value_parts.append(weight * np.array(tfs, dtype=np.float64) / norm if docs else np.zeros(0))
+        term_ids = np.concatenate(term_parts) if term_parts else np.zeros(0, dtype=np.int64)
+        doc_ids = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
+        values = np.concatenate(value_parts) if value_parts else np.zeros(0)
+        # One posting per (term, document): the fields' normalised frequencies add up.
+        keys, inverse = np.unique(term_ids * max(size, 1) + doc_ids, return_inverse=True)
+        pseudo = np.bincount(inverse, weights=values, minlength=len(keys))
+        posting_terms = keys // max(size, 1)
+        df = np.bincount(posting_terms, minlength=len(vocabulary)).astype(np.float64)
+        idf = np.log(1 + (size - df + 0.5) / (df + 0.5))
+        return cls(
+            vocabulary=vocabulary,
+            starts=np.concatenate(([0], np.cumsum(df))).astype(np.int64),
+            docs=(keys % max(size, 1)).astype(np.int32),
+            weights=pseudo * (K1 + 1) / (pseudo + K1) * idf[posting_terms],
+            size=size,
+        )
+
+    def scores(self, query: Sequence[str]) -> FloatArray:
+        """BM25F score of every document for ``query`` (each distinct query term counted once)."""
+        out = np.zeros(self.size, dtype=np.float64)
+        for term in set(query):
+            t = self.vocabulary.get(term)
+            if t is None:
+                continue
+            lo, hi = self.starts[t], self.starts[t + 1]
+            out[self.docs[lo:hi]] += self.weights[lo:hi]
+        return out
+
+    def idf_of(self, term: str) -> float:
+        """How rare ``term`` is among the documents (0 when absent): orders a link's shared words."""
+        t = self.vocabulary.get(term)
+        if t is None:
+            return 0.0
+        df = float(self.starts[t + 1] - self.starts[t])
+        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))

@@ -1,0 +1,136 @@
+"""Pull requests as units of work, recovered from git alone.
+
+Teams merge work through pull requests, and a pull request says more about a requirement than any of
+its commits: "fix test" and "typing" belong to the feature their branch was for. Two shapes are
+recognised:
+
+- **a merge** ("Merge pull request #N from user/branch", GitLab's "See merge request group/p!N", or
+  "Merge branch 'feature/x'"): the unit is the commits the merge brings in, its second parent's side
+  (first parent .. second parent), with the merge's title and branch name;
+- **a squash or rebase merge**: commits whose subject ends with "(#N)"; all commits carrying the same
+  number are one unit (a rebase merge of several commits).
+
+Which commits a merge brings in is computed for all merges in one pass: the first-parent line of every
+ref is the main line of its branch, and merges, oldest first, claim the commits reachable from their
+other parents that neither a main line nor an earlier merge holds. That is ``git rev-list p1..p2`` for
+ordinary histories, at the cost of one walk over the history instead of one per merge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+_GITHUB = re.compile(r"^Merge pull request #(\d+) from (\S+)")
+_GITLAB = re.compile(r"^See merge request \S*!(\d+)\s*$", re.MULTILINE)
+_BRANCH = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
+_SQUASH = re.compile(r"\(#(\d+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """One unit of work: its reference (``#N``, ``!N`` or the merge's short sha), title, branch,
+    the commit that landed it, and its non-merge commits (oldest first when known)."""
+
+    ref: str
+    title: str
+    branch: str
+    landed_by: str  # the merge commit, or the (last) squash commit
+    commits: tuple[str, ...]
+    merge_message: str = ""  # the merge commit's message ("" for squash merges)
+
+
+@dataclass(frozen=True)
+class GraphCommit:
+    """What unit recovery needs to know of a commit."""
+
+    parents: tuple[str, ...]
+    message: str
+    time: datetime
+
+
+def find_pull_requests(commits: Mapping[str, GraphCommit], tips: Iterable[str]) -> list[PullRequest]:
+    """Every unit of work in ``commits`` (sha -> commit), given the ref ``tips`` whose first-parent lines
+    are main lines. A commit belongs to at most one unit."""
+    claimed = _main_lines(commits, tips)
+    units: list[PullRequest] = []
+    in_unit: set[str] = set()
+    merges = sorted((c.time, sha) for sha, c in commits.items() if len(c.parents) > 1)
+    for _, sha in merges:
+        merge = commits[sha]
+        found = _merge_shape(merge.message)
+        brought = _brought_in(commits, merge.parents[1:], claimed)
+        if found is None:
+            continue
+        ref, branch = found
+        members = tuple(s for s in reversed(brought) if len(commits[s].parents) <= 1)
+        if not members:
+            continue
+        in_unit.update(members)
+        title = _merge_title(merge.message) or branch
+        units.append(PullRequest(ref or sha[:10], title, branch, sha, members, merge.message))
+    squashed: dict[str, list[str]] = {}
+    for sha, commit in sorted(commits.items(), key=lambda item: item[1].time):
+        if sha in in_unit or len(commit.parents) > 1:
+            continue
+        match = _SQUASH.search(commit.message.split("\n", 1)[0])
+        if match:
+            squashed.setdefault("#" + match.group(1), []).append(sha)
+    for ref, shas in squashed.items():
+        subject = commits[shas[-1]].message.split("\n", 1)[0]
+        title = _SQUASH.sub("", subject).strip()
+        units.append(PullRequest(ref, title, "", shas[-1], tuple(shas)))
+    return units
+
+
+def _main_lines(commits: Mapping[str, GraphCommit], tips: Iterable[str]) -> set[str]:
+    """The first-parent line of every tip: commits made (or merged) on a branch itself."""
+    line: set[str] = set()
+    for tip in tips:
+        sha: str | None = tip
+        while sha is not None and sha in commits and sha not in line:
+            line.add(sha)
+            parents = commits[sha].parents
+            sha = parents[0] if parents else None
+    return line
+
+
+def _brought_in(commits: Mapping[str, GraphCommit], starts: Sequence[str], claimed: set[str]) -> list[str]:
+    """Commits reachable from ``starts`` that nothing has claimed yet; claims them."""
+    found: list[str] = []
+    stack = list(starts)
+    while stack:
+        sha = stack.pop()
+        if sha in claimed or sha not in commits:
+            continue
+        claimed.add(sha)
+        found.append(sha)
+        stack.extend(commits[sha].parents)
+    return found
+
+
+def _merge_shape(message: str) -> tuple[str | None, str] | None:
+    """(reference, branch) of a pull-request or branch merge; None for other merges."""
+    subject = message.split("\n", 1)[0]
+    github = _GITHUB.match(subject)
+    if github:
+        return "#" + github.group(1), github.group(2)
+    branch = _BRANCH.match(subject)
+    if branch:
+        gitlab = _GITLAB.search(message)
+        name = branch.group(1)
+        if name in ("main", "master", "develop", "trunk") and not gitlab:
+            return None  # the main line merged into a branch: no unit of its own
+        return ("!" + gitlab.group(1)) if gitlab else None, name
+    return None
+
+
+def _merge_title(message: str) -> str:
+    """A pull request's title: the first non-empty line after the merge subject."""
+    for line in message.split("\n")[1:]:
+        line = line.strip()
+        if line and not _GITLAB.match(line):
+            return line
+    return ""
