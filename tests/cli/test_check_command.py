@@ -21,6 +21,7 @@ def test_the_demo_workspace_has_no_errors(tmp_path):
         "alarms": 0,
         "roadmap items": 8,
         "PRDs": 3,
+        "verdict files": 0,
     }
 
 

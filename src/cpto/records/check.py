@@ -24,6 +24,7 @@ from cpto.records.people import People, read_people
 from cpto.records.roadmap import read_roadmap
 from cpto.review.prd import read_prd
 from cpto.review.service import find_prds
+from cpto.review.verdicts import check_verdicts
 from cpto.workspace.config import WorkspaceConfig
 
 ERROR = "error"
@@ -101,8 +102,11 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
         if not prd.requirements:
             problems.append(Problem(ERROR, str(prd.path), "no requirements found"))
         problems += [_warning(f"{prd.path}: {w}") for w in prd.warnings]
+    checked["verdict files"], findings = check_verdicts(config, prds)
+    problems += [Problem(f.level, f.where, f.message) for f in findings]
 
-    for folder in {p.parent if p.suffix else p for p in config.record_paths}:
+    folders = {p.parent if p.suffix else p for p in config.record_paths} | {p.path.parent for p in prds}
+    for folder in folders:
         for leftover in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
             problems.append(Problem(WARNING, str(leftover), "left by an interrupted write; safe to delete"))
     return CheckResult(checked, problems)

@@ -1,0 +1,256 @@
+"""``cpto review confirm|reject|defer|drop``: people close the loop on the product review.
+
+``cpto review`` stays one command (``cpto review [PRD ...] [options]``); :class:`ReviewCommand` hands the
+arguments to this module's commands when the first one names a verdict (a PRD file called ``confirm`` is
+still reachable as ``./confirm``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
+
+from cpto.cli.options import AtOpt, CommitOpt, WorkspaceOpt, parse_at, say
+from cpto.errors import CptoError
+from cpto.workspace import load_workspace
+from cpto.workspace.config import WorkspaceConfig
+
+VERDICTS = ("confirm", "reject", "defer", "drop")
+
+EPILOG = """**People close the loop**: each verdict is one line, with who and when, in the PRD's
+`<name>.review.yaml` beside it; `--commit` records it in git; the next review reads it.
+
+    cpto review confirm CHK-1 3f2a9c1       # or a pull request "#42", a path
+    cpto review reject CHK-1 api/legacy.py --reason "shares words only"
+    cpto review defer CHK-4 --reason "after the payments migration"
+    cpto review drop CHK-9 --reason "card data stays with Stripe" --commit
+
+`cpto review confirm --help` (reject, defer, drop) says more."""
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
+
+ReqArg = Annotated[str, typer.Argument(metavar="REQ", help="Requirement id, as the review shows it (CHK-1).")]
+RefArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        help="A commit (SHA or prefix), a pull request (#42) or a file path in the repository.",
+    ),
+]
+PrdOpt = Annotated[
+    Path | None,
+    typer.Option("--prd", help="The PRD holding REQ, when more than one PRD has that id."),
+]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Handle of who says so. Default: your git identity (as people.yaml maps it)."),
+]
+
+
+class ReviewCommand(TyperCommand):
+    """``cpto review``: the review itself, or a verdict command when the first argument names one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["epilog"] = kwargs.get("epilog") or EPILOG
+        super().__init__(*args, **kwargs)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        if args and args[0] in VERDICTS:
+            return verdict_group().make_context(info_name, args, parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+_GROUP: list[TyperGroup] = []
+
+
+def verdict_group() -> TyperGroup:
+    """The click group of the verdict commands (built once)."""
+    if not _GROUP:
+        group = typer.main.get_group(app)
+        assert isinstance(group, TyperGroup)
+        _GROUP.append(group)
+    return _GROUP[0]
+
+
+@app.command("confirm")
+def confirm_command(
+    requirement: ReqArg,
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why, if it is not obvious.")] = "",
+    prd: PrdOpt = None,
+    by: ByOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Confirm that REF implements the requirement: the review links it, explicitly, from now on.
+
+    A confirmed ref the review did not find is added to the requirement's evidence; confirming a ref
+    that was rejected takes the rejection back.
+
+    Example:
+
+        cpto review confirm CHK-1 3f2a9c1
+        cpto review confirm CHK-1 "#42" --reason "the pull request that shipped it"
+        cpto review confirm CHK-8 web/gift_cards.py --by li --commit
+    """
+    _ref_verdict("confirm", requirement, ref, reason, prd, by, at, workspace, commit)
+
+
+@app.command("reject")
+def reject_command(
+    requirement: ReqArg,
+    ref: RefArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not this requirement's work.")] = "",
+    prd: PrdOpt = None,
+    by: ByOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Reject REF as evidence for the requirement: the review never links it to it again.
+
+    Example:
+
+        cpto review reject CHK-1 api/legacy_cart.py --reason "shares words only"
+        cpto review reject CHK-4 9e1b2c3 --by li --commit
+    """
+    _ref_verdict("reject", requirement, ref, reason, prd, by, at, workspace, commit)
+
+
+@app.command("defer")
+def defer_command(
+    requirement: ReqArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why later, and until when.")],
+    prd: PrdOpt = None,
+    by: ByOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Defer the requirement (later): the review shows it as deferred, not as missing work.
+
+    Example:
+
+        cpto review defer CHK-4 --reason "after the payments migration (Q1)"
+    """
+    _saying("defer", requirement, reason, prd, by, at, workspace, commit)
+
+
+@app.command("drop")
+def drop_command(
+    requirement: ReqArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it will not be done.")],
+    prd: PrdOpt = None,
+    by: ByOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = Path("."),
+    commit: CommitOpt = False,
+) -> None:
+    """Drop the requirement (won't do): the review shows it as dropped, not as missing work.
+
+    Example:
+
+        cpto review drop CHK-9 --reason "legal: card data stays with Stripe" --commit
+    """
+    _saying("drop", requirement, reason, prd, by, at, workspace, commit)
+
+
+def _ref_verdict(
+    action: str,
+    requirement: str,
+    ref: str,
+    reason: str,
+    prd: Path | None,
+    by: str | None,
+    at: str | None,
+    workspace: Path,
+    commit: bool,
+) -> None:
+    from cpto.review import verdicts as vd
+
+    config = load_workspace(workspace)
+    prd_path, rid = _requirement(config, requirement, prd)
+    who = _who(config, by)
+    stored = vd.resolve_ref(ref, config.repos, Path.cwd())
+    make = vd.confirm_edit if action == "confirm" else vd.reject_edit
+    edit = make(rid, stored, who, parse_at(at), reason)
+    _write(config, prd_path, edit, f"review {rid}: {action} {stored}", commit, f"{rid}: {action}ed {stored}")
+
+
+def _saying(
+    action: str,
+    requirement: str,
+    reason: str,
+    prd: Path | None,
+    by: str | None,
+    at: str | None,
+    workspace: Path,
+    commit: bool,
+) -> None:
+    from cpto.review import verdicts as vd
+
+    config = load_workspace(workspace)
+    prd_path, rid = _requirement(config, requirement, prd)
+    who = _who(config, by)
+    make = vd.defer_edit if action == "defer" else vd.drop_edit
+    edit = make(rid, who, parse_at(at), reason)
+    past = "deferred" if action == "defer" else "dropped"
+    _write(config, prd_path, edit, f"review {rid}: {action}", commit, f"{rid}: {past}")
+
+
+def _write(config: WorkspaceConfig, prd: Path, edit: Any, message: str, commit: bool, done: str) -> None:
+    from cpto.review.verdicts import verdicts_path, write_verdicts
+
+    changed = write_verdicts(prd, edit, root=config.root, commit=message if commit else None)
+    say(f"{done}: {verdicts_path(prd)}" if changed else f"{done} already: nothing to change")
+
+
+def _requirement(config: WorkspaceConfig, wanted: str, prd: Path | None) -> tuple[Path, str]:
+    """The PRD holding the requirement ``wanted`` and its id as the PRD spells it."""
+    from cpto.review.prd import read_prd
+    from cpto.review.service import workspace_prds
+    from cpto.review.verdicts import find_requirement
+
+    if prd is not None:
+        path = prd if prd.is_absolute() else Path.cwd() / prd
+        paths, where = [path], str(path)
+    else:
+        paths, where = workspace_prds(config), str(config.root)
+        if not paths:
+            raise CptoError(
+                f"{config.root}: no PRDs found (looked for {', '.join(config.prds)}); name one with --prd"
+            )
+    found, requirement = find_requirement([read_prd(p) for p in paths], wanted, where)
+    return found.path, requirement.id
+
+
+def _who(config: WorkspaceConfig, by: str | None) -> str:
+    """``--by`` (checked against people.yaml), else the git identity of whoever runs the command."""
+    from cpto.history.git import run_git
+    from cpto.records.people import workspace_people
+
+    people = workspace_people(config)
+    if by is not None:
+        if not by.strip():
+            raise CptoError("--by: say who, with a handle")
+        people.require(by, "--by")
+        return by
+    ident = run_git(config.root, "var", "GIT_AUTHOR_IDENT", check=False).decode("utf-8", "replace")
+    name, _, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    handle = people.identify(email, name.strip()) if ident else None
+    if handle:
+        return handle
+    if people.people:
+        me = f"your git identity {name.strip()} <{email}>" if ident else "you have no git identity and"
+        raise CptoError(
+            f"{people.path}: {me} is nobody in it; add the email to your entry or use --by HANDLE"
+        )
+    if not name.strip():
+        raise CptoError("no git identity (git config user.name) to say who this is; use --by")
+    return name.strip()
