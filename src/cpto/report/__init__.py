@@ -1,6 +1,6 @@
 """Reports: one model every command fills, and one renderer per output format."""
 
-from cpto.report.model import Chart, Report, Table
+from cpto.report.model import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
 from cpto.report.render import FORMATS, render_text
 
-__all__ = ["FORMATS", "Chart", "Report", "Table", "render_text"]
+__all__ = ["FORMATS", "NARROW", "WIDE", "Block", "Blocks", "Chart", "Report", "Table", "Tag", "render_text"]

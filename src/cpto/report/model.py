@@ -1,13 +1,41 @@
 """The shape every report takes, whatever the output format.
 
-A command builds a ``Report``: a title, a few headline facts, tables, notes for things the reader should
-know, and ``data``, the machine-readable payload that ``--json`` prints as it is.
+A command builds a ``Report``: a title, a few headline facts, sections (tables, or blocks for items
+whose text a table would squeeze), notes for things the reader should know, and ``data``, the
+machine-readable payload that ``--json`` prints as it is.
+
+A section can be meant for one width only (``show``): a wide table and the same content as blocks, so
+every renderer can pick what reads well where it is read (a terminal by its width; Markdown, pasted
+into pull requests and chat where tables render, the wide form; HTML both, switched by the reader's
+screen width).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+ALWAYS = ""
+WIDE = "wide"  # only where a wide table fits (a terminal of 120 columns or more, Markdown, a wide page)
+NARROW = "narrow"  # only where it does not (a narrow terminal, a pipe at 80 columns, a phone)
+
+TONES = ("good", "warn", "attention", "bad", "info", "muted")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A short label with a tone (``good``, ``warn``, ``attention``, ``bad``, ``info``, ``muted``).
+
+    It is a value like any other (a table cell, a block's tag); renderers that can show colour do,
+    the others show the text, so the meaning never rests on colour alone.
+    """
+
+    text: str
+    tone: str = ""
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -18,6 +46,45 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     caption: str = ""
+    show: str = ALWAYS
+
+
+@dataclass
+class Block:
+    """One item told in lines rather than a table row, so its full text reads at any width.
+
+    Shown as: ``heading``, ``tag`` and ``note`` on one line; then a paragraph, ``lead`` (emphasised)
+    and ``text``; then ``entries``, each a label with a value, or with a list of items (bullets).
+    """
+
+    heading: str
+    tag: Tag | None = None
+    note: str = ""
+    lead: str = ""
+    text: str = ""
+    entries: list[tuple[str, str | list[str]]] = field(default_factory=list)
+
+    @property
+    def joiner(self) -> str:
+        """What goes between ``lead`` and ``text``: a colon, or a space when the lead ends a sentence."""
+        if not (self.lead and self.text):
+            return ""
+        return " " if self.lead[-1] in ".:;!?" else ": "
+
+    @property
+    def paragraph(self) -> str:
+        """``lead`` and ``text`` as one plain line, for a renderer or a table cell without emphasis."""
+        return f"{self.lead}{self.joiner}{self.text}"
+
+
+@dataclass
+class Blocks:
+    """A titled run of blocks: the narrow form of a table, or items with too much text for one."""
+
+    title: str
+    blocks: list[Block]
+    caption: str = ""
+    show: str = ALWAYS
 
 
 @dataclass
@@ -38,12 +105,15 @@ class Chart:
 
 @dataclass
 class Report:
-    """What a command reports, independent of how it is shown."""
+    """What a command reports, independent of how it is shown.
+
+    ``tables`` holds the sections in reading order: tables and blocks.
+    """
 
     title: str
     subtitle: str = ""
     facts: list[tuple[str, Any]] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    tables: Sequence[Table | Blocks] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from cpto.report.charts import chart_svg
-from cpto.report.model import Report, Table
+from cpto.report.model import ALWAYS, NARROW, WIDE, Block, Blocks, Report, Table, Tag
 
 FORMATS = ("terminal", "markdown", "json", "html")
+WIDE_COLUMNS = 120  # a terminal narrower than this gets a section's narrow form (a pipe is 80)
+TONE_STYLE = {
+    "good": "green",
+    "warn": "yellow",
+    "attention": "magenta",
+    "bad": "red",
+    "info": "blue",
+    "muted": "dim",
+}
+SHORT_WORD = 12  # a column of single words up to this long (ids, dates, labels) is never wrapped
 
 
 def render_text(report: Report, fmt: str) -> str:
@@ -30,7 +42,12 @@ def render_text(report: Report, fmt: str) -> str:
 
 
 def render_terminal(report: Report, console: Console) -> None:
-    """Print ``report`` to a Rich console."""
+    """Print ``report`` to a Rich console; sections meant for another width than the console's are left out.
+
+    Every value goes in as ``Text``, never as a string Rich would read markup in: text from PRDs and
+    commits (``[bold]``, ``[/]``) is shown as written.
+    """
+    wide = console.width >= WIDE_COLUMNS
     console.print(Text(report.title, style="bold"))
     if report.subtitle:
         console.print(Text(report.subtitle, style="dim"))
@@ -40,56 +57,187 @@ def render_terminal(report: Report, console: Console) -> None:
         facts.add_column()
         for key, value in report.facts:
             facts.add_row(Text(key), Text(_cell(value)))
-        console.print(facts)
-    for table in report.tables:
-        console.print(_rich_table(table))
+        console.print(_Indented(facts))
+    for section in report.tables:
+        if _shown(section, WIDE if wide else NARROW):
+            console.print(
+                _Indented(_rich_table(section) if isinstance(section, Table) else _rich_blocks(section))
+            )
     for note in report.notes:
         console.print(Text.assemble(("! ", "yellow"), note))
+
+
+def _shown(section: Table | Blocks, width: str) -> bool:
+    """Whether a renderer showing the ``width`` form of sections shows ``section``."""
+    return section.show in (ALWAYS, width)
 
 
 def _rich_table(table: Table) -> RichTable:
     rich = RichTable(  # Text, not str: a value like "[sla]" is data, not Rich markup
         title=Text(table.title, style="italic"),
         title_justify="left",
+        caption_justify="left",
         box=box.SIMPLE_HEAD,
         caption=Text(table.caption, style="dim") if table.caption else None,
     )
     numeric = _numeric_columns(table)
+    unbroken = _unbroken_columns(table)
     for i, column in enumerate(table.columns):
         rich.add_column(
             Text(column, style="bold"),
             justify="right" if i in numeric else "left",
             overflow="fold",
-            no_wrap=i in numeric or i == 0,
+            no_wrap=i in numeric or i in unbroken or i == 0,
         )
     for row in table.rows:
-        rich.add_row(*(Text(_cell(v)) for v in row))
+        rich.add_row(*(_rich_cell(v) for v in row))
     return rich
 
 
+def _rich_cell(value: Any) -> Text:
+    if isinstance(value, Tag):
+        return Text(value.text, style=TONE_STYLE.get(value.tone, ""))
+    return Text(_cell(value))
+
+
+def _unbroken_columns(table: Table) -> set[int]:
+    """Columns a narrow table must not break inside a word: tags, and single short words (dates, ids).
+
+    Rich otherwise squeezes every column alike, and ``shipped`` comes out as ``shipp`` / ``ed``.
+    """
+    out = set()
+    for i in range(len(table.columns)):
+        values = [row[i] for row in table.rows if row[i] is not None and row[i] != ""]
+        if values and all(
+            isinstance(v, Tag) or (len(_cell(v)) <= SHORT_WORD and not any(c.isspace() for c in _cell(v)))
+            for v in values
+        ):
+            out.add(i)
+    return out
+
+
+def _rich_blocks(blocks: Blocks) -> Group:
+    parts: list[RenderableType] = [Text(blocks.title, style="italic"), Text()]
+    for block in blocks.blocks:
+        parts += [_rich_block(block), Text()]
+    if blocks.caption:
+        parts += [Text(blocks.caption, style="dim"), Text()]
+    return Group(*parts)
+
+
+class _Indented:
+    """``renderable`` wrapped ``indent`` columns in, without the spaces Rich pads lines with.
+
+    ``Padding`` fills every line to the console's width: text pasted from a pipe into a pull request
+    or chat would carry a tail of spaces on every line.
+    """
+
+    def __init__(self, renderable: RenderableType, indent: int = 0) -> None:
+        self.renderable = renderable
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        inner = options.update_width(max(1, options.max_width - self.indent))
+        for line in console.render_lines(self.renderable, inner, pad=False):
+            if self.indent:
+                yield Segment(" " * self.indent)
+            yield from _rstrip(line)
+            yield Segment.line()
+
+
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    """A rendered line without its trailing spaces."""
+    out = list(line)
+    while out and not out[-1].control and not out[-1].text.rstrip():
+        out.pop()
+    if out and not out[-1].control:
+        last = out[-1]
+        out[-1] = Segment(last.text.rstrip(), last.style)
+    return out
+
+
+def _rich_block(block: Block) -> Group:
+    """A heading line, then the paragraph and entries indented under it, wrapped at words."""
+    head = Text()  # pieces appended with their own style: a Text's base style would colour them all
+    head.append(block.heading, style="bold")
+    if block.tag is not None:
+        head.append("  ")
+        head.append(_rich_cell(block.tag))
+    if block.note:
+        head.append(f"  {block.note}", style="dim")
+    parts: list[RenderableType] = [_Indented(head)]
+    if block.paragraph:
+        text = Text()
+        text.append(block.lead, style="bold")
+        text.append(block.joiner + block.text)
+        parts.append(_Indented(text, 2))
+    for label, value in block.entries:
+        if isinstance(value, str):
+            parts.append(_Indented(Text.assemble((f"{label}: ", "dim"), value), 2))
+            continue
+        items = RichTable.grid(padding=(0, 1, 0, 0))
+        items.add_column(no_wrap=True)
+        items.add_column()
+        for item in value:
+            items.add_row(Text("-", style="dim"), Text(item))
+        parts += [
+            _Indented(Text(f"{label}:", style="dim"), 2),
+            _Indented(items, 4),
+        ]
+    return Group(*parts)
+
+
 def render_markdown(report: Report) -> str:
-    """GitHub-flavoured Markdown, to paste into chat, email or a pull request."""
-    lines = [f"# {report.title}", ""]
+    """GitHub-flavoured Markdown, to paste into chat, email or a pull request.
+
+    Sections take their wide form: where Markdown is read, tables render and wrap. Every value is
+    escaped, so a ``|``, ``*`` or ``<script>`` in a PRD or a commit stays text.
+    """
+    lines = [f"# {_md(report.title)}", ""]
     if report.subtitle:
-        lines += [f"_{report.subtitle}_", ""]
+        lines += [f"_{_md(report.subtitle)}_", ""]
     for key, value in report.facts:
-        lines.append(f"- **{key}:** {_md_cell(value)}")
+        lines.append(f"- **{_md(key)}:** {_md(value)}")
     if report.facts:
         lines.append("")
-    for table in report.tables:
-        numeric = _numeric_columns(table)
-        lines += [f"## {table.title}", ""]
-        lines.append("| " + " | ".join(_md_cell(c) for c in table.columns) + " |")
-        lines.append(
-            "|" + "|".join("---:" if i in numeric else "---" for i in range(len(table.columns))) + "|"
-        )
-        lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in table.rows]
-        if table.caption:
-            lines += ["", f"_{table.caption}_"]
-        lines.append("")
+    for section in report.tables:
+        if _shown(section, WIDE):
+            lines += _md_table(section) if isinstance(section, Table) else _md_blocks(section)
     for note in report.notes:
-        lines.append(f"> **Note:** {_md_cell(note)}")
+        lines.append(f"> **Note:** {_md(note)}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_table(table: Table) -> list[str]:
+    numeric = _numeric_columns(table)
+    lines = [f"## {_md(table.title)}", ""]
+    lines.append("| " + " | ".join(_md(c) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---:" if i in numeric else "---" for i in range(len(table.columns))) + "|")
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in table.rows]
+    if table.caption:
+        lines += ["", f"_{_md(table.caption)}_"]
+    return [*lines, ""]
+
+
+def _md_blocks(blocks: Blocks) -> list[str]:
+    lines = [f"## {_md(blocks.title)}", ""]
+    for block in blocks.blocks:
+        head = " \u00b7 ".join(_md(part) for part in (block.heading, block.tag, block.note) if part)
+        lines += [f"### {head}", ""]
+        if block.paragraph:
+            lead = f"**{_md(block.lead)}**" if block.lead else ""
+            lines += [_md_line_start(lead + block.joiner + _md(block.text)), ""]
+        for label, value in block.entries:
+            if isinstance(value, str):
+                lines.append(f"- **{_md(label)}:** {_md(value)}")
+            else:
+                lines.append(f"- **{_md(label)}:**")
+                lines += [f"  - {_md_line_start(_md(item))}" for item in value]
+        if block.entries:
+            lines.append("")
+    if blocks.caption:
+        lines += [f"_{_md(blocks.caption)}_", ""]
+    return lines
 
 
 _CSS = """
@@ -97,6 +245,13 @@ body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;
 padding:0 1rem;color:#1f2328}
 h1{margin-bottom:.2rem}.sub{color:#59636e;margin-top:0}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}
+.block{margin:0 0 1.2rem}.block h3{margin:0 0 .3rem;font-size:1.05em}.block p{margin:.2rem 0}
+.block ul{margin:0;padding-left:1.2rem}.note-head{color:#59636e;font-weight:400}
+.tag{font-weight:600;padding:0 .45em;border-radius:.6em;white-space:nowrap}
+.good{color:#1a7f37;background:#dafbe1}.warn{color:#9a6700;background:#fff8c5}
+.attention{color:#8250df;background:#fbefff}.bad{color:#cf222e;background:#ffebe9}
+.info{color:#0969da;background:#ddf4ff}.muted{color:#59636e;background:#eff2f5}
+.narrow{display:none}@media (max-width:760px){.wide{display:none}.narrow{display:block}}
 th,td{border-bottom:1px solid #d1d9e0;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
@@ -126,22 +281,64 @@ def render_html(report: Report) -> str:
         parts.append(f'<p class="note">{esc(note)}</p>')
     for chart in report.charts:
         parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart)}")
-    for table in report.tables:
-        numeric = _numeric_columns(table)
-        parts.append(f"<h2>{esc(table.title)}</h2><table>")
-        if table.caption:
-            parts.append(f"<caption>{esc(table.caption)}</caption>")
-        cls = ['class="n"' if i in numeric else "" for i in range(len(table.columns))]
-        parts.append(
-            "<tr>" + "".join(f"<th {c}>{esc(h)}</th>" for c, h in zip(cls, table.columns, strict=True))
-        )
-        for row in table.rows:
-            parts.append(
-                "<tr>" + "".join(f"<td {c}>{esc(_cell(v))}</td>" for c, v in zip(cls, row, strict=True))
-            )
-        parts.append("</table>")
+    for section in report.tables:
+        parts.append(f'<section class="{section.show}">' if section.show else "<section>")
+        parts += _html_table(section) if isinstance(section, Table) else _html_blocks(section)
+        parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_table(table: Table) -> list[str]:
+    esc = html.escape
+    numeric = _numeric_columns(table)
+    parts = [f"<h2>{esc(table.title)}</h2><table>"]
+    if table.caption:
+        parts.append(f"<caption>{esc(table.caption)}</caption>")
+    cls = ['class="n"' if i in numeric else "" for i in range(len(table.columns))]
+    parts.append("<tr>" + "".join(f"<th {c}>{esc(h)}</th>" for c, h in zip(cls, table.columns, strict=True)))
+    for row in table.rows:
+        parts.append(
+            "<tr>" + "".join(f"<td {c}>{_html_value(v)}</td>" for c, v in zip(cls, row, strict=True))
+        )
+    return [*parts, "</table>"]
+
+
+def _html_blocks(blocks: Blocks) -> list[str]:
+    esc = html.escape
+    parts = [f"<h2>{esc(blocks.title)}</h2>"]
+    for block in blocks.blocks:
+        head = esc(block.heading)
+        if block.tag is not None:
+            head += f" {_html_value(block.tag)}"
+        if block.note:
+            head += f' <span class="note-head">{esc(block.note)}</span>'
+        parts.append(f'<div class="block"><h3>{head}</h3>')
+        if block.paragraph:
+            lead = f"<strong>{esc(block.lead)}</strong>" if block.lead else ""
+            parts.append(f"<p>{lead}{esc(block.joiner + block.text)}</p>")
+        if block.entries:
+            parts.append(
+                "<dl>" + "".join(_html_entry(label, value) for label, value in block.entries) + "</dl>"
+            )
+        parts.append("</div>")
+    if blocks.caption:
+        parts.append(f'<p class="sub">{esc(blocks.caption)}</p>')
+    return parts
+
+
+def _html_entry(label: str, value: str | list[str]) -> str:
+    esc = html.escape
+    if isinstance(value, str):
+        return f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>"
+    items = "".join(f"<li>{esc(item)}</li>" for item in value)
+    return f"<dt>{esc(label)}</dt><dd><ul>{items}</ul></dd>"
+
+
+def _html_value(value: Any) -> str:
+    if isinstance(value, Tag):
+        return f'<span class="tag {html.escape(value.tone)}">{html.escape(value.text)}</span>'
+    return html.escape(_cell(value))
 
 
 def render_json(report: Report) -> str:
@@ -181,5 +378,20 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _md_cell(value: Any) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_BLOCK_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))")
+
+
+def _md(value: Any) -> str:
+    """A value as inline Markdown that shows as written: markup characters, HTML tags and entities
+    escaped, and ``|`` too, so a value never breaks the table it sits in."""
+    text = " ".join(_cell(value).splitlines())
+    return _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _md_line_start(line: str) -> str:
+    """A paragraph that would otherwise open a heading, quote or list (``# x``, ``- x``, ``1. x``)."""
+    return _MD_BLOCK_START.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", line, count=1
+    )

@@ -1,35 +1,65 @@
-"""The product review as a report (terminal, Markdown, HTML) and as the ``cpto trace --json`` contract."""
+"""The product review as a report (terminal, Markdown, HTML) and as the ``cpto trace --json`` contract.
+
+The report is read in wide terminals, in pipes at 80 columns, pasted as Markdown and opened as HTML,
+so each part that a narrow screen would squeeze comes twice: a wide table, and blocks (one per
+requirement, PRD or area) that wrap at words. The renderers pick the form that fits
+(:mod:`cpto.report.render`). Requirement text is never cut, and paths are shown relative to the
+workspace, not to the machine that ran the review.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from cpto.report import Report, Table
+from cpto.errors import CptoError
+from cpto.report import NARROW, WIDE, Block, Blocks, Report, Table, Tag
+from cpto.review.prd import Prd
 from cpto.review.trace import (
+    DEFERRED,
+    DROPPED,
     IN_PROGRESS,
     NOT_STARTED,
     SHIPPED,
+    STATUSES,
     UNCLEAR,
+    AreaWork,
     Effort,
     Link,
     RequirementTrace,
     TraceResult,
 )
+from cpto.workspace.markdown import read_document
 
 STATUS_LABEL = {
     SHIPPED: "shipped",
     IN_PROGRESS: "in progress",
-    NOT_STARTED: "not started",
     UNCLEAR: "unclear",
+    NOT_STARTED: "not started",
+    DEFERRED: "deferred",
+    DROPPED: "dropped",
 }
+STATUS_TONE = {  # the colour a status shows in (see cpto.report.render.TONE_STYLE)
+    SHIPPED: "good",
+    IN_PROGRESS: "warn",
+    UNCLEAR: "attention",
+    NOT_STARTED: "bad",
+    DEFERRED: "info",
+    DROPPED: "muted",
+}
+SET_ASIDE = (DEFERRED, DROPPED)  # people decided; shown, but not counted in the share still to do
+KIND_ORDER = {"pr": 0, "commit": 1, "file": 2}  # a pull request tells more than one of its commits
+BEFORE_SHOWN = 2  # items of work from before the PRD named in a block; the rest are counted
 
 
 def trace_data(result: TraceResult) -> dict[str, Any]:
     """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys."""
     return {
-        "requirements": [_requirement_data(t) for t in result.requirements],
+        "requirements": [_requirement_data(t, _spans_repos(result)) for t in result.requirements],
         "unplanned": [
             {
                 "kind": "commit",
@@ -49,20 +79,37 @@ def trace_data(result: TraceResult) -> dict[str, Any]:
     }
 
 
-def _requirement_data(t: RequirementTrace) -> dict[str, Any]:
+def _spans_repos(result: TraceResult) -> bool:
+    """Whether the links come from more than one repository (then each names its own)."""
+    links = (link for t in result.requirements for link in (*t.links, *t.before))
+    return len({link.repo for link in links if link.repo}) > 1
+
+
+def _link_data(link: Link, with_repo: bool) -> dict[str, Any]:
+    """Exactly the contract's link keys (CONTRACTS.md), plus ``repo`` when the review spans several."""
+    data = asdict(link)
+    if not with_repo:
+        del data["repo"]
+    return data
+
+
+def _requirement_data(t: RequirementTrace, with_repo: bool = False) -> dict[str, Any]:
     r = t.requirement
     return {
         "id": r.id,
         "title": r.title,
         "text": r.text,
         "status": t.status,
-        "links": [asdict(link) for link in t.links],  # exactly the contract's link keys
+        "links": [_link_data(link, with_repo) for link in t.links],
         "reason": t.reason,
         "prd": t.prd,
         "line": r.line,
         "effort": _effort_data(t.effort),
         "tests": t.tests,
         "releases": t.releases,
+        "release": t.release,
+        "confidence": t.confidence,
+        "before": [_link_data(link, with_repo) for link in t.before],
     }
 
 
@@ -76,36 +123,288 @@ def _effort_data(e: Effort) -> dict[str, Any]:
     }
 
 
-def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Report:
-    """The product review for people: status per requirement, its evidence and effort, unplanned work."""
+@dataclass(frozen=True)
+class _View:
+    """What every part of the review needs to show things: where paths are relative to, and names."""
+
+    bases: tuple[Path, ...]  # folders paths are shown relative to, first match wins
+    subjects: dict[str, str]  # commit sha or "#N" -> first message line
+    many_repos: bool  # links name their repository when the review spans several
+
+    def path(self, path: str) -> str:
+        """``path`` relative to the workspace (or the current folder, or the repository) when inside it."""
+        candidate = Path(path)
+        for base in self.bases:
+            try:
+                relative = candidate.relative_to(base)
+            except ValueError:
+                continue
+            return relative.as_posix() if relative.parts else base.name
+        return path
+
+    def repo(self, repo: str) -> str:
+        """A repository by its path in the workspace, or by its folder name when it lives elsewhere."""
+        shown = self.path(repo)
+        return Path(repo).name if shown == repo and Path(repo).is_absolute() else shown
+
+    def text(self, text: str) -> str:
+        """``text`` (a warning) with the absolute paths in it made relative."""
+        return _ABSOLUTE.sub(lambda m: self.path(m.group(0)), text)
+
+    def evidence(self, link: Link) -> str:
+        """A link as people name it: ``PR #12: title``, ``abc1234 subject``, or a path."""
+        if link.kind == "commit":
+            shown = f"{link.ref[:7]} {self.subjects.get(link.ref, '')}".strip()
+        elif link.kind == "pr":
+            subject = self.subjects.get(link.ref, "")
+            shown = f"PR {link.ref}: {subject}" if subject else f"PR {link.ref}"
+        else:
+            shown = link.ref
+        return f"{link.repo}: {shown}" if self.many_repos and link.repo else shown
+
+
+_ABSOLUTE = re.compile(r"(?<![\w/.~-])/[^\s:,;()'\"]+")
+
+
+@dataclass(frozen=True)
+class _PrdInfo:
+    title: str
+    target: str
+
+
+def review_report(
+    result: TraceResult,
+    *,
+    repo: str,
+    evidence: int = 4,
+    root: Path | None = None,
+    prds: Sequence[Prd] | None = None,
+    today: date | None = None,
+) -> Report:
+    """The product review for people: where each PRD stands against its target, each requirement's
+    status with its evidence and effort, and the unplanned work.
+
+    ``root`` (the workspace folder; default the current folder) is what paths are shown relative to.
+    ``prds`` gives each PRD's title and ``target:`` date; without it they are read from the PRD files'
+    front matter. ``today`` is what "in N days" counts from.
+    """
+    view = _make_view(result, repo, root)
+    infos = _prd_infos([t.prd for t in result.requirements], prds)
+    when = today or date.today()
+    requirement_blocks = [_requirement_block(t, view, evidence) for t in result.requirements]
+    prd_paths = list(dict.fromkeys(t.prd for t in result.requirements))
+    named = view.path(prd_paths[0]) if len(prd_paths) == 1 else f"{len(prd_paths)} PRDs"
+    return Report(
+        title="Product review",
+        subtitle=f"{named} against {view.repo(repo)}",
+        facts=_facts(result),
+        tables=[
+            _prd_section(result, view, infos, when),
+            _requirement_table(result.requirements, requirement_blocks),
+            _evidence_table(result.requirements, view, evidence),
+            Blocks(
+                "Requirements",
+                requirement_blocks,
+                caption=f"Up to {evidence} linked items per requirement, explicit references first.",
+                show=NARROW,
+            ),
+            *_unplanned_sections(result),
+        ],
+        notes=[view.text(w) for w in result.warnings],
+        data=trace_data(result),
+    )
+
+
+def _make_view(result: TraceResult, repo: str, root: Path | None) -> _View:
+    bases = (root or Path.cwd(), Path(repo))
+    return _View(bases=bases, subjects=result.subjects, many_repos=_spans_repos(result))
+
+
+def _facts(result: TraceResult) -> list[tuple[str, Any]]:
     counts = result.counts()
-    total = len(result.requirements)
-    prds = sorted({t.prd for t in result.requirements})
-    unplanned_lines = sum(c.added + c.deleted for c in result.unplanned)
-    facts: list[tuple[str, Any]] = [
-        ("requirements", total),
-        *((STATUS_LABEL[s], counts[s]) for s in (SHIPPED, IN_PROGRESS, NOT_STARTED, UNCLEAR)),
-        ("unplanned commits", f"{len(result.unplanned)} ({unplanned_lines} lines)"),
+    lines = sum(c.added + c.deleted for c in result.unplanned)
+    shown = [s for s in STATUSES if s not in SET_ASIDE or counts[s]]
+    return [
+        ("requirements", len(result.requirements)),
+        *((STATUS_LABEL[s], counts[s]) for s in shown),
+        ("unplanned commits", f"{len(result.unplanned)} ({lines} lines)"),
     ]
+
+
+def _prd_infos(paths: Iterable[str], prds: Sequence[Prd] | None) -> dict[str, _PrdInfo]:
+    """Each PRD's title and target date, from ``prds`` or else from its front matter (if readable)."""
+    if prds is not None:
+        return {str(p.path): _PrdInfo(p.title, p.target or "") for p in prds}
+    infos = {}
+    for path in dict.fromkeys(paths):
+        try:
+            meta = read_document(Path(path)).front_matter
+        except (CptoError, OSError):
+            meta = {}
+        infos[path] = _PrdInfo(str(meta.get("title") or ""), str(meta.get("target") or ""))
+    return infos
+
+
+def _prd_section(result: TraceResult, view: _View, infos: dict[str, _PrdInfo], today: date) -> Blocks:
+    """Each PRD's requirements by status next to its target date.
+
+    Blocks at every width: a PRD is a few words and a line of counts, which a table of eight mostly
+    numeric columns squeezes below 120 columns without telling more.
+    """
+    by_prd: dict[str, list[RequirementTrace]] = {}
+    for t in result.requirements:
+        by_prd.setdefault(t.prd, []).append(t)
+    blocks = []
+    for path, traces in by_prd.items():
+        info = infos.get(path, _PrdInfo("", ""))
+        target = (
+            Tag(f"target {info.target}", _target_tone(info.target, today, traces)) if info.target else None
+        )
+        entries: list[tuple[str, str | list[str]]] = [("status", _status_line(traces))]
+        if info.title:
+            entries.append(("file", view.path(path)))
+        heading = info.title or view.path(path)
+        blocks.append(Block(heading, tag=target, note=_due(info.target, today), entries=entries))
+    return Blocks("PRDs", blocks, caption="Shipped: of the requirements not deferred or dropped.")
+
+
+def _status_line(traces: list[RequirementTrace]) -> str:
+    """``4 of 8 shipped (50%), 3 in progress, 1 not started``: the share first, then the rest."""
+    planned = [t for t in traces if t.status not in SET_ASIDE]
+    shipped = sum(t.status == SHIPPED for t in planned)
+    parts = [f"{shipped} of {len(planned)} shipped ({_shipped_share(traces)})"] if planned else []
+    for status in STATUSES:
+        count = sum(t.status == status for t in traces)
+        if status != SHIPPED and count:
+            parts.append(f"{count} {STATUS_LABEL[status]}")
+    return ", ".join(parts)
+
+
+def _shipped_share(traces: list[RequirementTrace]) -> str:
+    """Shipped over the requirements still meant to be built (deferred and dropped left out)."""
+    planned = [t for t in traces if t.status not in SET_ASIDE]
+    if not planned:
+        return ""
+    return f"{round(100 * sum(t.status == SHIPPED for t in planned) / len(planned))}%"
+
+
+def _target_date(target: str) -> date | None:
+    try:
+        return date.fromisoformat(target.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _due(target: str, today: date) -> str:
+    """How far the target is from ``today`` in words; empty when the target is not a date."""
+    when = _target_date(target)
+    if when is None:
+        return ""
+    days = (when - today).days
+    if days == 0:
+        return "today"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"in {days} {unit}" if days > 0 else f"{-days} {unit} ago"
+
+
+def _target_tone(target: str, today: date, traces: list[RequirementTrace]) -> str:
+    """Red when the target has passed with planned requirements not shipped; plain otherwise."""
+    when = _target_date(target)
+    open_items = any(t.status not in (SHIPPED, *SET_ASIDE) for t in traces)
+    return "bad" if when is not None and when < today and open_items else ""
+
+
+def _requirement_block(t: RequirementTrace, view: _View, evidence: int) -> Block:
+    """One requirement told top to bottom: status, its whole text, why, the evidence, the effort."""
+    r = t.requirement
+    entries: list[tuple[str, str | list[str]]] = []
+    if t.reason:
+        entries.append(("why", t.reason))
+    top = _top_evidence(t, evidence)
+    if top:
+        entries.append(("evidence", [f"{view.evidence(link)} \u2014 {link.why}" for link in top]))
+    if t.before:
+        entries.append(("existed before this PRD", _before_line(t.before, view)))
+    if t.effort.commits:
+        entries.append(("effort", _effort_line(t.effort)))
+    rest = r.text[len(r.title) :].strip() if r.text.startswith(r.title) else r.text
+    note = " \u00b7 ".join(
+        part for part in (f"in {t.release}" if t.release else "", _confidence(t.confidence)) if part
+    )
+    return Block(r.id, tag=_status_tag(t.status), note=note, lead=r.title, text=rest, entries=entries)
+
+
+def _status_tag(status: str) -> Tag:
+    return Tag(STATUS_LABEL.get(status, status), STATUS_TONE.get(status, ""))
+
+
+def _confidence(confidence: str) -> str:
+    return f"{confidence} confidence" if confidence else ""
+
+
+def _before_line(links: list[Link], view: _View) -> str:
+    """The work that already matched before the PRD, in a line: it is context, not evidence."""
+    shown = "; ".join(view.evidence(link) for link in links[:BEFORE_SHOWN])
+    more = len(links) - BEFORE_SHOWN
+    return f"{shown} (and {more} more)" if more > 0 else shown
+
+
+def _effort_line(e: Effort) -> str:
+    people = len(e.people)
+    parts = [
+        f"{e.commits} commit{'s' if e.commits != 1 else ''}",
+        f"{e.lines} lines",
+        f"{people} {'person' if people == 1 else 'people'}",
+        _span(e),
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _requirement_table(traces: list[RequirementTrace], blocks: list[Block]) -> Table:
+    """The wide overview: one row per requirement, its whole text in the row."""
+    with_release = any(t.release for t in traces)
+    with_confidence = any(t.confidence for t in traces)
+    rows = []
+    for t, block in zip(traces, blocks, strict=True):
+        row: list[Any] = [t.requirement.id, block.paragraph, _status_tag(t.status)]
+        row += [t.release or ""] if with_release else []
+        row += [t.confidence] if with_confidence else []
+        e = t.effort
+        row += [e.commits, e.lines, len(e.people), f"{e.last:%Y-%m-%d}" if e.last else "", t.reason]
+        rows.append(row)
+    columns = ["id", "requirement", "status"]
+    columns += ["release"] if with_release else []
+    columns += ["confidence"] if with_confidence else []
+    columns += ["commits", "lines", "people", "last", "why"]
+    return Table("Requirements", columns, rows, show=WIDE)
+
+
+def _evidence_table(traces: list[RequirementTrace], view: _View, evidence: int) -> Table:
     rows = [
-        [
-            t.requirement.id,
-            _short(t.requirement.title, 48),
-            STATUS_LABEL[t.status],
-            t.effort.commits,
-            t.effort.lines,
-            len(t.effort.people),
-            f"{t.effort.last:%Y-%m-%d}" if t.effort.last else "",
-            t.reason,
-        ]
-        for t in result.requirements
-    ]
-    evidence_rows = [
-        [t.requirement.id, link.kind, _ref(link, result.subjects), link.why]
-        for t in result.requirements
+        [t.requirement.id, link.kind, view.evidence(link), link.why]
+        for t in traces
         for link in _top_evidence(t, evidence)
     ]
-    area_rows = [
+    rows += [
+        [t.requirement.id, f"{link.kind}, before the PRD", view.evidence(link), link.why]
+        for t in traces
+        for link in t.before[:BEFORE_SHOWN]
+    ]
+    return Table(
+        "Evidence",
+        ["id", "kind", "evidence", "why linked"],
+        rows,
+        caption=f"Up to {evidence} linked items per requirement, explicit references first; work from"
+        " before the PRD's period is context, not evidence.",
+        show=WIDE,
+    )
+
+
+def _unplanned_sections(result: TraceResult) -> list[Table | Blocks]:
+    """Commits no requirement explains, by area: a table, and blocks naming the latest in full."""
+    since = f"since {result.since:%Y-%m-%d}" if result.since else "all history"
+    caption = f"Commits {since} that trace to no requirement."
+    rows = [
         [
             a.area,
             a.effort.commits,
@@ -116,48 +415,33 @@ def review_report(result: TraceResult, *, repo: str, evidence: int = 4) -> Repor
         ]
         for a in result.unplanned_areas
     ]
-    since = f"since {result.since:%Y-%m-%d}" if result.since else "all history"
-    return Report(
-        title="Product review",
-        subtitle=f"{', '.join(prds)} against {repo}",
-        facts=facts,
-        tables=[
-            Table(
-                "Requirements",
-                ["id", "requirement", "status", "commits", "lines", "people", "last", "why"],
-                rows,
-            ),
-            Table(
-                "Evidence",
-                ["id", "kind", "evidence", "why linked"],
-                evidence_rows,
-                caption=f"Up to {evidence} linked items per requirement, explicit references first.",
-            ),
-            Table(
-                "Unplanned work by area",
-                ["area", "commits", "lines", "people", "dates", "latest"],
-                area_rows,
-                caption=f"Commits {since} that trace to no requirement.",
-            ),
-        ],
-        notes=list(result.warnings),
-        data=trace_data(result),
-    )
+    return [
+        Table(
+            "Unplanned work by area",
+            ["area", "commits", "lines", "people", "dates", "latest"],
+            rows,
+            caption=caption,
+            show=WIDE,
+        ),
+        Blocks("Unplanned work by area", [_area_block(a) for a in result.unplanned_areas], caption, NARROW),
+    ]
+
+
+def _area_block(a: AreaWork) -> Block:
+    latest: list[str] = [c.subject for c in reversed(a.commits[-2:])]
+    return Block(a.area, note=_effort_line(a.effort), entries=[("latest", latest)] if latest else [])
 
 
 def _short(text: str, limit: int) -> str:
+    """Commit subjects in the unplanned table only; requirement text is never cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _top_evidence(t: RequirementTrace, n: int) -> list[Link]:
     linked = [link for link in t.links if link.linked]
-    return sorted(linked, key=lambda link: (not link.explicit, link.kind != "commit", -link.score))[:n]
-
-
-def _ref(link: Link, subjects: dict[str, str]) -> str:
-    if link.kind == "commit":
-        return _short(f"{link.ref[:10]} {subjects.get(link.ref, '')}".strip(), 64)
-    return link.ref
+    return sorted(
+        linked, key=lambda link: (not link.explicit, KIND_ORDER.get(link.kind, len(KIND_ORDER)), -link.score)
+    )[:n]
 
 
 def _span(e: Effort) -> str:
