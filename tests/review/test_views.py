@@ -298,3 +298,12 @@ def test_a_repository_outside_the_workspace_goes_by_its_name(tmp_path: Path) -> 
     prd = tmp_path / "ws" / "prd.md"
     report = review_report(traced(prd), repo="/elsewhere/src/api", root=tmp_path / "ws", today=TODAY)
     assert report.subtitle == "prd.md against api"
+
+
+def test_a_branch_merged_without_a_pr_number_goes_by_its_merge_commit(tmp_path: Path) -> None:
+    result = traced(tmp_path / "prd.md")
+    merge = "e419d50fd2" + "0" * 30
+    result.requirements[0].links.insert(0, Link("pr", merge, 2.0, True, True, "branch feature/x", repo="api"))
+    result.subjects[merge] = "feature/x"
+    report = review_report(result, repo=str(tmp_path), root=tmp_path, today=TODAY)
+    assert "- merge e419d50: feature/x — branch feature/x" in terminal(report, 80)

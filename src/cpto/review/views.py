@@ -152,12 +152,13 @@ class _View:
         return _ABSOLUTE.sub(lambda m: self.path(m.group(0)), text)
 
     def evidence(self, link: Link) -> str:
-        """A link as people name it: ``PR #12: title``, ``abc1234 subject``, or a path."""
+        """A link as people name it: ``PR #12: title``, ``merge e419d50: branch``, ``abc1234 subject``, a path."""
         if link.kind == "commit":
             shown = f"{link.ref[:7]} {self.subjects.get(link.ref, '')}".strip()
-        elif link.kind == "pr":
+        elif link.kind == "pr":  # "#N", or the merge commit of a branch merged without a PR number
+            name = f"PR {link.ref}" if link.ref.startswith("#") else f"merge {link.ref[:7]}"
             subject = self.subjects.get(link.ref, "")
-            shown = f"PR {link.ref}: {subject}" if subject else f"PR {link.ref}"
+            shown = f"{name}: {subject}" if subject else name
         else:
             shown = link.ref
         return f"{link.repo}: {shown}" if self.many_repos and link.repo else shown
