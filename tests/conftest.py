@@ -68,6 +68,22 @@ class Repo:
         )
         return self.git("rev-parse", "HEAD")
 
+    def merge(self, branch: str, message: str) -> str:
+        """Merge ``branch`` into the current branch with a merge commit (``--no-ff``), as a forge does."""
+        self._clock += 3600
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": f"{self._clock} +0000",
+            "GIT_COMMITTER_DATE": f"{self._clock} +0000",
+        }
+        subprocess.run(
+            ["git", "-C", str(self.path), "merge", "-q", "--no-ff", "-m", message, branch],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        return self.git("rev-parse", "HEAD")
+
 
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Iterator[type[Repo]]:

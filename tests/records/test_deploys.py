@@ -57,7 +57,7 @@ def test_the_review_ships_what_the_log_deployed_and_ignores_tags(make_repo, tmp_
         logged = review(con, repo.path, [read_prd(prd)], records=[prd], deploy_log=log)
     status = {t.requirement.id: (t.status, t.releases, t.reason) for t in logged.requirements}
     assert status["PAY-1"][:2] == (SHIPPED, ["pay-1"])
-    assert status["PAY-2"] == (IN_PROGRESS, [], "not in a release yet")
+    assert status["PAY-2"][:2] == (IN_PROGRESS, []) and "not in a release yet" in status["PAY-2"][2]
     assert all(t.status == SHIPPED for t in tagged.requirements)
 
 

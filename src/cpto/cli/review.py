@@ -142,7 +142,9 @@ def review_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    report = review_report(result, repo=", ".join(str(t) for t in targets), evidence=evidence)
+    report = review_report(
+        result, repo=", ".join(str(t) for t in targets), evidence=evidence, root=config.root, prds=documents
+    )
     emit(report, chosen, output)
     _gate(result, fail_under)
 
@@ -197,7 +199,7 @@ def trace_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    emit(review_report(result, repo=str(target)), chosen, output)
+    emit(review_report(result, repo=str(target), prds=documents), chosen, output)
 
 
 def _repos(repos: list[Path]) -> list[Path]:

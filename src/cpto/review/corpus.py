@@ -163,11 +163,12 @@ class Corpus:
 
     def unit(self, ref: str) -> PullRequest:
         """The pull request with reference ``ref`` ("#12")."""
-        return self._units_by_ref[ref]
+        return self.units[self.unit_refs[ref]]
 
     @cached_property
-    def _units_by_ref(self) -> dict[str, PullRequest]:
-        return {u.ref: u for u in self.units}
+    def unit_refs(self) -> dict[str, int]:
+        """Pull request reference -> position in ``units``."""
+        return {u.ref: j for j, u in enumerate(self.units)}
 
     @cached_property
     def files_naming(self) -> dict[str, list[int]]:
@@ -281,14 +282,18 @@ def _units(
     ).fetchall()
     graph = {r[0]: GraphCommit(tuple(r[1] or ()), r[2] or "", r[3]) for r in rows}
     merge_words = {r[0]: r[4] for r in rows if len(r[1] or ()) > 1}
-    tips = [
-        r[0] for r in con.execute("SELECT DISTINCT sha FROM refs WHERE repo_id = ?", [repo_id]).fetchall()
-    ]
+    refs = con.execute(
+        "SELECT r.sha, r.kind = 'head' OR (r.kind = 'branch' AND 'refs/heads/' || r.name = p.head_ref)"
+        " FROM refs r JOIN repos p ON p.repo_id = r.repo_id WHERE r.repo_id = ? ORDER BY r.name",
+        [repo_id],
+    ).fetchall()
+    head = next((sha for sha, is_head in refs if is_head), None)
+    tips = sorted({sha for sha, _ in refs})
     position = {c.sha: j for j, c in enumerate(commits)}
     units: list[PullRequest] = []
     unit_of = np.full(len(commits), -1, dtype=np.int64)
     fields: list[list[list[str]]] = [[], [], []]
-    for unit in find_pull_requests(graph, tips):
+    for unit in find_pull_requests(graph, head, tips):
         members = [position[s] for s in unit.commits if s in position]
         if not members:
             continue

@@ -17,10 +17,10 @@ import duckdb
 from cpto.errors import CptoError
 from cpto.history import git, store
 from cpto.records.deploys import workspace_releases
-from cpto.review.corpus import load_corpus
+from cpto.review.corpus import Corpus, load_corpus
 from cpto.review.graph import load_graph
 from cpto.review.prd import RECOGNISED_SHAPES, Prd, id_pattern, read_prd
-from cpto.review.semantic import Encoder, semantic_scores
+from cpto.review.semantic import Encoder, SemanticScores, semantic_scores
 from cpto.review.text import detect_language
 from cpto.review.trace import (
     DEFERRED,
@@ -32,10 +32,12 @@ from cpto.review.trace import (
     Effort,
     RequirementTrace,
     TraceResult,
+    best_commit_scores,
     group_by_area,
     trace,
 )
-from cpto.workspace import WorkspaceConfig
+from cpto.review.verdicts import read_verdicts
+from cpto.workspace import WorkspaceConfig, load_workspace
 
 
 def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> list[Path]:
@@ -101,20 +103,31 @@ def review(
     starts = {str(prd.path): prd_period_start(prd, [r.path for r in repos], since) for prd in prds}
     known = [s for s in starts.values() if s is not None]
     unplanned_since = since if since is not None else (min(known) if known else None)
+    texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
+    language = detect_language(texts)
+    encoder = Encoder() if semantic else None
+    loaded = [_load(con, state, prds, records, language, texts, encoder) for state in repos]
+    # Several repositories are searched as one: a match counts against the best match anywhere.
+    bests = (
+        [max(values) for values in zip(*(best_commit_scores(prds, c, s) for c, s in loaded), strict=True)]
+        if len(loaded) > 1
+        else None
+    )
     results = []
-    for n, state in enumerate(repos):
+    for n, (state, (corpus, similarities)) in enumerate(zip(repos, loaded, strict=True)):
         results.append(
             _review_one(
                 con,
                 state,
                 prds,
+                corpus,
+                similarities,
                 release_pattern=release_pattern,
                 deploy_log=deploy_log if n == 0 else None,
                 top=top,
                 since=unplanned_since,
                 starts=starts,
-                records=records,
-                semantic=semantic,
+                bests=bests,
             )
         )
     result = results[0] if len(results) == 1 else merge_results(results)
@@ -129,29 +142,55 @@ def review(
     return result
 
 
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    state: git.RepoState,
+    prds: Sequence[Prd],
+    records: Sequence[Path],
+    language: str,
+    texts: Sequence[str],
+    encoder: Encoder | None,
+) -> tuple[Corpus, SemanticScores | None]:
+    """One repository's evidence, its records left out, and the optional semantic similarities."""
+    repo_id = store.indexed_repo_id(con, state.path)
+    ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
+    # The workspace's records, and the records this repository would hold as a workspace of its own:
+    # `cpto trace --repo` reads it that way, and both commands must give the same answers.
+    own = load_workspace(state.path).record_paths
+    exclude = [_relative(p, state.path) for p in [*records, *own, *(prd.path for prd in prds)]]
+    corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
+    return corpus, semantic_scores(corpus, texts, encoder) if encoder is not None else None
+
+
 def _review_one(
     con: duckdb.DuckDBPyConnection,
     state: git.RepoState,
     prds: Sequence[Prd],
+    corpus: Corpus,
+    similarities: SemanticScores | None,
     *,
     release_pattern: str,
     deploy_log: Path | None,
     top: int,
     since: datetime | None,
     starts: dict[str, datetime | None],
-    records: Sequence[Path],
-    semantic: bool,
+    bests: list[float] | None,
 ) -> TraceResult:
     """The review against one repository; its links name it."""
     repo_id = store.indexed_repo_id(con, state.path)
-    ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
-    exclude = [_relative(p, state.path) for p in [*records, *(prd.path for prd in prds)]]
-    texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
-    language = detect_language(texts)
-    corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
     graph = load_graph(con, repo_id, releases=workspace_releases(con, repo_id, release_pattern, deploy_log))
-    similarities = semantic_scores(corpus, texts, Encoder()) if semantic else None
-    result = trace(prds, corpus, graph, top=top, since=since, starts=starts, semantic=similarities)
+    said = {str(prd.path): read_verdicts(prd.path) for prd in prds}
+    result = trace(
+        prds,
+        corpus,
+        graph,
+        top=top,
+        since=since,
+        starts=starts,
+        verdicts=said,
+        semantic=similarities,
+        commit_bests=bests,
+    )
     for item in result.requirements:
         item.links = [replace(link, repo=state.path.name) for link in item.links]
         item.before = [replace(link, repo=state.path.name) for link in item.before]

@@ -39,6 +39,7 @@ from cpto.review.graph import CommitGraph
 from cpto.review.prd import Prd, Requirement, id_pattern
 from cpto.review.semantic import SemanticScores
 from cpto.review.text import terms
+from cpto.review.verdicts import Verdicts, apply_verdicts, ref_kind, verdict_status
 from cpto.review.vsm import FloatArray, Ranker
 
 MIN_SCORE = 0.05
@@ -54,6 +55,7 @@ SEMANTIC_WEIGHT = 0.2  # with the optional model: share of the embedding cosine 
 RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
 IMPORT_SHARE = 0.5  # a commit changing more than this share of the files at HEAD passes nothing on to them
+KEEP_SHARE = 0.1  # ... that score at least this share of the best
 KEEP_MAX = 200  # candidates listed beyond the top K per kind (all, for most repositories): a ranking
 # cut at K hides true links further down from whoever reads it; a long history must not flood the output
 
@@ -145,27 +147,40 @@ def trace(
     top: int = 20,
     since: datetime | None = None,
     starts: Mapping[str, datetime | None] | None = None,
+    verdicts: Mapping[str, Verdicts] | None = None,
     semantic: SemanticScores | None = None,
+    commit_bests: Sequence[float] | None = None,
 ) -> TraceResult:
     """Trace every requirement of ``prds`` through ``corpus``; ``since`` bounds the unplanned work.
 
     ``starts`` gives each PRD's period (PRD path -> start): linked work from before it is set apart
     (:attr:`RequirementTrace.before`) and does not make a requirement in progress or shipped.
-    ``semantic`` (requirements in the order of ``prds``, see :mod:`cpto.review.semantic`) adds meaning
-    to the word-based scores when the optional model was used.
+    ``verdicts`` (PRD path -> what people said, :mod:`cpto.review.verdicts`) confirm and reject links and
+    defer or drop requirements. ``semantic`` (requirements in the order of ``prds``, see
+    :mod:`cpto.review.semantic`) adds meaning to the word-based scores when the optional model was used.
+    ``commit_bests`` (per requirement, :func:`best_commit_scores` over all reviewed repositories) makes
+    a match count only against the best match anywhere, not just in this repository.
     """
     requirements = [(prd, r) for prd in prds for r in prd.requirements]
     texts = [f"{r.title}\n{r.text}" for _, r in requirements]
     queries = [terms(text, corpus.language) for text in texts]
     scorer = _Scorer.build(corpus, queries, semantic)
-    typical = scorer.typical_best()
+    bests = scorer.bests()
+    if commit_bests is not None:
+        bests["commit"] = [max(a, b) for a, b in zip(bests["commit"], commit_bests, strict=True)]
+    typical = {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
     commit_rule, file_rule = _Rule("commit", typical["commit"]), _Rule("file", typical["file"])
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
     traces = []
     for i, ((prd, requirement), query) in enumerate(zip(requirements, queries, strict=True)):
         spoken = _spoken_words(texts[i], corpus.language)
         raw = scorer.commit_scores(i)
-        commits = _commit_links(corpus, query, raw, mentions[requirement.id], top, commit_rule, spoken)
+        commits = _commit_links(
+            corpus, query, raw, bests["commit"][i], mentions[requirement.id], top, commit_rule, spoken
+        )
+        said = (verdicts or {}).get(str(prd.path))
+        if said is not None:
+            commits = _commits_as_people_said(corpus, commits, requirement.id, said)
         text_scores, file_scores = scorer.file_scores(i)
         files = _file_links(
             corpus,
@@ -178,11 +193,17 @@ def trace(
             file_rule,
             spoken,
         )
-        item = RequirementTrace(requirement, str(prd.path), commits + _unit_links(corpus, commits) + files)
+        links = commits + _unit_links(corpus, commits) + files
+        if said is not None:
+            links = [link for link in apply_verdicts(links, requirement.id, said) if _known(corpus, link)]
+        item = RequirementTrace(requirement, str(prd.path), links)
         start = (starts or {}).get(str(prd.path))
         if start is not None:
             _set_apart_before(item, corpus, start)
         _decide_status(item, corpus, graph)
+        held = verdict_status(requirement.id, said) if said is not None else None
+        if held is not None:
+            item.status, item.reason, item.confidence = held[0], held[1], "high"
         traces.append(item)
     linked_shas = {link.ref for t in traces for link in t.linked("commit")}
     unplanned = [
@@ -248,16 +269,23 @@ class _Scorer:
         # A file gains RELATED x the best text score among the files it is related to.
         return text, text + RELATED * self.corpus.related.best_neighbour(text)
 
-    def typical_best(self) -> dict[str, float]:
-        """Per kind, the median over requirements of each one's best score: the run's own yardstick.
-
-        A first pass over the queries; scores are not kept, so memory stays one score vector per kind.
-        """
+    def bests(self) -> dict[str, list[float]]:
+        """Per kind, each requirement's best score: a first pass over the queries; scores are not kept,
+        so memory stays one score vector per kind."""
         bests: dict[str, list[float]] = {"commit": [], "file": []}
         for i in range(len(self.queries)):
             for kind, scores in (("commit", self.commit_scores(i)), ("file", self.file_scores(i)[1])):
                 bests[kind].append(float(scores.max()) if scores.size else 0.0)
-        return {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
+        return bests
+
+
+def best_commit_scores(
+    prds: Sequence[Prd], corpus: Corpus, semantic: SemanticScores | None = None
+) -> list[float]:
+    """Each requirement's best commit score in ``corpus``: a review of several repositories measures
+    every repository's matches against the best of all (:func:`trace`'s ``commit_bests``)."""
+    queries = [terms(f"{r.title}\n{r.text}", corpus.language) for prd in prds for r in prd.requirements]
+    return _Scorer.build(corpus, queries, semantic).bests()["commit"]
 
 
 @dataclass(frozen=True)
@@ -275,18 +303,19 @@ class _Rule:
         return accepted | set(explicit)
 
 
-def clearness(raw: FloatArray, unit_of: npt.NDArray[np.int64]) -> FloatArray:
+def clearness(raw: FloatArray, unit_of: npt.NDArray[np.int64], best: float = 0.0) -> FloatArray:
     """How clearly each commit stands out for one requirement: (score / best) x (score / noise).
 
     The noise is the score of the requirement's NOISE_RANK-th best unit of work (a pull request's
     commits count once), so a requirement that many commits match a little has a high noise and one
     that few commits match well a low one. Raw BM25 scores grow with the length of the requirement;
-    this ratio does not, so one threshold serves every requirement and every repository.
+    this ratio does not, so one threshold serves every requirement and every repository. ``best`` is
+    the best match in all repositories reviewed together, when higher than this one's.
     """
     out = np.zeros(raw.shape, dtype=np.float64)
     if not raw.size:
         return out
-    best = float(raw.max())
+    best = max(best, float(raw.max()))
     if best <= 0:
         return out
     keep = min(raw.size, NOISE_RANK * 40)
@@ -350,9 +379,12 @@ def _commit_mentions(
 
 
 def _shortlist(scores: FloatArray, top: int, must: Iterable[int]) -> list[int]:
-    """The top ``top`` candidates (0: all) and up to KEEP_MAX more with a positive score, plus ``must``
-    (the explicit references)."""
+    """The top ``top`` candidates (0: all) and up to KEEP_MAX more that score at least KEEP_SHARE of the
+    best, plus ``must`` (the explicit references)."""
+    best = float(scores.max()) if scores.size else 0.0
     positive = int(np.count_nonzero(scores > 0))
+    if top:
+        positive = min(positive, max(top, int(np.count_nonzero(scores >= KEEP_SHARE * best))))
     limit = positive if top == 0 else min(positive, top + KEEP_MAX)
     if 0 < limit < scores.size:
         head = np.argpartition(-scores, limit - 1)[:limit]
@@ -379,19 +411,26 @@ def _commit_links(
     corpus: Corpus,
     query: list[str],
     raw: FloatArray,
+    best: float,
     explicit: dict[int, str],
     top: int,
     rule: _Rule,
     spoken: Mapping[str, str],
 ) -> list[Link]:
-    """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones)."""
-    clear = clearness(raw, corpus.unit_of)
+    """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones).
+
+    Linked: clear of the noise (LINK_CLEARNESS), at least RELATIVE of the best match (``best``: of all
+    reviewed repositories), and not far weaker than the run's typical best match."""
+    clear = clearness(raw, corpus.unit_of, best)
+    near_best = raw >= RELATIVE["commit"] * max(best, float(raw.max()) if raw.size else 0.0)
     # A match much weaker than the run's typical best match is weak evidence however clear it stands:
     # its score shrinks by how far short it falls (the order within the requirement is unchanged).
     typical = TYPICAL * rule.typical_best
     strength = np.minimum(1.0, raw / typical) if typical > 0 else np.ones_like(raw)
     value = clear / (1 + clear) * strength
-    accepted = set(explicit) | set(np.flatnonzero((clear >= LINK_CLEARNESS) & (strength >= 1.0)).tolist())
+    accepted = set(explicit) | set(
+        np.flatnonzero((clear >= LINK_CLEARNESS) & (strength >= 1.0) & near_best).tolist()
+    )
     ranker = corpus.commit_ranker
     links = []
     for j in _shortlist(value, top, explicit):
@@ -409,6 +448,46 @@ def _commit_links(
     return links
 
 
+def _commits_as_people_said(corpus: Corpus, links: list[Link], rid: str, said: Verdicts) -> list[Link]:
+    """Commit links after ``cpto review confirm|reject``: a pull request confirmed or rejected as a whole
+    stands for its commits, a short sha for the full one; refs this repository lacks are left out."""
+    entry = said.get(rid)
+    if entry is None:
+        return links
+    members: dict[str, list[int]] = {}
+    for verdict in (*entry.confirmed, *entry.rejected):
+        if ref_kind(verdict.ref) == "pr" and verdict.ref in corpus.unit_refs:
+            u = corpus.unit_refs[verdict.ref]
+            members[verdict.ref] = np.flatnonzero(corpus.unit_of == u).tolist()
+    rejected = {corpus.commits[j].sha for v in entry.rejected for j in members.get(v.ref, [])}
+    out = [link for link in links if link.ref not in rejected]
+    present = {link.ref for link in out}
+    for verdict in entry.confirmed:
+        shas = [corpus.commits[j].sha for j in members.get(verdict.ref, [])]
+        if ref_kind(verdict.ref) == "commit":
+            shas = [c.sha for c in corpus.commits if c.sha.startswith(verdict.ref.lower())][:1]
+        why = verdict.said("confirmed") + (f" ({verdict.ref})" if verdict.ref.startswith("#") else "")
+        for sha in shas:
+            if sha in present:
+                out = [replace(x, linked=True, explicit=True, why=why) if x.ref == sha else x for x in out]
+            else:
+                out.append(Link("commit", sha, 1.0, True, True, why))
+    return apply_verdicts(out, rid, replace(said, requirements={rid: replace(entry, confirmed=())}))
+
+
+def _commits(n: int) -> str:
+    return "1 commit" if n == 1 else f"{n} commits"
+
+
+def _known(corpus: Corpus, link: Link) -> bool:
+    """Whether a link names something of this repository (a confirmed ref may live in another one)."""
+    if link.kind == "commit":
+        return link.ref in corpus.commit_by_sha
+    if link.kind == "pr":
+        return link.ref in corpus.unit_refs
+    return link.ref in corpus.file_index
+
+
 def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
     """A pull request for each unit of work holding a linked commit: what a reader recognises."""
     position = corpus.commit_position
@@ -422,7 +501,7 @@ def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
     for u, links in best.items():
         unit = corpus.units[u]
         size = int(corpus.unit_sizes[u])
-        shown = f"{len(links)} of its {size} commits linked" if len(links) < size else f"{size} commits"
+        shown = f"{len(links)} of its {size} commits linked" if len(links) < size else _commits(size)
         branch = f"; branch {unit.branch}" if unit.branch else ""
         top = max(links, key=lambda link: link.score)
         out.append(Link("pr", unit.ref, top.score, True, any(x.explicit for x in links), shown + branch))
@@ -497,7 +576,7 @@ def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -
     commits = [corpus.commit_by_sha[link.ref] for link in strong]
     files = [corpus.files[corpus.file_index[link.ref]] for link in item.linked("file")]
     if not commits:
-        _no_work(item)
+        _no_work(item, history_is_short=len(corpus.commits) < NOISE_RANK)
         return
     item.effort = effort_of(commits)
     item.tests = sorted(
@@ -535,17 +614,25 @@ def _decide_status(item: RequirementTrace, corpus: Corpus, graph: CommitGraph) -
     item.reason = "; ".join([first, *notes])
 
 
-def _no_work(item: RequirementTrace) -> None:
-    """Not started, or unclear when the best candidate is close enough to be worth a look."""
+def _no_work(item: RequirementTrace, history_is_short: bool) -> None:
+    """Not started, or unclear when the best candidate is close enough to be worth a look.
+
+    Files at HEAD that share words with a requirement count only where the history is too short to
+    say anything (an imported tree): in a real history, work that no commit shows was not done.
+    """
     item.effort, item.tests, item.releases = Effort(), [], []
-    candidates = [link for link in item.links if link.kind == "commit" and not link.explicit]
+    earlier = {link.ref for link in item.before}  # shown apart: existed before this PRD
+    candidates = [
+        link for link in item.links if link.kind == "commit" and not link.explicit and link.ref not in earlier
+    ]
     best = max(candidates, key=lambda link: link.score, default=None)
     linked_files = [link for link in item.links if link.kind == "file" and link.linked]
     weak = WEAK_CLEARNESS / (1 + WEAK_CLEARNESS)
     if best is not None and best.score >= weak:
         item.status, item.confidence = UNCLEAR, "low"
         item.reason = f"weak matches only; best candidate {best.ref[:10]} ({best.score:.2f}, {best.why})"
-    elif linked_files:
+    elif linked_files and history_is_short:
+        # Too little history to judge commits by: files that match are worth a look.
         item.status, item.confidence = UNCLEAR, "low"
         item.reason = f"no commit found, but files match (best {linked_files[0].ref})"
     else:

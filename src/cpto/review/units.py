@@ -51,10 +51,14 @@ class GraphCommit:
     time: datetime
 
 
-def find_pull_requests(commits: Mapping[str, GraphCommit], tips: Iterable[str]) -> list[PullRequest]:
-    """Every unit of work in ``commits`` (sha -> commit), given the ref ``tips`` whose first-parent lines
-    are main lines. A commit belongs to at most one unit."""
-    claimed = _main_lines(commits, tips)
+def find_pull_requests(
+    commits: Mapping[str, GraphCommit], head: str | None, tips: Iterable[str] = ()
+) -> list[PullRequest]:
+    """Every unit of work in ``commits`` (sha -> commit). Main lines are the first-parent lines of
+    ``head`` and of the ref ``tips`` it does not contain (maintenance branches); a branch already
+    merged into ``head`` is a pull request's side, not a main line. A commit is in one unit at most."""
+    merged = _reachable(commits, head) if head else set()
+    claimed = _main_lines(commits, [*([head] if head else []), *(t for t in tips if t not in merged)])
     units: list[PullRequest] = []
     in_unit: set[str] = set()
     merges = sorted((c.time, sha) for sha, c in commits.items() if len(c.parents) > 1)
@@ -83,6 +87,18 @@ def find_pull_requests(commits: Mapping[str, GraphCommit], tips: Iterable[str]) 
         title = _SQUASH.sub("", subject).strip()
         units.append(PullRequest(ref, title, "", shas[-1], tuple(shas)))
     return units
+
+
+def _reachable(commits: Mapping[str, GraphCommit], start: str) -> set[str]:
+    found: set[str] = set()
+    stack = [start]
+    while stack:
+        sha = stack.pop()
+        if sha in found or sha not in commits:
+            continue
+        found.add(sha)
+        stack.extend(commits[sha].parents)
+    return found
 
 
 def _main_lines(commits: Mapping[str, GraphCommit], tips: Iterable[str]) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -87,9 +87,16 @@ def _spans_repos(result: TraceResult) -> bool:
 
 def _link_data(link: Link, with_repo: bool) -> dict[str, Any]:
     """Exactly the contract's link keys (CONTRACTS.md), plus ``repo`` when the review spans several."""
-    data = asdict(link)
-    if not with_repo:
-        del data["repo"]
+    data = {
+        "kind": link.kind,
+        "ref": link.ref,
+        "score": link.score,
+        "linked": link.linked,
+        "explicit": link.explicit,
+        "why": link.why,
+    }
+    if with_repo:
+        data["repo"] = link.repo
     return data
 
 
