@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from cpto.errors import CptoError
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``;
     anything the system refuses is a one-line error naming ``path``.
 
@@ -25,7 +26,7 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise CptoError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, text: str | Iterable[str]) -> None:
     try:
         existing = path.stat()
     except FileNotFoundError:
@@ -37,7 +38,10 @@ def _replace(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)  # pieces as they are made (a large JSON report)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

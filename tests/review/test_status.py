@@ -75,7 +75,7 @@ def test_the_release_named_is_the_first_holding_the_latest_work(make_repo, tmp_p
 
 
 def test_work_merged_after_the_last_release_is_in_progress(make_repo, tmp_path: Path):
-    r, shas = build(make_repo)
+    r, _ = build(make_repo)
     pdf = by_id(run(r, tmp_path))["EXP-2"]
     assert pdf.status == IN_PROGRESS and pdf.release is None
     assert "not in a release yet" in pdf.reason and "earlier work in v1.1.0" in pdf.reason

@@ -17,7 +17,7 @@ from rich.console import Console
 from cpto.errors import CptoError
 from cpto.fsutil import atomic_write_text
 from cpto.report import Report, render_text
-from cpto.report.render import render_terminal
+from cpto.report.render import json_chunks, render_terminal
 
 
 class Format(StrEnum):
@@ -60,6 +60,15 @@ def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
         buffer = io.StringIO()
         render_terminal(report, Console(file=buffer, width=120, no_color=True))
         text = buffer.getvalue()
+    elif fmt is Format.json:
+        chunks = json_chunks(report)  # written as it is encoded: a large review never sits whole in memory
+        if output is not None:
+            atomic_write_text(output, chunks)
+            return
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
     else:
         text = render_text(report, fmt.value)
     if output is not None:

@@ -120,7 +120,7 @@ def review_command(
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import find_prds, load_prds
     from cpto.review.service import review as run_review
-    from cpto.review.views import review_report
+    from cpto.review.views import review_data_report, review_report
 
     if semantic:
         require_semantic()
@@ -142,8 +142,16 @@ def review_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    report = review_report(
-        result, repo=", ".join(str(t) for t in targets), evidence=evidence, root=config.root, prds=documents
+    report = (
+        review_data_report(result)
+        if chosen is Format.json
+        else review_report(
+            result,
+            repo=", ".join(str(t) for t in targets),
+            evidence=evidence,
+            root=config.root,
+            prds=documents,
+        )
     )
     emit(report, chosen, output)
     _gate(result, fail_under)
@@ -176,7 +184,7 @@ def trace_command(
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import default_index_path, load_prds
     from cpto.review.service import review as run_review
-    from cpto.review.views import review_report
+    from cpto.review.views import review_data_report, review_report
 
     if semantic:
         require_semantic()
@@ -199,7 +207,12 @@ def trace_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    emit(review_report(result, repo=str(target), prds=documents), chosen, output)
+    report = (
+        review_data_report(result)
+        if chosen is Format.json
+        else review_report(result, repo=str(target), prds=documents)
+    )
+    emit(report, chosen, output)
 
 
 def _repos(repos: list[Path]) -> list[Path]:

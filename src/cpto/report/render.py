@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -342,8 +343,46 @@ def _html_value(value: Any) -> str:
 
 
 def render_json(report: Report) -> str:
-    """The report's machine-readable payload, stable for scripts."""
-    return json.dumps(report.data, indent=2, default=_json_default, ensure_ascii=False) + "\n"
+    """The report's machine-readable payload, stable for scripts (see :func:`json_chunks`)."""
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The JSON payload in pieces: indented while small enough to read; past LARGE_JSON values compact
+    and one top-level list item at a time, so a review of a thousand requirements is written without
+    holding its 80 MB of text (and only the compact form gets Python's fast C encoder)."""
+    data = report.data
+    if _size(data) <= LARGE_JSON or not isinstance(data, dict):
+        yield json.dumps(data, indent=2, default=_json_default, ensure_ascii=False) + "\n"
+        return
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + json.dumps(key) + ":"
+        if isinstance(value, list):
+            yield "["
+            for i, item in enumerate(value):
+                yield ("," if i else "") + json.dumps(item, default=_json_default, ensure_ascii=False)
+            yield "]"
+        else:
+            yield json.dumps(value, default=_json_default, ensure_ascii=False)
+    yield "}\n"
+
+
+LARGE_JSON = 20_000
+
+
+def _size(value: Any, limit: int = LARGE_JSON) -> int:
+    """How many values ``value`` holds, counting only up to ``limit`` (cheap for any payload)."""
+    count = 0
+    stack = [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return count
 
 
 def _json_default(value: Any) -> Any:

@@ -11,8 +11,7 @@ whatever the number of requirements.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -21,11 +20,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import numpy.typing as npt
+import pyarrow.compute as pc
 
 from cpto.history.git import read_tree_files
-from cpto.review.text import path_text, terms, terms_of_words, words
+from cpto.review.text import path_text, terms, terms_of_words
+from cpto.review.text import words as split_words
 from cpto.review.units import GraphCommit, PullRequest, find_pull_requests
-from cpto.review.vsm import FieldRanker, FloatArray, TermMatrix
+from cpto.review.vsm import FieldRanker, FloatArray, Postings, TermMatrix
 
 _TEST_PATH = re.compile(
     r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.|\.test\.|\.spec\.|Tests?\."
@@ -55,7 +56,6 @@ class CommitDoc:
     added: int
     deleted: int
     paths: tuple[str, ...]
-    words: tuple[str, str, str] = ("", "", "")  # message, path and added-line words from the index
 
     @property
     def subject(self) -> str:
@@ -134,13 +134,12 @@ class Corpus:
     repo: Path
     commits: list[CommitDoc]
     files: list[FileDoc]
-    commit_ranker: FieldRanker  # message, changed paths, added lines
+    commit_ranker: FieldRanker  # message, changed paths, added lines (also: which terms each holds)
     units: list[PullRequest]
     unit_of: npt.NDArray[np.int64]  # per commit: position of its pull request in ``units``, or -1
     unit_ranker: FieldRanker  # per pull request: its merge message and branch, and its commits' fields
     file_matrix: TermMatrix  # path (twice) + content
     name_matrix: TermMatrix  # path only: a file named for a concept is about it
-    commit_terms: list[frozenset[str]]
     file_terms: list[frozenset[str]]
     related: Related = field(default_factory=lambda: Related.build(0, []))
     skipped_files: int = 0
@@ -222,15 +221,11 @@ def load_corpus(
     def is_record(path: str) -> bool:
         return any(path == p or path.startswith(p + "/") for p in excluded)
 
-    commits = [
-        c for c in load_commits(con, repo_id, is_record) if not c.paths or not all(map(is_record, c.paths))
-    ]
-    commit_fields = [
-        [terms_of_words(c.words[0], language) for c in commits],
-        [terms_of_words(c.words[1], language) for c in commits],
-        [terms_of_words(c.words[2], language) for c in commits],
-    ]
-    units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, language)
+    commits = [c for c in load_commits(con, repo_id) if not c.paths or not all(map(is_record, c.paths))]
+    vocabulary: dict[str, int] = {}
+    words = _WordTerms(vocabulary, language)
+    commit_fields = _commit_postings(con, repo_id, commits, excluded, words)
+    units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, words)
     files: list[FileDoc] = []
     file_terms: list[list[str]] = []
     name_terms: list[list[str]] = []
@@ -252,13 +247,12 @@ def load_corpus(
         repo=repo,
         commits=commits,
         files=files,
-        commit_ranker=FieldRanker.build(commit_fields, FIELD_WEIGHTS),
+        commit_ranker=FieldRanker.from_postings(vocabulary, len(commits), commit_fields, FIELD_WEIGHTS),
         units=units,
         unit_of=unit_of,
-        unit_ranker=FieldRanker.build(unit_fields, FIELD_WEIGHTS),
+        unit_ranker=FieldRanker.from_postings(vocabulary, len(units), unit_fields, FIELD_WEIGHTS),
         file_matrix=TermMatrix.build(file_terms),
         name_matrix=TermMatrix.build(name_terms),
-        commit_terms=[frozenset(m + p + a) for m, p, a in zip(*commit_fields, strict=True)],
         file_terms=[frozenset(t) for t in file_terms],
         related=related_by_name([f.path for f in files], identifiers),
         skipped_files=skipped,
@@ -266,13 +260,102 @@ def load_corpus(
     )
 
 
+class _WordTerms:
+    """Stored words -> term ids of one corpus: each distinct word is stemmed once (stop words: -1)."""
+
+    def __init__(self, vocabulary: dict[str, int], language: str) -> None:
+        self.vocabulary = vocabulary
+        self.language = language
+
+    def ids(self, words: Iterable[str]) -> npt.NDArray[np.int64]:
+        out = np.full(len(words) if isinstance(words, Sequence) else 0, -1, dtype=np.int64)
+        ids = []
+        for word in words:
+            found = terms_of_words(word, self.language)
+            ids.append(self.vocabulary.setdefault(found[0], len(self.vocabulary)) if found else -1)
+        return np.array(ids, dtype=np.int64) if ids else out
+
+
+_FIELD_WORDS = """
+SELECT sha, 0 AS field, unnest(string_split(message, ' ')) AS word FROM commit_words WHERE repo_id = $repo
+UNION ALL
+SELECT sha, 1, unnest(string_split(paths, ' ')) FROM commit_words WHERE repo_id = $repo
+UNION ALL
+SELECT sha, 2, unnest(string_split(words, ' ')) FROM change_words
+WHERE repo_id = $repo AND NOT list_bool_or([path = r OR starts_with(path, r || '/') for r in $records])
+"""
+_BATCH_ROWS = 1 << 17
+
+
+def _commit_postings(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    commits: Sequence[CommitDoc],
+    records: Sequence[str],
+    words: _WordTerms,
+) -> list[Postings]:
+    """Each commit's fields (message, paths, added words) as postings, streamed from the index in
+    batches of term ids (memory stays a few bytes per word, whatever the history): Python only stems
+    each distinct word once. What a commit adds to a record is not its work."""
+    relation = con.sql(_FIELD_WORDS, params={"repo": repo_id, "records": list(records) or [""]})
+    # DuckDB 2 names it to_arrow_reader, DuckDB 1 fetch_record_batch.
+    reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(_BATCH_ROWS)
+    position = {c.sha: j for j, c in enumerate(commits)}
+    parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]  # per field: term ids, then documents
+    doc_parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]
+    indexed: set[str] = set()
+    for batch in reader:
+        shas = pc.dictionary_encode(batch.column(0))
+        known = shas.dictionary.to_pylist()
+        indexed.update(known)
+        doc_of = np.array([position.get(sha, -1) for sha in known] + [-1], dtype=np.int64)
+        docs = doc_of[shas.indices.to_numpy(zero_copy_only=False)]
+        vocab = pc.dictionary_encode(batch.column(2))
+        term_of = np.append(words.ids(vocab.dictionary.to_pylist()), -1)
+        terms = term_of[vocab.indices.to_numpy(zero_copy_only=False)]
+        fields = batch.column(1).to_numpy(zero_copy_only=False)
+        keep = (docs >= 0) & (terms >= 0)
+        for f in range(3):
+            chosen = keep & (fields == f)
+            parts[f].append(terms[chosen])
+            doc_parts[f].append(docs[chosen])
+    out = []
+    for f in range(3):
+        terms = np.concatenate(parts[f]) if parts[f] else np.zeros(0, dtype=np.int64)
+        docs = np.concatenate(doc_parts[f]) if doc_parts[f] else np.zeros(0, dtype=np.int64)
+        out.append(Postings(terms, docs, np.ones(len(terms))))
+    missing = [j for j, c in enumerate(commits) if c.sha not in indexed]
+    return _with_unindexed(out, [(j, commits[j]) for j in missing], words) if missing else out
+
+
+def _with_unindexed(
+    fields: list[Postings], commits: Sequence[tuple[int, CommitDoc]], words: _WordTerms
+) -> list[Postings]:
+    """Postings for commits whose words are not in the index (an index from before words were kept,
+    read without `cpto index`): message and paths, split here."""
+    extra: list[tuple[list[int], list[int]]] = [([], []), ([], [])]
+    for j, commit in commits:
+        for f, text in enumerate((commit.message, " ".join(commit.paths))):
+            ids = [int(t) for t in words.ids(split_words(text)) if t >= 0]
+            extra[f][0].extend(ids)
+            extra[f][1].extend([j] * len(ids))
+    out = []
+    for f, postings in enumerate(fields):
+        if f < 2 and extra[f][0]:
+            t = np.concatenate([postings.terms, np.array(extra[f][0], dtype=np.int64)])
+            d = np.concatenate([postings.docs, np.array(extra[f][1], dtype=np.int64)])
+            postings = Postings(t, d, np.concatenate([postings.counts, np.ones(len(extra[f][0]))]))
+        out.append(postings)
+    return out
+
+
 def _units(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
     commits: Sequence[CommitDoc],
-    commit_fields: list[list[list[str]]],
-    language: str,
-) -> tuple[list[PullRequest], npt.NDArray[np.int64], list[list[list[str]]]]:
+    commit_fields: Sequence[Postings],
+    words: _WordTerms,
+) -> tuple[list[PullRequest], npt.NDArray[np.int64], list[Postings]]:
     """The repository's pull requests, each commit's pull request, and each pull request's fields: its
     merge message and branch with its commits' messages, its commits' paths, and what they add."""
     rows = con.execute(
@@ -281,7 +364,7 @@ def _units(
         [repo_id],
     ).fetchall()
     graph = {r[0]: GraphCommit(tuple(r[1] or ()), r[2] or "", r[3]) for r in rows}
-    merge_words = {r[0]: r[4] for r in rows if len(r[1] or ()) > 1}
+    merge_words = {r[0]: r[4] or " ".join(split_words(r[2] or "")) for r in rows if len(r[1] or ()) > 1}
     refs = con.execute(
         "SELECT r.sha, r.kind = 'head' OR (r.kind = 'branch' AND 'refs/heads/' || r.name = p.head_ref)"
         " FROM refs r JOIN repos p ON p.repo_id = r.repo_id WHERE r.repo_id = ? ORDER BY r.name",
@@ -292,47 +375,44 @@ def _units(
     position = {c.sha: j for j, c in enumerate(commits)}
     units: list[PullRequest] = []
     unit_of = np.full(len(commits), -1, dtype=np.int64)
-    fields: list[list[list[str]]] = [[], [], []]
+    own_terms: list[int] = []
+    own_units: list[int] = []
     for unit in find_pull_requests(graph, head, tips):
         members = [position[s] for s in unit.commits if s in position]
         if not members:
             continue
         unit_of[members] = len(units)
+        said = f"{merge_words.get(unit.landed_by) or ''} {' '.join(split_words(unit.branch))}"
+        ids = [int(t) for t in words.ids(said.split()) if t >= 0]
+        own_terms.extend(ids)
+        own_units.extend([len(units)] * len(ids))
         units.append(unit)
-        own = terms_of_words(merge_words.get(unit.landed_by) or "", language)
-        own += terms(" ".join(path_text(unit.branch).split()), language)
-        fields[0].append(own + [t for j in members for t in commit_fields[0][j]])
-        fields[1].append([t for j in members for t in commit_fields[1][j]])
-        fields[2].append([t for j in members for t in commit_fields[2][j]])
+    fields = []
+    for f, postings in enumerate(commit_fields):
+        units_of_postings = unit_of[postings.docs]
+        inside = units_of_postings >= 0
+        terms, docs, counts = postings.terms[inside], units_of_postings[inside], postings.counts[inside]
+        if f == 0 and own_terms:
+            terms = np.concatenate([terms, np.array(own_terms, dtype=np.int64)])
+            docs = np.concatenate([docs, np.array(own_units, dtype=np.int64)])
+            counts = np.concatenate([counts, np.ones(len(own_terms))])
+        fields.append(Postings(terms, docs, counts))
     return units, unit_of, fields
 
 
-def load_commits(
-    con: duckdb.DuckDBPyConnection, repo_id: int, is_record: Callable[[str], bool] = lambda path: False
-) -> list[CommitDoc]:
-    """Non-merge commits of one repository, oldest first, with the paths each changed and its words.
+def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc]:
+    """Non-merge commits of one repository, oldest first, with the paths each changed.
 
     Commits that change only changelogs are left out: they report work rather than do it. Commits
-    that change documentation are evidence like any other (a feature's docs name it best). What a
-    commit adds to a record (a PRD, a decision: ``is_record``) is not its work: a PRD's own commit
-    would otherwise match every requirement.
+    that change documentation are evidence like any other (a feature's docs name it best).
     """
-    added: dict[str, list[str]] = defaultdict(list)
-    for sha, path, text in con.execute(
-        "SELECT sha, path, words FROM change_words WHERE repo_id = ? ORDER BY sha, path", [repo_id]
-    ).fetchall():
-        if text and not is_record(path):
-            added[sha].append(text)
     rows = con.execute(
         """
         SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted,
-               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL),
-               any_value(w.message), any_value(w.paths)
-        FROM commits c
-        LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
-        LEFT JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha
+               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL)
+        FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
         WHERE c.repo_id = ? AND len(c.parents) <= 1
-        GROUP BY c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted
+        GROUP BY ALL
         ORDER BY c.author_time, c.sha
         """,
         [repo_id],
@@ -342,21 +422,16 @@ def load_commits(
         paths = tuple(r[7] or ())
         if paths and all(is_log_path(p) for p in paths):
             continue
-        message = r[1] or ""
-        stored = (r[8], r[9], " ".join(added.pop(r[0], ())))
-        if stored[0] is None:  # an index from before words were kept, read without `cpto index`
-            stored = (" ".join(words(message)), " ".join(words(" ".join(paths))), "")
         commits.append(
             CommitDoc(
                 sha=r[0],
-                message=message,
+                message=r[1] or "",
                 author=r[2] or "",
                 email=r[3] or "",
                 time=r[4],
                 added=r[5] or 0,
                 deleted=r[6] or 0,
                 paths=paths,
-                words=(stored[0] or "", stored[1] or "", stored[2] or ""),
             )
         )
     return commits

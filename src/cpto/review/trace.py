@@ -70,7 +70,7 @@ STATUSES = (SHIPPED, IN_PROGRESS, UNCLEAR, NOT_STARTED, DEFERRED, DROPPED)
 _ISSUE = re.compile(r"(?:(?<![\w&/])#|\b(?:issue|bug|ticket|gh)[ -]?#?)(\d{1,7})\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long history lists hundreds of thousands
 class Link:
     """One candidate piece of evidence for a requirement."""
 
@@ -433,13 +433,13 @@ def _commit_links(
     )
     ranker = corpus.commit_ranker
     links = []
-    for j in _shortlist(value, top, explicit):
+    chosen = _shortlist(value, top, explicit)
+    shared_terms = ranker.shared(query, chosen)
+    for j in chosen:
         if j in explicit:
             why, score = explicit[j], 1.0 + float(value[j])
         else:
-            shared = sorted(
-                {t for t in set(query) if t in corpus.commit_terms[j]}, key=ranker.idf_of, reverse=True
-            )
+            shared = shared_terms[j]
             why, score = "shared terms: " + ", ".join(spoken.get(t, t) for t in shared[:5]), float(value[j])
         links.append(
             Link("commit", corpus.commits[j].sha, round(score, 6), j in accepted, j in explicit, why)

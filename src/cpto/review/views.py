@@ -58,8 +58,9 @@ BEFORE_SHOWN = 2  # items of work from before the PRD named in a block; the rest
 
 def trace_data(result: TraceResult) -> dict[str, Any]:
     """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys."""
+    many = _spans_repos(result)  # once: it reads every link
     return {
-        "requirements": [_requirement_data(t, _spans_repos(result)) for t in result.requirements],
+        "requirements": [_requirement_data(t, many) for t in result.requirements],
         "unplanned": [
             {
                 "kind": "commit",
@@ -178,6 +179,12 @@ _ABSOLUTE = re.compile(r"(?<![\w/.~-])/[^\s:,;()'\"]+")
 class _PrdInfo:
     title: str
     target: str
+
+
+def review_data_report(result: TraceResult) -> Report:
+    """The review for scripts only (``--json``): its payload, without the tables people read, which on
+    a thousand requirements cost more than the review itself."""
+    return Report(title="Product review", data=trace_data(result))
 
 
 def review_report(

@@ -128,6 +128,15 @@ class Ranker:
         return [t for _, t in reversed(ranked[-top:])]
 
 
+@dataclass(frozen=True)
+class Postings:
+    """One field of a collection as parallel arrays: term id, document, count."""
+
+    terms: npt.NDArray[np.int64]
+    docs: npt.NDArray[np.int64]
+    counts: FloatArray
+
+
 K1 = 1.2  # BM25's saturation: the third mention of a word adds less than the second
 B = 0.75  # BM25's length normalisation within each field
 
@@ -154,42 +163,69 @@ class FieldRanker:
         """``fields[f][j]`` is the term list of field f of document j."""
         vocabulary: dict[str, int] = {}
         size = len(fields[0]) if fields else 0
+        postings = []
+        for documents in fields:
+            terms: list[int] = []
+            docs: list[int] = []
+            for j, document in enumerate(documents):
+                terms.extend(vocabulary.setdefault(term, len(vocabulary)) for term in document)
+                docs.extend([j] * len(document))
+            ones = np.ones(len(terms), dtype=np.float64)
+            postings.append(Postings(np.array(terms, dtype=np.int64), np.array(docs, dtype=np.int64), ones))
+        return cls.from_postings(vocabulary, size, postings, field_weights)
+
+    @classmethod
+    def from_postings(
+        cls,
+        vocabulary: dict[str, int],
+        size: int,
+        fields: Sequence[Postings],
+        field_weights: Sequence[float],
+    ) -> FieldRanker:
+        """BM25F from each field's (term id, document, count) triples; repeated pairs add up."""
+        span = max(size, 1)
         term_parts: list[npt.NDArray[np.int64]] = []
         doc_parts: list[npt.NDArray[np.int64]] = []
         value_parts: list[FloatArray] = []
-        for documents, weight in zip(fields, field_weights, strict=True):
-            terms: list[int] = []
-            docs: list[int] = []
-            tfs: list[int] = []
-            lengths = np.zeros(size, dtype=np.float64)
-            for j, document in enumerate(documents):
-                lengths[j] = len(document)
-                for term, tf in Counter(document).items():
-                    terms.append(vocabulary.setdefault(term, len(vocabulary)))
-                    docs.append(j)
-                    tfs.append(tf)
+        for field, weight in zip(fields, field_weights, strict=True):
+            lengths = np.bincount(field.docs, weights=field.counts, minlength=size).astype(np.float64)
             average = max(float(lengths.mean()) if size else 0.0, 1.0)
-            doc_array = np.array(docs, dtype=np.int64)
-            norm = 1 - B + B * lengths[doc_array] / average if docs else np.zeros(0)
-            term_parts.append(np.array(terms, dtype=np.int64))
-            doc_parts.append(doc_array)
-            value_parts.append(weight * np.array(tfs, dtype=np.float64) / norm if docs else np.zeros(0))
+            keys, inverse = np.unique(field.terms * span + field.docs, return_inverse=True)
+            tf = np.bincount(inverse.ravel(), weights=field.counts, minlength=len(keys))
+            docs = keys % span
+            term_parts.append(keys // span)
+            doc_parts.append(docs)
+            value_parts.append(weight * tf / (1 - B + B * lengths[docs] / average))
         term_ids = np.concatenate(term_parts) if term_parts else np.zeros(0, dtype=np.int64)
         doc_ids = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
         values = np.concatenate(value_parts) if value_parts else np.zeros(0)
         # One posting per (term, document): the fields' normalised frequencies add up.
-        keys, inverse = np.unique(term_ids * max(size, 1) + doc_ids, return_inverse=True)
-        pseudo = np.bincount(inverse, weights=values, minlength=len(keys))
-        posting_terms = keys // max(size, 1)
+        keys, inverse = np.unique(term_ids * span + doc_ids, return_inverse=True)
+        pseudo = np.bincount(inverse.ravel(), weights=values, minlength=len(keys))
+        posting_terms = keys // span
         df = np.bincount(posting_terms, minlength=len(vocabulary)).astype(np.float64)
         idf = np.log(1 + (size - df + 0.5) / (df + 0.5))
         return cls(
             vocabulary=vocabulary,
             starts=np.concatenate(([0], np.cumsum(df))).astype(np.int64),
-            docs=(keys % max(size, 1)).astype(np.int32),
+            docs=(keys % span).astype(np.int32),
             weights=pseudo * (K1 + 1) / (pseudo + K1) * idf[posting_terms],
             size=size,
         )
+
+    def shared(self, query: Sequence[str], docs: Sequence[int]) -> dict[int, list[str]]:
+        """For each of ``docs``, the terms of ``query`` it holds, rarest first: a link's "why"."""
+        out: dict[int, list[str]] = {doc: [] for doc in docs}
+        wanted = np.array(sorted(out), dtype=np.int64)
+        ranked = sorted(
+            (t for t in set(query) if t in self.vocabulary), key=lambda term: (-self.idf_of(term), term)
+        )
+        for term in ranked:
+            t = self.vocabulary[term]
+            holders = self.docs[self.starts[t] : self.starts[t + 1]]
+            for doc in wanted[np.isin(wanted, holders, assume_unique=True)].tolist():
+                out[doc].append(term)
+        return out
 
     def scores(self, query: Sequence[str]) -> FloatArray:
         """BM25F score of every document for ``query`` (each distinct query term counted once)."""
