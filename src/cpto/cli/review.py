@@ -114,13 +114,14 @@ def review_command(
         cpto review --workspace acme
         cpto review docs/prd/checkout.md --format html --output review.html
         cpto review --fail-under 80 --quiet
+        cpto review --repo api --since 2026-09-01
         cpto review --semantic          # after pip install 'cpto[semantic]'
     """
     from cpto.history import store
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import find_prds, load_prds
     from cpto.review.service import review as run_review
-    from cpto.review.views import review_data_report, review_report
+    from cpto.review.views import review_report
 
     if semantic:
         require_semantic()
@@ -142,16 +143,13 @@ def review_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    report = (
-        review_data_report(result)
-        if chosen is Format.json
-        else review_report(
-            result,
-            repo=", ".join(str(t) for t in targets),
-            evidence=evidence,
-            root=config.root,
-            prds=documents,
-        )
+    report = review_report(
+        result,
+        repo=", ".join(str(t) for t in targets),
+        evidence=evidence,
+        root=config.root,
+        prds=documents,
+        data_only=chosen is Format.json,
     )
     emit(report, chosen, output)
     _gate(result, fail_under)
@@ -184,7 +182,7 @@ def trace_command(
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import default_index_path, load_prds
     from cpto.review.service import review as run_review
-    from cpto.review.views import review_data_report, review_report
+    from cpto.review.views import review_report
 
     if semantic:
         require_semantic()
@@ -207,11 +205,7 @@ def trace_command(
             records=config.record_paths,
             semantic=semantic,
         )
-    report = (
-        review_data_report(result)
-        if chosen is Format.json
-        else review_report(result, repo=str(target), prds=documents)
-    )
+    report = review_report(result, repo=str(target), prds=documents, data_only=chosen is Format.json)
     emit(report, chosen, output)
 
 

@@ -55,7 +55,8 @@ SEMANTIC_WEIGHT = 0.2  # with the optional model: share of the embedding cosine 
 RELATED = 0.2  # share of the best related file's text score a file gains (code that uses or is used by it)
 CO_CHANGE = 0.5
 IMPORT_SHARE = 0.5  # a commit changing more than this share of the files at HEAD passes nothing on to them
-KEEP_SHARE = 0.1  # ... that score at least this share of the best
+KEEP_SHARE = 0.1  # ... commits that score at least this share of the best (thousands share a word with
+# a requirement in a long history); files are fewer, and true ones sit deep in long rankings (SMOS, eANCI)
 KEEP_MAX = 200  # candidates listed beyond the top K per kind (all, for most repositories): a ranking
 # cut at K hides true links further down from whoever reads it; a long history must not flood the output
 
@@ -193,13 +194,19 @@ def trace(
             file_rule,
             spoken,
         )
-        links = commits + _unit_links(corpus, commits) + files
+        links = commits + files
         if said is not None:
             links = [link for link in apply_verdicts(links, requirement.id, said) if _known(corpus, link)]
         item = RequirementTrace(requirement, str(prd.path), links)
         start = (starts or {}).get(str(prd.path))
         if start is not None:
             _set_apart_before(item, corpus, start)
+        # Pull requests of the commits still linked (work from before the PRD's start is set apart).
+        named = {link.ref for link in item.links if link.kind == "pr"}  # confirmed by people
+        units = [u for u in _unit_links(corpus, item.linked("commit")) if u.ref not in named]
+        item.links = (
+            [x for x in item.links if x.kind != "file"] + units + [x for x in item.links if x.kind == "file"]
+        )
         _decide_status(item, corpus, graph)
         held = verdict_status(requirement.id, said) if said is not None else None
         if held is not None:
@@ -378,13 +385,13 @@ def _commit_mentions(
     return out
 
 
-def _shortlist(scores: FloatArray, top: int, must: Iterable[int]) -> list[int]:
-    """The top ``top`` candidates (0: all) and up to KEEP_MAX more that score at least KEEP_SHARE of the
-    best, plus ``must`` (the explicit references)."""
+def _shortlist(scores: FloatArray, top: int, must: Iterable[int], share: float = 0.0) -> list[int]:
+    """The top ``top`` candidates (0: all) and up to KEEP_MAX more that score above 0 and at least
+    ``share`` of the best, plus ``must`` (the explicit references)."""
     best = float(scores.max()) if scores.size else 0.0
     positive = int(np.count_nonzero(scores > 0))
-    if top:
-        positive = min(positive, max(top, int(np.count_nonzero(scores >= KEEP_SHARE * best))))
+    if top and share:
+        positive = min(positive, max(top, int(np.count_nonzero(scores >= share * best))))
     limit = positive if top == 0 else min(positive, top + KEEP_MAX)
     if 0 < limit < scores.size:
         head = np.argpartition(-scores, limit - 1)[:limit]
@@ -433,7 +440,7 @@ def _commit_links(
     )
     ranker = corpus.commit_ranker
     links = []
-    chosen = _shortlist(value, top, explicit)
+    chosen = _shortlist(value, top, explicit, KEEP_SHARE)
     shared_terms = ranker.shared(query, chosen)
     for j in chosen:
         if j in explicit:
@@ -639,7 +646,8 @@ def _no_work(item: RequirementTrace, history_is_short: bool) -> None:
         item.status, item.confidence = NOT_STARTED, "medium" if best is not None else "high"
         item.reason = "no evidence" + (f" (best candidate {best.score:.2f})" if best is not None else "")
     if item.before:
-        item.reason += f"; {len(item.before)} matching commits existed before this PRD"
+        n = len(item.before)
+        item.reason += f"; {n} matching commit{'s' if n != 1 else ''} existed before this PRD"
 
 
 def _confidence(strong: Sequence[Link]) -> str:

@@ -181,12 +181,6 @@ class _PrdInfo:
     target: str
 
 
-def review_data_report(result: TraceResult) -> Report:
-    """The review for scripts only (``--json``): its payload, without the tables people read, which on
-    a thousand requirements cost more than the review itself."""
-    return Report(title="Product review", data=trace_data(result))
-
-
 def review_report(
     result: TraceResult,
     *,
@@ -195,14 +189,18 @@ def review_report(
     root: Path | None = None,
     prds: Sequence[Prd] | None = None,
     today: date | None = None,
+    data_only: bool = False,
 ) -> Report:
     """The product review for people: where each PRD stands against its target, each requirement's
     status with its evidence and effort, and the unplanned work.
 
     ``root`` (the workspace folder; default the current folder) is what paths are shown relative to.
     ``prds`` gives each PRD's title and ``target:`` date; without it they are read from the PRD files'
-    front matter. ``today`` is what "in N days" counts from.
+    front matter. ``today`` is what "in N days" counts from. ``data_only`` (for ``--json``) leaves out
+    the tables people read, which on a thousand requirements cost more than the review itself.
     """
+    if data_only:
+        return Report(title="Product review", data=trace_data(result))
     view = _make_view(result, repo, root)
     infos = _prd_infos([t.prd for t in result.requirements], prds)
     when = today or date.today()
@@ -342,11 +340,22 @@ def _requirement_block(t: RequirementTrace, view: _View, evidence: int) -> Block
         entries.append(("existed before this PRD", _before_line(t.before, view)))
     if t.effort.commits:
         entries.append(("effort", _effort_line(t.effort)))
-    rest = r.text[len(r.title) :].strip() if r.text.startswith(r.title) else r.text
+    lead, rest = _lead_and_rest(r.title, r.text)
     note = " \u00b7 ".join(
         part for part in (f"in {t.release}" if t.release else "", _confidence(t.confidence)) if part
     )
-    return Block(r.id, tag=_status_tag(t.status), note=note, lead=r.title, text=rest, entries=entries)
+    return Block(r.id, tag=_status_tag(t.status), note=note, lead=lead, text=rest, entries=entries)
+
+
+def _lead_and_rest(title: str, text: str) -> tuple[str, str]:
+    """The bold lead and the text after it, the requirement's words written once: a title shortened
+    from the text ("Progress bars can…") is not repeated before the whole text."""
+    if text.startswith(title):
+        return title, text[len(title) :].strip()
+    shortened = title.removesuffix("\u2026")
+    if shortened != title and text.startswith(shortened):
+        return "", text
+    return title, text
 
 
 def _status_tag(status: str) -> Tag:
