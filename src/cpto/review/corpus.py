@@ -266,14 +266,20 @@ class _WordTerms:
     def __init__(self, vocabulary: dict[str, int], language: str) -> None:
         self.vocabulary = vocabulary
         self.language = language
+        self._known: dict[str, int] = {}
 
     def ids(self, words: Iterable[str]) -> npt.NDArray[np.int64]:
-        out = np.full(len(words) if isinstance(words, Sequence) else 0, -1, dtype=np.int64)
-        ids = []
+        known = self._known
+        out = []
         for word in words:
-            found = terms_of_words(word, self.language)
-            ids.append(self.vocabulary.setdefault(found[0], len(self.vocabulary)) if found else -1)
-        return np.array(ids, dtype=np.int64) if ids else out
+            found = known.get(word)
+            if found is None:
+                stems = terms_of_words(word, self.language)
+                found = known[word] = (
+                    self.vocabulary.setdefault(stems[0], len(self.vocabulary)) if stems else -1
+                )
+            out.append(found)
+        return np.array(out, dtype=np.int64)
 
 
 _FIELD_WORDS = """
