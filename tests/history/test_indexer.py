@@ -299,3 +299,50 @@ def test_a_file_in_a_repository_without_commits_has_no_history(make_repo):
     repo = make_repo()
     (repo.path / "roadmap.yaml").write_text("items: []\n")
     assert file_history(repo.path / "roadmap.yaml") == []
+
+
+def test_search_words_are_kept_per_commit_and_per_changed_file(make_repo, tmp_path):
+    """What a review searches is computed once, here: message and path words, and what each diff adds."""
+    r = make_repo()
+    sha = r.commit(
+        "Add the invoiceExporter",
+        {
+            "billing/exportCsv.py": "def export_invoice_rows(rows):\n    # spreadsheet friendly\n    return rows\n"
+        },
+    )
+    db = tmp_path / "index.duckdb"
+    index(r.path, db)
+    assert query(db, "SELECT message, paths FROM commit_words") == [
+        ("add the invoice exporter", "billing export csv py")
+    ]
+    path, words = query(db, f"SELECT path, words FROM change_words WHERE sha = '{sha}'")[0]
+    assert path == "billing/exportCsv.py"
+    assert set(words.split()) >= {"export", "invoice", "rows", "spreadsheet", "friendly"}
+
+
+def test_an_index_from_before_search_words_gets_them_on_the_next_run(repo, tmp_path):
+    db = tmp_path / "index.duckdb"
+    index(repo.path, db)
+    with store.open_index(db) as con:  # what a cpto from before the word tables left behind
+        con.execute("DROP TABLE commit_words")
+        con.execute("DROP TABLE change_words")
+    result = index(repo.path, db)
+    assert result.up_to_date
+    assert query(db, "SELECT count(*) FROM commit_words") == [(4,)]
+
+
+def test_diff_text_that_looks_like_the_readers_markers_is_just_text(make_repo, tmp_path):
+    """File content and messages holding the record separators git output is split on change nothing."""
+    r = make_repo()
+    hostile = "\x1e\x1fcpto-diff\x1f\n\x1e\x1fcpto\x1f\n+++ b/elsewhere.py\n"
+    first = r.commit(
+        "evil \x1e\x1fcpto-diff\x1f message", {"notes/odd.txt": "line " + hostile + "tail_word\n"}
+    )
+    second = r.commit("plain follow-up", {"src/ok.py": "def fine_name():\n    pass\n"})
+    db = tmp_path / "index.duckdb"
+    index(r.path, db)
+    shas = {row[0] for row in query(db, "SELECT sha FROM commit_words")}
+    assert shas == {first, second}
+    words = dict(query(db, "SELECT path, words FROM change_words"))
+    assert "fine" in words["src/ok.py"].split() and "elsewhere.py" not in words
+    assert {"tail", "word", "elsewhere"} <= set(words["notes/odd.txt"].split())
