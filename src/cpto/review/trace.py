@@ -414,6 +414,11 @@ def _spoken_words(text: str, language: str) -> dict[str, str]:
     return out
 
 
+def _said(shared: Sequence[str], spoken: Mapping[str, str], most: int = 5) -> str:
+    """Shared terms as the requirement wrote them, each word once ("GitHub" stands for "git" and "hub")."""
+    return ", ".join(list(dict.fromkeys(spoken.get(t, t) for t in shared))[:most])
+
+
 def _commit_links(
     corpus: Corpus,
     query: list[str],
@@ -447,7 +452,7 @@ def _commit_links(
             why, score = explicit[j], 1.0 + float(value[j])
         else:
             shared = shared_terms[j]
-            why, score = "shared terms: " + ", ".join(spoken.get(t, t) for t in shared[:5]), float(value[j])
+            why, score = "shared terms: " + _said(shared, spoken), float(value[j])
         links.append(
             Link("commit", corpus.commits[j].sha, round(score, 6), j in accepted, j in explicit, why)
         )
@@ -554,7 +559,7 @@ def _file_links(
             why, score = f"changed by linked commit {changed_by[j][1][:10]}", float(inferred[j])
         else:
             shared = ranker.shared_terms(vector, corpus.file_terms[j])
-            why, score = "shared terms: " + ", ".join(spoken.get(t, t) for t in shared), float(inferred[j])
+            why, score = "shared terms: " + _said(shared, spoken), float(inferred[j])
             if scores[j] > 2 * text[j]:  # most of the score came from a related file
                 neighbours = corpus.related.of(j)
                 best = int(neighbours[np.argmax(text[neighbours])])
