@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from cpto.history.git import read_tree_files
@@ -226,23 +227,36 @@ def load_corpus(
     words = _WordTerms(vocabulary, language)
     commit_fields = _commit_postings(con, repo_id, commits, excluded, words)
     units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, words)
-    files: list[FileDoc] = []
-    file_terms: list[list[str]] = []
-    name_terms: list[list[str]] = []
-    identifiers: list[frozenset[str]] = []
-    skipped = 0
-    for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES):
-        if f.text is None:
-            skipped += 1
-            continue
-        if is_doc_path(f.path) or is_record(f.path):
-            continue
-        mentions = frozenset(m.group(0).lower() for m in ids.finditer(f.text)) if ids else frozenset()
-        files.append(FileDoc(f.path, is_test_path(f.path), len(_DEBT_MARKER.findall(f.text)), mentions))
-        identifiers.append(frozenset(_IDENTIFIER.findall(f.text)))
-        name = terms(path_text(f.path), language)
-        name_terms.append(name)
-        file_terms.append(name + name + terms(f.text, language))
+    tree = [f for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES)]
+    skipped = sum(1 for f in tree if f.text is None)
+    kept = [f for f in tree if f.text is not None and not is_doc_path(f.path) and not is_record(f.path)]
+    texts = pa.array([f.text for f in kept], pa.large_string())
+    debt = pc.count_substring_regex(texts, _DEBT_MARKER.pattern).to_numpy(zero_copy_only=False)
+    files = [
+        FileDoc(
+            f.path,
+            is_test_path(f.path),
+            int(debt[j]),
+            frozenset(m.group(0).lower() for m in ids.finditer(f.text or "")) if ids else frozenset(),
+        )
+        for j, f in enumerate(kept)
+    ]
+    file_words = _WordTerms({}, language)
+    names = [terms(path_text(f.path), language) for f in kept]
+    name_ids = [[file_words.vocabulary.setdefault(t, len(file_words.vocabulary)) for t in n] for n in names]
+    content = _text_postings(texts, file_words)
+    # A file's terms: its path twice (a file named for a concept is about it), then its content.
+    path_terms = np.array([t for ids_ in name_ids for t in ids_ * 2], dtype=np.int64)
+    path_docs = np.array([j for j, ids_ in enumerate(name_ids) for _ in range(2 * len(ids_))], dtype=np.int64)
+    file_matrix = TermMatrix.from_postings(
+        file_words.vocabulary,
+        len(kept),
+        Postings(
+            np.concatenate([path_terms, content.terms]),
+            np.concatenate([path_docs, content.docs]),
+            np.concatenate([np.ones(len(path_terms)), content.counts]),
+        ),
+    )
     return Corpus(
         repo=repo,
         commits=commits,
@@ -251,13 +265,48 @@ def load_corpus(
         units=units,
         unit_of=unit_of,
         unit_ranker=FieldRanker.from_postings(vocabulary, len(units), unit_fields, FIELD_WEIGHTS),
-        file_matrix=TermMatrix.build(file_terms),
-        name_matrix=TermMatrix.build(name_terms),
-        file_terms=[frozenset(t) for t in file_terms],
-        related=related_by_name([f.path for f in files], identifiers),
+        file_matrix=file_matrix,
+        name_matrix=TermMatrix.build(names),
+        file_terms=file_matrix.document_terms(),
+        related=related_by_name([f.path for f in files], _identifiers(texts, [f.path for f in files])),
         skipped_files=skipped,
         language=language,
     )
+
+
+def _text_postings(texts: pa.Array, words: _WordTerms) -> Postings:
+    """The search terms of many texts at once, as (term id, document, count): split by Arrow's compute
+    kernels exactly as :func:`cpto.review.text.words` splits (letters only; camelCase and snake_case
+    apart; lower case; two letters or more), then each distinct word stemmed once."""
+    spaced = pc.replace_substring_regex(texts, r"([a-z])([A-Z])", r"\1 \2")
+    spaced = pc.replace_substring_regex(spaced, r"([A-Z])([A-Z][a-z])", r"\1 \2")
+    tokens = pc.split_pattern_regex(pc.utf8_lower(spaced), r"[^\p{L}]+")
+    flat, docs = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
+    long_enough = pc.greater_equal(pc.utf8_length(flat), 2)
+    flat, docs = pc.filter(flat, long_enough), pc.filter(docs, long_enough)
+    encoded = pc.dictionary_encode(flat)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    term_of = np.append(words.ids(encoded.dictionary.to_pylist()), -1)
+    term_ids = term_of[encoded.indices.to_numpy(zero_copy_only=False)]
+    doc_ids = np.asarray(docs.to_numpy(zero_copy_only=False), dtype=np.int64)
+    keep = term_ids >= 0
+    return Postings(term_ids[keep], doc_ids[keep], np.ones(int(keep.sum())))
+
+
+def _identifiers(texts: pa.Array, paths: Sequence[str]) -> list[frozenset[str]]:
+    """Each text's identifiers that are some file's name without extension (``rates``, ``Invoice``):
+    all :func:`related_by_name` looks at, found without making a Python string of every token."""
+    stems = pa.array(sorted({p.rsplit("/", 1)[-1].split(".", 1)[0] for p in paths}), pa.large_string())
+    tokens = pc.split_pattern_regex(texts, r"[^A-Za-z0-9_]+")
+    flat, docs = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
+    named = pc.is_in(flat, value_set=stems)
+    out: list[set[str]] = [set() for _ in range(len(texts))]
+    for doc, token in zip(
+        pc.filter(docs, named).to_pylist(), pc.filter(flat, named).to_pylist(), strict=True
+    ):
+        out[doc].add(token)
+    return [frozenset(found) for found in out]
 
 
 class _WordTerms:

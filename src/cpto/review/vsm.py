@@ -53,6 +53,30 @@ class TermMatrix:
             size=len(documents),
         )
 
+    @classmethod
+    def from_postings(cls, vocabulary: dict[str, int], size: int, postings: Postings) -> TermMatrix:
+        """The matrix from (term id, document, count) triples; repeated pairs add up."""
+        span = max(size, 1)
+        keys, inverse = np.unique(postings.terms * span + postings.docs, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=postings.counts, minlength=len(keys))
+        df = np.bincount(keys // span, minlength=len(vocabulary))
+        return cls(
+            vocabulary=vocabulary,
+            starts=np.concatenate(([0], np.cumsum(df))).astype(np.int64),
+            docs=(keys % span).astype(np.int32),
+            counts=counts.astype(np.float64),
+            size=size,
+        )
+
+    def document_terms(self) -> list[frozenset[str]]:
+        """Each document's distinct terms (a link's "why" intersects them with a query)."""
+        names = list(self.vocabulary)
+        order = np.repeat(np.arange(len(names)), np.diff(self.starts))
+        by_doc: list[list[str]] = [[] for _ in range(self.size)]
+        for term, doc in zip(order.tolist(), self.docs.tolist(), strict=True):
+            by_doc[doc].append(names[term])
+        return [frozenset(terms) for terms in by_doc]
+
     def document_frequency(self) -> FloatArray:
         return np.diff(self.starts).astype(np.float64)
 
