@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from cpto.errors import CptoError
 from cpto.history import store
 from cpto.history.indexer import index_repository
 from cpto.review.prd import read_prd
@@ -103,3 +106,13 @@ def test_without_a_start_the_review_says_so_and_counts_no_unplanned_work(make_re
     result = run(r, tmp_path, PRD.replace("start: 2026-01-02\n", ""))
     assert result.unplanned == [] and result.since is None
     assert any("no start for this PRD" in w and "start: YYYY-MM-DD" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"), [("2026-02-30", "impossible date"), ("soon", "'soon' is not a date")]
+)
+def test_an_impossible_start_date_is_a_one_line_error(make_repo, tmp_path: Path, bad: str, said: str):
+    r, _ = build(make_repo)
+    with pytest.raises(CptoError, match=said) as raised:
+        run(r, tmp_path, PRD.replace("start: 2026-01-02", f"start: {bad}"))
+    assert "exports.md" in str(raised.value)

@@ -79,6 +79,8 @@ def _parse_front_matter(path: Path, text: str) -> dict[str, Any]:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc, "front matter", first_line=2) from None
+    except ValueError as exc:  # a date YAML reads as one but the calendar has not: 2026-02-30
+        raise CptoError(f"{path}: front matter: impossible date ({exc})") from None
     if not isinstance(data, dict):
         raise CptoError(f"{path}:2: front matter must be a mapping of keys to values")
     return data
