@@ -146,6 +146,11 @@ class Corpus:
     skipped_files: int = 0
     language: str = "english"  # how both sides were tokenized; queries must use the same
 
+    @property
+    def name(self) -> str:
+        """The repository's folder name: what a link says it was found in."""
+        return self.repo.name
+
     @cached_property
     def commit_by_sha(self) -> dict[str, CommitDoc]:
         return {c.sha: c for c in self.commits}

@@ -192,8 +192,8 @@ def _review_one(
         commit_bests=bests,
     )
     for item in result.requirements:
-        item.links = [replace(link, repo=state.path.name) for link in item.links]
-        item.before = [replace(link, repo=state.path.name) for link in item.before]
+        # Links people added by hand (a confirmed ref that was no candidate) name no repository yet.
+        item.links = [link if link.repo else replace(link, repo=state.path.name) for link in item.links]
     if state.shallow:
         result.warnings.append(f"{state.path}: shallow clone; evidence older than the boundary is missing")
     if corpus.skipped_files:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -355,14 +355,17 @@ def _commit_mentions(
         for number in _ISSUE.findall(f"{r.title}\n{r.text}"):
             issues[number].append(r.id)
     pattern = id_pattern(by_id.values())
-    for j, commit in enumerate(corpus.commits):
-        if pattern is not None:
-            for found in {m.group(0).lower() for m in pattern.finditer(commit.message)}:
-                out[by_id[found]].setdefault(j, f"message names {by_id[found]}")
-        for number in set(_ISSUE.findall(commit.message)):
-            for rid in issues.get(number, ()):
-                out[rid].setdefault(j, f"shares issue #{number}")
-        if pattern is not None:
+    messages = [commit.message for commit in corpus.commits]
+    if pattern is not None:
+        for j, m in _each_match(pattern, messages):
+            rid = by_id[m.group(0).lower()]
+            out[rid].setdefault(j, f"message names {rid}")
+    if issues:
+        for j, m in _each_match(_ISSUE, messages):
+            for rid in issues.get(m.group(1), ()):
+                out[rid].setdefault(j, f"shares issue #{m.group(1)}")
+    if pattern is not None and graph.branches_of:
+        for j, commit in enumerate(corpus.commits):
             for branch in graph.branches_of.get(commit.sha, ()):
                 for m in pattern.finditer(branch):
                     rid = by_id[m.group(0).lower()]
@@ -383,6 +386,18 @@ def _commit_mentions(
                 for j in members[u]:
                     out[rid].setdefault(j, f"pull request {unit.ref} cites #{number}")
     return out
+
+
+def _each_match(pattern: re.Pattern[str], texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(position in ``texts``, match) for every match, from one scan of all texts joined: a regex
+    call per commit costs more than the search on a long history. The separator holds a NUL, which no
+    requirement ID, issue reference or commit message contains, so no match spans two texts."""
+    starts = np.cumsum([0] + [len(t) + len(_SEPARATOR) for t in texts[:-1]]) if texts else np.zeros(0)
+    for m in pattern.finditer(_SEPARATOR.join(texts)):
+        yield int(np.searchsorted(starts, m.start(), side="right")) - 1, m
+
+
+_SEPARATOR = "\n\x00\n"
 
 
 def _shortlist(scores: FloatArray, top: int, must: Iterable[int], share: float = 0.0) -> list[int]:
@@ -454,7 +469,15 @@ def _commit_links(
             shared = shared_terms[j]
             why, score = "shared terms: " + _said(shared, spoken), float(value[j])
         links.append(
-            Link("commit", corpus.commits[j].sha, round(score, 6), j in accepted, j in explicit, why)
+            Link(
+                "commit",
+                corpus.commits[j].sha,
+                round(score, 6),
+                j in accepted,
+                j in explicit,
+                why,
+                corpus.name,
+            )
         )
     links.sort(key=lambda link: -link.score)
     return links
@@ -483,7 +506,7 @@ def _commits_as_people_said(corpus: Corpus, links: list[Link], rid: str, said: V
             if sha in present:
                 out = [replace(x, linked=True, explicit=True, why=why) if x.ref == sha else x for x in out]
             else:
-                out.append(Link("commit", sha, 1.0, True, True, why))
+                out.append(Link("commit", sha, 1.0, True, True, why, corpus.name))
     return apply_verdicts(out, rid, replace(said, requirements={rid: replace(entry, confirmed=())}))
 
 
@@ -516,7 +539,8 @@ def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
         shown = f"{len(links)} of its {size} commits linked" if len(links) < size else _commits(size)
         branch = f"; branch {unit.branch}" if unit.branch else ""
         top = max(links, key=lambda link: link.score)
-        out.append(Link("pr", unit.ref, top.score, True, any(x.explicit for x in links), shown + branch))
+        explicit = any(x.explicit for x in links)
+        out.append(Link("pr", unit.ref, top.score, True, explicit, shown + branch, corpus.name))
     return sorted(out, key=lambda link: -link.score)
 
 
@@ -564,7 +588,11 @@ def _file_links(
                 neighbours = corpus.related.of(j)
                 best = int(neighbours[np.argmax(text[neighbours])])
                 why += f"; related to {corpus.files[best].path}"
-        links.append(Link("file", corpus.files[j].path, round(score, 6), j in accepted, j in explicit, why))
+        links.append(
+            Link(
+                "file", corpus.files[j].path, round(score, 6), j in accepted, j in explicit, why, corpus.name
+            )
+        )
     links.sort(key=lambda link: -link.score)
     return links
 
