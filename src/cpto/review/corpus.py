@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cpto.history.git import read_tree_files
-from cpto.review.text import path_text, terms, terms_of_words
+from cpto.review.text import matches_in, path_text, terms, terms_of_words
 from cpto.review.text import words as split_words
 from cpto.review.units import GraphCommit, PullRequest, find_pull_requests
 from cpto.review.vsm import FieldRanker, FloatArray, Postings, TermMatrix
@@ -237,13 +237,12 @@ def load_corpus(
     kept = [f for f in tree if f.text is not None and not is_doc_path(f.path) and not is_record(f.path)]
     texts = pa.array([f.text for f in kept], pa.large_string())
     debt = pc.count_substring_regex(texts, _DEBT_MARKER.pattern).to_numpy(zero_copy_only=False)
+    mentions: list[set[str]] = [set() for _ in kept]
+    if ids is not None:
+        for j, m in matches_in(ids, [f.text or "" for f in kept]):
+            mentions[j].add(m.group(0).lower())
     files = [
-        FileDoc(
-            f.path,
-            is_test_path(f.path),
-            int(debt[j]),
-            frozenset(m.group(0).lower() for m in ids.finditer(f.text or "")) if ids else frozenset(),
-        )
+        FileDoc(f.path, is_test_path(f.path), int(debt[j]), frozenset(mentions[j]))
         for j, f in enumerate(kept)
     ]
     file_words = _WordTerms({}, language)
@@ -435,18 +434,22 @@ def _units(
     position = {c.sha: j for j, c in enumerate(commits)}
     units: list[PullRequest] = []
     unit_of = np.full(len(commits), -1, dtype=np.int64)
-    own_terms: list[int] = []
     own_units: list[int] = []
+    said: list[str] = []
     for unit in find_pull_requests(graph, head, tips):
         members = [position[s] for s in unit.commits if s in position]
         if not members:
             continue
         unit_of[members] = len(units)
-        said = f"{merge_words.get(unit.landed_by) or ''} {' '.join(split_words(unit.branch))}"
-        ids = [int(t) for t in words.ids(said.split()) if t >= 0]
-        own_terms.extend(ids)
-        own_units.extend([len(units)] * len(ids))
+        words_of_unit = (
+            f"{merge_words.get(unit.landed_by) or ''} {' '.join(split_words(unit.branch))}".split()
+        )
+        said.extend(words_of_unit)
+        own_units.extend([len(units)] * len(words_of_unit))
         units.append(unit)
+    said_ids = words.ids(said)  # one pass over every merge title and branch
+    own_terms = [int(t) for t in said_ids[said_ids >= 0]]
+    own_units = [u for u, t in zip(own_units, said_ids.tolist(), strict=True) if t >= 0]
     fields = []
     for f, postings in enumerate(commit_fields):
         units_of_postings = unit_of[postings.docs]

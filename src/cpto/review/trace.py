@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -38,7 +38,7 @@ from cpto.review.corpus import CommitDoc, Corpus, is_test_path
 from cpto.review.graph import CommitGraph
 from cpto.review.prd import Prd, Requirement, id_pattern
 from cpto.review.semantic import SemanticScores
-from cpto.review.text import terms
+from cpto.review.text import matches_in, terms
 from cpto.review.verdicts import Verdicts, apply_verdicts, ref_kind, verdict_status
 from cpto.review.vsm import FloatArray, Ranker
 
@@ -357,11 +357,11 @@ def _commit_mentions(
     pattern = id_pattern(by_id.values())
     messages = [commit.message for commit in corpus.commits]
     if pattern is not None:
-        for j, m in _each_match(pattern, messages):
+        for j, m in matches_in(pattern, messages):
             rid = by_id[m.group(0).lower()]
             out[rid].setdefault(j, f"message names {rid}")
     if issues:
-        for j, m in _each_match(_ISSUE, messages):
+        for j, m in matches_in(_ISSUE, messages):
             for rid in issues.get(m.group(1), ()):
                 out[rid].setdefault(j, f"shares issue #{m.group(1)}")
     if pattern is not None and graph.branches_of:
@@ -386,18 +386,6 @@ def _commit_mentions(
                 for j in members[u]:
                     out[rid].setdefault(j, f"pull request {unit.ref} cites #{number}")
     return out
-
-
-def _each_match(pattern: re.Pattern[str], texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
-    """(position in ``texts``, match) for every match, from one scan of all texts joined: a regex
-    call per commit costs more than the search on a long history. The separator holds a NUL, which no
-    requirement ID, issue reference or commit message contains, so no match spans two texts."""
-    starts = np.cumsum([0] + [len(t) + len(_SEPARATOR) for t in texts[:-1]]) if texts else np.zeros(0)
-    for m in pattern.finditer(_SEPARATOR.join(texts)):
-        yield int(np.searchsorted(starts, m.start(), side="right")) - 1, m
-
-
-_SEPARATOR = "\n\x00\n"
 
 
 def _shortlist(scores: FloatArray, top: int, must: Iterable[int], share: float = 0.0) -> list[int]:
