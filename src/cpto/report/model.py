@@ -12,9 +12,9 @@ screen width).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 ALWAYS = ""
 WIDE = "wide"  # only where a wide table fits (a terminal of 120 columns or more, Markdown, a wide page)
@@ -117,3 +117,29 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+
+
+class LazyRows(Sequence[Any]):
+    """A list of JSON rows made one at a time, as the JSON is written: the rows of a large review (a
+    thousand requirements, hundreds of links each) would otherwise sit in memory twice, as objects and
+    as dicts. ``values`` estimates how many values the rows hold, so renderers can tell it is large
+    without making them."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Any], values: int) -> None:
+        self._items = items
+        self._make = make
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])

@@ -16,7 +16,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from cpto.report.charts import chart_svg
-from cpto.report.model import ALWAYS, NARROW, WIDE, Block, Blocks, Report, Table, Tag
+from cpto.report.model import ALWAYS, NARROW, WIDE, Block, Blocks, LazyRows, Report, Table, Tag
 
 FORMATS = ("terminal", "markdown", "json", "html")
 WIDE_COLUMNS = 120  # a terminal narrower than this gets a section's narrow form (a pipe is 80)
@@ -358,7 +358,7 @@ def json_chunks(report: Report) -> Iterator[str]:
     yield "{"
     for n, (key, value) in enumerate(data.items()):
         yield ("," if n else "") + json.dumps(key) + ":"
-        if isinstance(value, list):
+        if isinstance(value, list | LazyRows):
             yield "["
             for i, item in enumerate(value):
                 yield ("," if i else "") + json.dumps(item, default=_json_default, ensure_ascii=False)
@@ -382,10 +382,14 @@ def _size(value: Any, limit: int = LARGE_JSON) -> int:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
+        elif isinstance(item, LazyRows):
+            count += item.values
     return count
 
 
 def _json_default(value: Any) -> Any:
+    if isinstance(value, LazyRows):
+        return list(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):

@@ -11,7 +11,7 @@ whatever the number of requirements.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cpto.history.git import read_tree_files
+from cpto.memory import give_back_freed_memory
 from cpto.review.text import matches_in, path_text, terms, terms_of_words
 from cpto.review.text import words as split_words
 from cpto.review.units import GraphCommit, PullRequest, find_pull_requests
@@ -231,7 +232,9 @@ def load_corpus(
     vocabulary: dict[str, int] = {}
     words = _WordTerms(vocabulary, language)
     commit_fields = _commit_postings(con, repo_id, commits, excluded, words)
+    give_back_freed_memory()  # what DuckDB's reader threads freed (see cpto.memory)
     units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, words)
+    give_back_freed_memory()
     tree = [f for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES)]
     skipped = sum(1 for f in tree if f.text is None)
     kept = [f for f in tree if f.text is not None and not is_doc_path(f.path) and not is_record(f.path)]
@@ -249,6 +252,7 @@ def load_corpus(
     names = [terms(path_text(f.path), language) for f in kept]
     name_ids = [[file_words.vocabulary.setdefault(t, len(file_words.vocabulary)) for t in n] for n in names]
     content = _text_postings(texts, file_words)
+    give_back_freed_memory()
     # A file's terms: its path twice (a file named for a concept is about it), then its content.
     path_terms = np.array([t for ids_ in name_ids for t in ids_ * 2], dtype=np.int64)
     path_docs = np.array([j for j, ids_ in enumerate(name_ids) for _ in range(2 * len(ids_))], dtype=np.int64)
@@ -272,7 +276,7 @@ def load_corpus(
         file_matrix=file_matrix,
         name_matrix=TermMatrix.build(names),
         file_terms=file_matrix.document_terms(),
-        related=related_by_name([f.path for f in files], _identifiers(texts, [f.path for f in files])),
+        related=related_by_name([f.path for f in files], _related_names(texts, [f.path for f in files])),
         skipped_files=skipped,
         language=language,
     )
@@ -281,35 +285,63 @@ def load_corpus(
 def _text_postings(texts: pa.Array, words: _WordTerms) -> Postings:
     """The search terms of many texts at once, as (term id, document, count): split by Arrow's compute
     kernels exactly as :func:`cpto.review.text.words` splits (letters only; camelCase and snake_case
-    apart; lower case; two letters or more), then each distinct word stemmed once."""
-    spaced = pc.replace_substring_regex(texts, r"([a-z])([A-Z])", r"\1 \2")
-    spaced = pc.replace_substring_regex(spaced, r"([A-Z])([A-Z][a-z])", r"\1 \2")
-    tokens = pc.split_pattern_regex(pc.utf8_lower(spaced), r"[^\p{L}]+")
-    flat, docs = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
-    long_enough = pc.greater_equal(pc.utf8_length(flat), 2)
-    flat, docs = pc.filter(flat, long_enough), pc.filter(docs, long_enough)
-    encoded = pc.dictionary_encode(flat)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    term_of = np.append(words.ids(encoded.dictionary.to_pylist()), -1)
-    term_ids = term_of[encoded.indices.to_numpy(zero_copy_only=False)]
-    doc_ids = np.asarray(docs.to_numpy(zero_copy_only=False), dtype=np.int64)
-    keep = term_ids >= 0
-    return Postings(term_ids[keep], doc_ids[keep], np.ones(int(keep.sum())))
+    apart; lower case; two letters or more), then each distinct word stemmed once. A few files at a
+    time, so memory stays bounded by the chunk, not the tree."""
+    terms: list[npt.NDArray[np.int64]] = []
+    docs: list[npt.NDArray[np.int64]] = []
+    for first, chunk in _chunks(texts):
+        spaced = pc.replace_substring_regex(chunk, r"([a-z])([A-Z])", r"\1 \2")
+        spaced = pc.replace_substring_regex(spaced, r"([A-Z])([A-Z][a-z])", r"\1 \2")
+        tokens = pc.split_pattern_regex(pc.utf8_lower(spaced), r"[^\p{L}]+")
+        flat, parents = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
+        long_enough = pc.greater_equal(pc.utf8_length(flat), 2)
+        flat, parents = pc.filter(flat, long_enough), pc.filter(parents, long_enough)
+        encoded = pc.dictionary_encode(flat)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        term_of = np.append(words.ids(encoded.dictionary.to_pylist()), -1)
+        term_ids = term_of[encoded.indices.to_numpy(zero_copy_only=False)]
+        keep = term_ids >= 0
+        terms.append(term_ids[keep])
+        docs.append(first + np.asarray(parents.to_numpy(zero_copy_only=False), dtype=np.int64)[keep])
+    all_terms = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+    all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    return Postings(all_terms, all_docs, np.ones(len(all_terms)))
+
+
+def _chunks(texts: pa.Array, size: int = 4 << 20) -> Iterator[tuple[int, pa.Array]]:
+    """(index of the first text, texts) in runs of about ``size`` bytes."""
+    lengths = pc.binary_length(texts).to_numpy(zero_copy_only=False) if len(texts) else np.zeros(0)
+    start = 0
+    while start < len(texts):
+        end, total = start, 0
+        while end < len(texts) and (end == start or total + int(lengths[end]) <= size):
+            total += int(lengths[end])
+            end += 1
+        yield start, texts.slice(start, end - start)
+        start = end
+
+
+def _related_names(texts: pa.Array, paths: Sequence[str]) -> list[frozenset[str]]:
+    """:func:`_identifiers`, with Arrow's freed memory given back before the rankers are built."""
+    found = _identifiers(texts, paths)
+    give_back_freed_memory()
+    return found
 
 
 def _identifiers(texts: pa.Array, paths: Sequence[str]) -> list[frozenset[str]]:
     """Each text's identifiers that are some file's name without extension (``rates``, ``Invoice``):
     all :func:`related_by_name` looks at, found without making a Python string of every token."""
     stems = pa.array(sorted({p.rsplit("/", 1)[-1].split(".", 1)[0] for p in paths}), pa.large_string())
-    tokens = pc.split_pattern_regex(texts, r"[^A-Za-z0-9_]+")
-    flat, docs = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
-    named = pc.is_in(flat, value_set=stems)
     out: list[set[str]] = [set() for _ in range(len(texts))]
-    for doc, token in zip(
-        pc.filter(docs, named).to_pylist(), pc.filter(flat, named).to_pylist(), strict=True
-    ):
-        out[doc].add(token)
+    for first, chunk in _chunks(texts):
+        tokens = pc.split_pattern_regex(chunk, r"[^A-Za-z0-9_]+")
+        flat, docs = pc.list_flatten(tokens), pc.list_parent_indices(tokens)
+        named = pc.is_in(flat, value_set=stems)
+        for doc, token in zip(
+            pc.filter(docs, named).to_pylist(), pc.filter(flat, named).to_pylist(), strict=True
+        ):
+            out[first + doc].add(token)
     return [frozenset(found) for found in out]
 
 
@@ -471,14 +503,15 @@ def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc
     """
     rows = con.execute(
         """
-        SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted,
-               list(f.path ORDER BY f.path) FILTER (WHERE f.path IS NOT NULL)
-        FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
-        WHERE c.repo_id = ? AND len(c.parents) <= 1
-        GROUP BY ALL
+        SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted, f.paths
+        FROM commits c
+        LEFT JOIN (
+            SELECT sha, list(path ORDER BY path) AS paths FROM file_changes WHERE repo_id = $repo GROUP BY sha
+        ) f ON f.sha = c.sha
+        WHERE c.repo_id = $repo AND len(c.parents) <= 1
         ORDER BY c.author_time, c.sha
         """,
-        [repo_id],
+        {"repo": repo_id},
     ).fetchall()
     commits = []
     for r in rows:

@@ -562,7 +562,7 @@ def _file_links(
     for j, (inherited, _) in changed_by.items():
         inferred[j] = max(inferred[j], inherited)
     accepted = rule.decide(inferred, explicit)
-    vector = ranker.query_vector(query)
+    vector = ranker.ranked_terms(ranker.query_vector(query))
     links = []
     for j in _shortlist(inferred, top, explicit):
         if j in explicit:

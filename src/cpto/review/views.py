@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cpto.errors import CptoError
-from cpto.report import NARROW, WIDE, Block, Blocks, Report, Table, Tag
+from cpto.report import NARROW, WIDE, Block, Blocks, LazyRows, Report, Table, Tag
 from cpto.review.prd import Prd
 from cpto.review.trace import (
     DEFERRED,
@@ -56,11 +56,19 @@ KIND_ORDER = {"pr": 0, "commit": 1, "file": 2}  # a pull request tells more than
 BEFORE_SHOWN = 2  # items of work from before the PRD named in a block; the rest are counted
 
 
-def trace_data(result: TraceResult) -> dict[str, Any]:
-    """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys."""
+def trace_data(result: TraceResult, *, lazy: bool = False) -> dict[str, Any]:
+    """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys.
+
+    ``lazy``: each requirement's dict is made as the JSON is written, not all up front."""
     many = _spans_repos(result)  # once: it reads every link
+    traces = result.requirements
+    rows = (
+        LazyRows(traces, lambda t: _requirement_data(t, many), sum(25 + 7 * len(t.links) for t in traces))
+        if lazy
+        else [_requirement_data(t, many) for t in traces]
+    )
     return {
-        "requirements": [_requirement_data(t, many) for t in result.requirements],
+        "requirements": rows,
         "unplanned": [
             {
                 "kind": "commit",
@@ -200,7 +208,7 @@ def review_report(
     the tables people read, which on a thousand requirements cost more than the review itself.
     """
     if data_only:
-        return Report(title="Product review", data=trace_data(result))
+        return Report(title="Product review", data=trace_data(result, lazy=True))
     view = _make_view(result, repo, root)
     infos = _prd_infos([t.prd for t in result.requirements], prds)
     when = today or date.today()

@@ -146,10 +146,17 @@ class Ranker:
             out[self.matrix.docs[lo:hi]] += w * self.weights[lo:hi]
         return out
 
-    def shared_terms(self, vector: dict[str, float], document: frozenset[str], top: int = 5) -> list[str]:
-        """The terms of a query ``vector`` that weigh most in a match with ``document``: a link's "why"."""
-        ranked = sorted((w * self.idf_of(t), t) for t, w in vector.items() if t in document)
-        return [t for _, t in reversed(ranked[-top:])]
+    def shared_terms(
+        self, vector: dict[str, float] | Sequence[str], document: frozenset[str], top: int = 5
+    ) -> list[str]:
+        """The terms of a query ``vector`` that weigh most in a match with ``document``: a link's "why".
+        Given :meth:`ranked_terms` of the vector instead, many documents cost one ranking."""
+        ranked = self.ranked_terms(vector) if isinstance(vector, dict) else vector
+        return [t for t in ranked if t in document][:top]
+
+    def ranked_terms(self, vector: dict[str, float]) -> list[str]:
+        """A query vector's terms, the most telling in a match first (weight x IDF, ties by name)."""
+        return [t for _, t in sorted(((-w * self.idf_of(t), t) for t, w in vector.items()))]
 
 
 @dataclass(frozen=True)
