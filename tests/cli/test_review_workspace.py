@@ -102,3 +102,26 @@ def test_people_confirm_reject_and_defer_and_the_review_honours_it(make_repo, tm
     # 1 of the 2 requirements still counted has work: 50%, so a 60% gate fails and a 50% one passes.
     assert cpto("review", *w, "--fail-under", "60", "-q").returncode == 1
     assert cpto("review", *w, "--fail-under", "50", "-q").returncode == 0
+
+
+def test_repositories_sharing_a_folder_name_are_told_apart_and_counted_once(make_repo, tmp_path: Path):
+    root = tmp_path / "product"
+    root.mkdir()
+    shas = {}
+    for team in ("x", "y"):
+        (root / team).mkdir()
+        r = make_repo(f"product/{team}/api")
+        for n in range(22):
+            r.commit(f"tidy {n}", {f"m{n}.py": f"v = {n}\n"})
+        shas[team] = r.commit("Export invoices as CSV spreadsheet", {"invoice_csv.py": "def export(): ...\n"})
+    (root / "docs/prd").mkdir(parents=True)
+    (root / "docs/prd/billing.md").write_text(PRD)
+    (root / "cpto.toml").write_text('[workspace]\nrepos = ["x/api", "y/api", "x/api/"]\n')
+    found = by_id(review_json("-w", str(root)))
+    linked = [
+        (link["ref"], link["repo"])
+        for link in found["BIL-1"]["links"]
+        if link["linked"] and link["kind"] == "commit"
+    ]
+    assert sorted(linked) == sorted([(shas["x"], "x/api"), (shas["y"], "y/api")])
+    assert found["BIL-1"]["effort"]["commits"] == 2

@@ -346,3 +346,21 @@ def test_diff_text_that_looks_like_the_readers_markers_is_just_text(make_repo, t
     words = dict(query(db, "SELECT path, words FROM change_words"))
     assert "fine" in words["src/ok.py"].split() and "elsewhere.py" not in words
     assert {"tail", "word", "elsewhere"} <= set(words["notes/odd.txt"].split())
+
+
+def test_added_words_go_to_the_right_file_whatever_its_name_or_lines(make_repo, tmp_path):
+    """A name with a space (git ends it with a tab in the diff) and an added line that starts with
+    "++ " (it shows as "+++ " in the diff) stay what they are."""
+    r = make_repo()
+    r.commit(
+        "odd files",
+        {
+            "docs/billing plan.md": "export invoices\n",
+            "src/plus.py": "x = 1\n++ plusplusWord = 1\nafterWord = 2\n",
+        },
+    )
+    db = tmp_path / "index.duckdb"
+    index(r.path, db)
+    words = dict(query(db, "SELECT path, words FROM change_words"))
+    assert set(words) == {"docs/billing plan.md", "src/plus.py"}
+    assert {"plusplus", "word", "after"} <= set(words["src/plus.py"].split())

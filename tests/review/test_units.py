@@ -60,3 +60,49 @@ def test_commits_that_say_little_are_linked_through_their_pull_request(make_repo
     assert (pr.ref, pr.why) == ("#12", "2 commits; branch dana/csv-export")
     assert result.subjects["#12"] == "Invoice export"
     assert all(link.repo == "shop" for link in item.links)
+
+
+def test_merges_at_the_same_second_are_taken_in_history_order(make_repo, tmp_path: Path):
+    """The second merge must not take the first one's commits because its sha sorts first."""
+    r = make_repo("tie")
+    r.commit("init", {"a.py": "a = 1\n"})
+    r.git("checkout", "-q", "-b", "x")
+    first = r.commit("export invoices to csv", {"c.py": "c = 1\n"})
+    r.git("checkout", "-q", "-b", "y")
+    second = r.commit("logging tweak", {"d.py": "d = 1\n"})
+    r.git("checkout", "-q", "main")
+    r.merge("x", "Merge pull request #1 from u/x\n\nCSV export")
+    r._clock -= 3600  # the next merge carries the same timestamp
+    r.merge("y", "Merge pull request #2 from u/y\n\nLogging")
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, r.path)
+        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+    units = {u.ref: u.commits for u in corpus.units}
+    assert units == {"#1": (first,), "#2": (second,)}
+
+
+def test_merges_between_feature_branches_belong_to_the_pull_request_that_lands_them(make_repo, tmp_path):
+    r = make_repo("cc")
+    r.commit("init", {"a.py": "a = 1\n"})
+    r.git("checkout", "-q", "-b", "one")
+    a = r.commit("part a", {"b.py": "b = 1\n"})
+    r.git("checkout", "-q", "-b", "two", "main")
+    b = r.commit("part b", {"c.py": "c = 1\n"})
+    r.git("checkout", "-q", "one")
+    r.merge("two", "Merge branch 'two' into one")
+    r.git("checkout", "-q", "main")
+    r.merge("one", "Merge pull request #20 from u/one\n\nBoth parts")
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, r.path)
+        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+    assert {u.ref: set(u.commits) for u in corpus.units} == {"#20": {a, b}}
+
+
+def test_an_empty_repository_has_nothing_to_trace_and_is_no_error(make_repo, tmp_path: Path):
+    r = make_repo("empty")
+    prd = tmp_path / "billing.md"
+    prd.write_text(PRD)
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, r.path)
+        result = review(con, r.path, [read_prd(prd)])
+    assert [t.status for t in result.requirements] == ["not_started"]

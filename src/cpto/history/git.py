@@ -489,12 +489,17 @@ def _added_lines(record: bytes, limit: int) -> tuple[str, dict[str, str]]:
     head, _, diff = record.partition(b"\n")
     kept: dict[str, list[bytes]] = {}
     current: list[bytes] | None = None
+    in_header = False  # between "diff --git" and the first hunk: only there is "+++ " a file name
     size = 0
     for line in diff.split(b"\n"):
-        if line.startswith(b"+++ "):
+        if line.startswith(b"diff --git "):
+            in_header, current = True, None
+        elif in_header and line.startswith(b"+++ "):
             target = line[4:]
             current = None if target == b"/dev/null" else kept.setdefault(_diff_path(target), [])
-        elif line.startswith(b"+") and current is not None:
+        elif line.startswith(b"@@"):
+            in_header = False
+        elif not in_header and line.startswith(b"+") and current is not None:
             size += len(line)
             if size > limit:
                 break
@@ -504,7 +509,9 @@ def _added_lines(record: bytes, limit: int) -> tuple[str, dict[str, str]]:
 
 
 def _diff_path(target: bytes) -> str:
-    """``b/src/x.py`` (or git's C-quoted ``"b/odd\\tname"``) -> ``src/x.py``."""
+    """``b/src/x.py`` (or git's C-quoted ``"b/odd\\tname"``) -> ``src/x.py``. Git ends the name of a
+    file with a space in it with a tab, which is not part of the name (a tab in a name is quoted)."""
+    target = target.removesuffix(b"\t")
     if target.startswith(b'"') and target.endswith(b'"'):
         target = target[1:-1].decode("unicode_escape").encode("latin-1")
     return _path(target[2:] if target.startswith(b"b/") else target)

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cpto.history.git import read_tree_files
+from cpto.history.git import read_tree_files, resolve_commit
 from cpto.memory import give_back_freed_memory
 from cpto.review.text import matches_in, path_text, terms, terms_of_words
 from cpto.review.text import words as split_words
@@ -146,11 +146,12 @@ class Corpus:
     related: Related = field(default_factory=lambda: Related.build(0, []))
     skipped_files: int = 0
     language: str = "english"  # how both sides were tokenized; queries must use the same
+    label: str = ""  # the repository's name among several reviewed together
 
     @property
     def name(self) -> str:
-        """The repository's folder name: what a link says it was found in."""
-        return self.repo.name
+        """What a link says it was found in: the label given, else the repository's folder name."""
+        return self.label or self.repo.name
 
     @cached_property
     def commit_by_sha(self) -> dict[str, CommitDoc]:
@@ -235,7 +236,9 @@ def load_corpus(
     give_back_freed_memory()  # what DuckDB's reader threads freed (see cpto.memory)
     units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, words)
     give_back_freed_memory()
-    tree = [f for f in read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES)]
+    # A repository without commits has no HEAD to read files from: no files, not an error.
+    has_head = resolve_commit(repo, "HEAD") is not None
+    tree = list(read_tree_files(repo, "HEAD", max_bytes=MAX_FILE_BYTES)) if has_head else []
     skipped = sum(1 for f in tree if f.text is None)
     kept = [f for f in tree if f.text is not None and not is_doc_path(f.path) and not is_record(f.path)]
     texts = pa.array([f.text for f in kept], pa.large_string())

@@ -7,6 +7,7 @@ same with :func:`cpto.history.indexer.index_repository` and an open index.
 from __future__ import annotations
 
 import glob
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -99,14 +100,18 @@ def review(
     ``deploy_log`` (of the first repository) when given, else tags matching ``release_pattern``.
     ``semantic`` adds the optional sentence-embedding model's similarities (:mod:`cpto.review.semantic`).
     """
-    repos = [git.open_repository(r) for r in ([repo] if isinstance(repo, Path) else repo)]
+    paths = [repo] if isinstance(repo, Path) else repo
+    repos = list({state.path: state for state in map(git.open_repository, paths)}.values())  # each once
+    labels = repository_labels([state.path for state in repos])
     starts = {str(prd.path): prd_period_start(prd, [r.path for r in repos], since) for prd in prds}
     known = [s for s in starts.values() if s is not None]
     unplanned_since = since if since is not None else (min(known) if known else None)
     texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
     language = detect_language(texts)
     encoder = Encoder() if semantic else None
-    loaded = [_load(con, state, prds, records, language, texts, encoder) for state in repos]
+    loaded = [
+        _load(con, state, prds, records, language, texts, encoder, labels[state.path]) for state in repos
+    ]
     # Several repositories are searched as one: a match counts against the best match anywhere.
     bests = (
         [max(values) for values in zip(*(best_commit_scores(prds, c, s) for c, s in loaded), strict=True)]
@@ -133,7 +138,10 @@ def review(
     result = results[0] if len(results) == 1 else merge_results(results)
     for prd in prds:
         result.warnings.extend(f"{prd.path}: {w}" for w in prd.warnings)
-        if starts[str(prd.path)] is None:
+        start = starts[str(prd.path)]
+        if start is not None and start > datetime.now(UTC):
+            result.warnings.append(f"{prd.path}: its start {start.date().isoformat()} is in the future")
+        if start is None:
             result.warnings.append(
                 f"{prd.path}: no start for this PRD (not in the repositories' history, no `start:` in its"
                 " front matter, no --since): all history counts as its period and unplanned work is not"
@@ -150,6 +158,7 @@ def _load(
     language: str,
     texts: Sequence[str],
     encoder: Encoder | None,
+    label: str,
 ) -> tuple[Corpus, SemanticScores | None]:
     """One repository's evidence, its records left out, and the optional semantic similarities."""
     repo_id = store.indexed_repo_id(con, state.path)
@@ -158,8 +167,23 @@ def _load(
     # `cpto trace --repo` reads it that way, and both commands must give the same answers.
     own = load_workspace(state.path).record_paths
     exclude = [_relative(p, state.path) for p in [*records, *own, *(prd.path for prd in prds)]]
-    corpus = load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language)
+    corpus = replace(
+        load_corpus(con, repo_id, state.path, ids, [p for p in exclude if p], language), label=label
+    )
     return corpus, semantic_scores(corpus, texts, encoder) if encoder is not None else None
+
+
+def repository_labels(paths: Sequence[Path]) -> dict[Path, str]:
+    """A short name for each repository that tells it from the others: its folder name, or as many
+    trailing path parts as it takes when two share one (``x/api``, ``y/api``)."""
+    labels: dict[Path, str] = {}
+    for depth in range(1, max((len(p.parts) for p in paths), default=1) + 1):
+        names = {p: "/".join(p.parts[-depth:]) for p in paths if p not in labels}
+        counts = Counter(names.values())
+        labels.update({p: name for p, name in names.items() if counts[name] == 1})
+        if len(labels) == len(paths):
+            break
+    return {p: labels.get(p, str(p)) for p in paths}
 
 
 def _review_one(
@@ -193,7 +217,7 @@ def _review_one(
     )
     for item in result.requirements:
         # Links people added by hand (a confirmed ref that was no candidate) name no repository yet.
-        item.links = [link if link.repo else replace(link, repo=state.path.name) for link in item.links]
+        item.links = [link if link.repo else replace(link, repo=corpus.name) for link in item.links]
     if state.shallow:
         result.warnings.append(f"{state.path}: shallow clone; evidence older than the boundary is missing")
     if corpus.skipped_files:

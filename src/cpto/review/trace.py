@@ -203,7 +203,9 @@ def trace(
             _set_apart_before(item, corpus, start)
         # Pull requests of the commits still linked (work from before the PRD's start is set apart).
         named = {link.ref for link in item.links if link.kind == "pr"}  # confirmed by people
-        units = [u for u in _unit_links(corpus, item.linked("commit")) if u.ref not in named]
+        entry = said.get(requirement.id) if said is not None else None
+        rejected = {v.ref for v in entry.rejected} if entry is not None else set()
+        units = [u for u in _unit_links(corpus, item.linked("commit")) if u.ref not in named | rejected]
         item.links = (
             [x for x in item.links if x.kind != "file"] + units + [x for x in item.links if x.kind == "file"]
         )
@@ -417,6 +419,12 @@ def _spoken_words(text: str, language: str) -> dict[str, str]:
     return out
 
 
+def _through_unit(corpus: Corpus, j: int) -> str:
+    """Why a commit that shares no word with a requirement scores at all: its pull request does."""
+    u = int(corpus.unit_of[j]) if corpus.unit_of.size else -1
+    return f"through its pull request {corpus.units[u].ref}" if u >= 0 else "no shared words"
+
+
 def _said(shared: Sequence[str], spoken: Mapping[str, str], most: int = 5) -> str:
     """Shared terms as the requirement wrote them, each word once ("GitHub" stands for "git" and "hub")."""
     return ", ".join(list(dict.fromkeys(spoken.get(t, t) for t in shared))[:most])
@@ -455,7 +463,8 @@ def _commit_links(
             why, score = explicit[j], 1.0 + float(value[j])
         else:
             shared = shared_terms[j]
-            why, score = "shared terms: " + _said(shared, spoken), float(value[j])
+            why = "shared terms: " + _said(shared, spoken) if shared else _through_unit(corpus, j)
+            score = float(value[j])
         links.append(
             Link(
                 "commit",
@@ -590,8 +599,9 @@ def _set_apart_before(item: RequirementTrace, corpus: Corpus, start: datetime) -
     kept: list[Link] = []
     for link in item.links:
         if link.kind == "commit" and link.linked and corpus.commit_by_sha[link.ref].time < start:
-            item.before.append(link)
-            kept.append(replace(link, linked=False, why=link.why + "; before the PRD's start"))
+            earlier = replace(link, linked=False, why=link.why + "; before the PRD's start")
+            item.before.append(earlier)
+            kept.append(earlier)
         else:
             kept.append(link)
     item.links = kept

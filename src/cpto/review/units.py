@@ -59,10 +59,18 @@ def find_pull_requests(
     merged into ``head`` is a pull request's side, not a main line. A commit is in one unit at most."""
     merged = _reachable(commits, head) if head else set()
     claimed = _main_lines(commits, [*([head] if head else []), *(t for t in tips if t not in merged)])
+    main_lines = set(claimed)
     units: list[PullRequest] = []
     in_unit: set[str] = set()
-    merges = sorted((c.time, sha) for sha, c in commits.items() if len(c.parents) > 1)
-    for _, sha in merges:
+    # Merges on a main line, ancestors first (a merge's generation is above its parents', whatever the
+    # clocks say). A merge inside a branch (a sync, criss-cross merges) is part of what lands the branch.
+    generation = _generations(commits)
+    merges = sorted(
+        (generation[sha], c.time, sha)
+        for sha, c in commits.items()
+        if len(c.parents) > 1 and sha in main_lines
+    )
+    for _, _, sha in merges:
         merge = commits[sha]
         found = _merge_shape(merge.message)
         brought = _brought_in(commits, merge.parents[1:], claimed)
@@ -87,6 +95,27 @@ def find_pull_requests(
         title = _SQUASH.sub("", subject).strip()
         units.append(PullRequest(ref, title, "", shas[-1], tuple(shas)))
     return units
+
+
+def _generations(commits: Mapping[str, GraphCommit]) -> dict[str, int]:
+    """Each commit's generation: 0 for a root, else one more than its highest parent (iteratively, so
+    a history of any depth fits)."""
+    generation: dict[str, int] = {}
+    for start in commits:
+        if start in generation:
+            continue
+        stack = [start]
+        while stack:
+            sha = stack[-1]
+            pending = [p for p in commits[sha].parents if p in commits and p not in generation]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            if sha not in generation:
+                known = [generation[p] for p in commits[sha].parents if p in generation]
+                generation[sha] = 1 + max(known) if known else 0
+    return generation
 
 
 def _reachable(commits: Mapping[str, GraphCommit], start: str) -> set[str]:

@@ -434,8 +434,11 @@ def _evidence_table(traces: list[RequirementTrace], view: _View, evidence: int) 
 
 def _unplanned_sections(result: TraceResult) -> list[Table | Blocks]:
     """Commits no requirement explains, by area: a table, and blocks naming the latest in full."""
-    since = f"since {result.since:%Y-%m-%d}" if result.since else "all history"
-    caption = f"Commits {since} that trace to no requirement."
+    caption = (
+        f"Commits since {result.since.date().isoformat()} that trace to no requirement."
+        if result.since
+        else "Not counted: no PRD has a start (see the warnings)."
+    )
     rows = [
         [
             a.area,
