@@ -10,10 +10,11 @@ recognised:
 - **a squash or rebase merge**: commits whose subject ends with "(#N)"; all commits carrying the same
   number are one unit (a rebase merge of several commits).
 
-Which commits a merge brings in is computed for all merges in one pass: the first-parent line of every
-ref is the main line of its branch, and merges, oldest first, claim the commits reachable from their
-other parents that neither a main line nor an earlier merge holds. That is ``git rev-list p1..p2`` for
-ordinary histories, at the cost of one walk over the history instead of one per merge.
+Which commits a merge brings in is computed for all merges in one pass: the first-parent lines of HEAD
+and of the refs HEAD does not contain are main lines, and the merges on them, ancestors first, claim
+the commits reachable from their other parents that neither a main line nor an earlier merge holds.
+That is ``git rev-list p1..p2`` for ordinary histories, at the cost of one walk over the history
+instead of one per merge; a merge inside a branch belongs to the pull request that lands the branch.
 """
 
 from __future__ import annotations
