@@ -44,6 +44,8 @@ def ws(make_repo) -> Repo:  # type: ignore[no-untyped-def]
             "api/cart.py": "def cart():\n    return []\n",
         },
     )
+    for number in (0, 1, 2, 3, 7, 42):  # pull requests squash-merged, so "#N" names something
+        repo.commit(f"chore: tidy {number} (#{number})", {f"api/tidy{number}.py": f"n = {number}\n"})
     repo.commit("feat(api): guest checkout (CHK-1)", {"api/guest.py": "def guest():\n    return 1\n"})
     return repo
 

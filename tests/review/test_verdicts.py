@@ -365,8 +365,11 @@ def test_find_requirement_exact_then_any_case_else_nearest(tmp_path):
 def test_resolve_ref_stores_full_shas_and_repository_paths(make_repo, tmp_path):
     repo = make_repo()
     sha = repo.commit("feat: cart", {"api/cart.py": "x = 1\n"})
+    repo.commit("feat: wallet (#42)", {"api/wallet.py": "w = 1\n"})
     assert vd.resolve_ref(sha[:7], [repo.path]) == sha
     assert vd.resolve_ref("#42", [repo.path]) == "#42"
+    with pytest.raises(CptoError, match=r"#43: no pull request #43 in"):
+        vd.resolve_ref("#43", [repo.path])
     assert vd.resolve_ref("api/cart.py", [repo.path]) == "api/cart.py"
     assert vd.resolve_ref("cart.py", [repo.path], cwd=repo.path / "api") == "api/cart.py"
     for bad in ("0000000", "api/nope.py", "../outside", ".git/config"):

@@ -758,6 +758,23 @@ def commit_files(paths: Sequence[Path], message: str) -> str:
     return run_git(root, "rev-parse", "HEAD").decode().strip()
 
 
+def has_pull_request(repo: Path, number: int) -> bool:
+    """Whether any commit of ``repo`` lands pull request ``number``: a merge "Merge pull request #N from"
+    or a squash title ending "(#N)" (how cpto.review.units recognises one from git alone)."""
+    out = run_git(
+        repo,
+        "log",
+        "--all",
+        "-1",
+        "--format=%H",
+        "-E",
+        f"--grep=^Merge pull request #{number} from ",
+        f"--grep=\\(#{number}\\)[[:space:]]*$",
+        check=False,
+    )
+    return bool(out.strip())
+
+
 def resolve_commit(repo: Path, ref: str) -> str | None:
     """The commit a tag, branch or (abbreviated) SHA names in ``repo``, or None if it names none."""
     if not ref or ref.startswith("-"):

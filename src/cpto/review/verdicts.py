@@ -651,11 +651,16 @@ def near(wanted: str, ids: Sequence[str], n: int = 5) -> list[str]:
 def resolve_ref(ref: str, repos: Sequence[Path], cwd: Path | None = None) -> str:
     """The ref as stored: ``#N``; the full SHA of a commit in one of ``repos``; or a file's path inside
     its repository (given relative to ``cwd`` or to a repository's top). Anything else is an error."""
-    from cpto.history.git import resolve_commit
+    from cpto.history.git import has_pull_request, resolve_commit
 
     ref = ref.strip()
     if _PR.match(ref):
-        return ref
+        if any(has_pull_request(repo, int(ref[1:])) for repo in repos):
+            return ref
+        names = ", ".join(str(r) for r in repos) or "the workspace"
+        raise CptoError(
+            f"{ref}: no pull request {ref} in {names} (a merge 'Merge pull request {ref}' or '({ref})')"
+        )
     if _SHA.match(ref):
         for repo in repos:
             sha = resolve_commit(repo, ref)
@@ -691,7 +696,7 @@ def check_verdicts(config: WorkspaceConfig, prds: Sequence[Prd]) -> tuple[int, l
     any of the workspace's repositories. Warnings: a path that is no file at HEAD or in the working
     tree, a verdicts file with no PRD beside it, one that links outside the workspace.
     """
-    from cpto.history.git import resolve_commit, run_git
+    from cpto.history.git import has_pull_request, resolve_commit, run_git
 
     findings: list[Finding] = []
     read = 0
@@ -738,6 +743,12 @@ def check_verdicts(config: WorkspaceConfig, prds: Sequence[Prd]) -> tuple[int, l
                         findings.append(
                             Finding("error", where, f"{rid}: {verdict.ref} is not a commit in the repository")
                         )
+                elif kind == "pr" and not any(
+                    has_pull_request(r, int(verdict.ref[1:])) for r in config.repos
+                ):
+                    findings.append(
+                        Finding("error", where, f"{rid}: no pull request {verdict.ref} in the repository")
+                    )
                 elif kind == "file" and not _is_file(verdict.ref, config.repos, run_git):
                     findings.append(
                         Finding("warning", where, f"{rid}: {verdict.ref} is not a file in the repository")
