@@ -120,18 +120,22 @@ def _index_words(
     commits: list[tuple[str, str, str]] = []
     changes: list[tuple[str, str, str]] = []
     for sha, added in git.read_added_text(path, sorted(todo), jobs=jobs):
-        message, paths = todo.pop(sha, ("", []))
-        commits.append((sha, " ".join(words(message)), " ".join(words(" ".join(paths)))))
+        commits.append(_commit_words(sha, *todo.pop(sha, ("", []))))
         changes.extend((sha, changed, added_words(text)) for changed, text in added.items())
         if len(commits) >= 1000:
             store.insert_words(con, repo_id, commits, changes)
             if on_advance:
                 on_advance(len(commits))
             commits, changes = [], []
-    commits += [(sha, " ".join(words(m)), " ".join(words(" ".join(p)))) for sha, (m, p) in todo.items()]
+    commits += [_commit_words(sha, message, paths) for sha, (message, paths) in todo.items()]
     store.insert_words(con, repo_id, commits, changes)
     if on_advance:
         on_advance(len(commits))
+
+
+def _commit_words(sha: str, message: str, paths: list[str]) -> tuple[str, str, str]:
+    """(sha, message words, path words): a commit's row of ``commit_words``."""
+    return sha, " ".join(words(message)), " ".join(words(" ".join(paths)))
 
 
 def added_words(text: str) -> str:

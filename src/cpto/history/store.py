@@ -122,6 +122,16 @@ def indexed_repo_id(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     return int(row[0])
 
 
+def head_commit(con: duckdb.DuckDBPyConnection, repo_id: int) -> str | None:
+    """The commit HEAD pointed at when the repository was indexed: its branch's tip, or a detached HEAD."""
+    row = con.execute(
+        "SELECT r.sha FROM refs r JOIN repos p ON p.repo_id = r.repo_id WHERE r.repo_id = ?"
+        " AND (r.kind = 'head' OR (r.kind = 'branch' AND 'refs/heads/' || r.name = p.head_ref)) LIMIT 1",
+        [repo_id],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def repo_id_for(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """The id of the repository at ``path``, registering it on first sight."""
     row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(path)]).fetchone()

@@ -11,7 +11,7 @@ whatever the number of requirements.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cpto.history import store
 from cpto.history.git import read_tree_files, resolve_commit
 from cpto.memory import give_back_freed_memory
 from cpto.review.text import matches_in, path_text, terms, terms_of_words
@@ -106,12 +107,17 @@ class Related:
         return out
 
 
+def file_stem(path: str) -> str:
+    """A file's name without folder or extension: how code names it (``rates`` for ``shop/rates.py``)."""
+    return path.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
 def related_by_name(paths: Sequence[str], identifiers: Sequence[frozenset[str]]) -> Related:
     """Files related when one's identifiers include the other's name without extension (``Invoice``,
     ``invoice_service``); names most files use anyway (``index``, ``utils``) relate nothing."""
     by_stem: dict[str, list[int]] = {}
     for j, path in enumerate(paths):
-        stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
+        stem = file_stem(path)
         if len(stem) >= MIN_STEM:
             by_stem.setdefault(stem, []).append(j)
     users: dict[str, list[int]] = {stem: [] for stem in by_stem}
@@ -232,9 +238,10 @@ def load_corpus(
     commits = [c for c in load_commits(con, repo_id) if not c.paths or not all(map(is_record, c.paths))]
     vocabulary: dict[str, int] = {}
     words = _WordTerms(vocabulary, language)
-    commit_fields = _commit_postings(con, repo_id, commits, excluded, words)
+    position = {c.sha: j for j, c in enumerate(commits)}
+    commit_fields = _commit_postings(con, repo_id, commits, position, excluded, words)
     give_back_freed_memory()  # what DuckDB's reader threads freed (see cpto.memory)
-    units, unit_of, unit_fields = _units(con, repo_id, commits, commit_fields, words)
+    units, unit_of, unit_fields = _units(con, repo_id, position, commit_fields, words)
     give_back_freed_memory()
     # A repository without commits has no HEAD to read files from: no files, not an error.
     has_head = resolve_commit(repo, "HEAD") is not None
@@ -268,6 +275,8 @@ def load_corpus(
             np.concatenate([np.ones(len(path_terms)), content.counts]),
         ),
     )
+    related = related_by_name([f.path for f in files], _identifiers(texts, [f.path for f in files]))
+    give_back_freed_memory()
     return Corpus(
         repo=repo,
         commits=commits,
@@ -279,7 +288,7 @@ def load_corpus(
         file_matrix=file_matrix,
         name_matrix=TermMatrix.build(names),
         file_terms=file_matrix.document_terms(),
-        related=related_by_name([f.path for f in files], _related_names(texts, [f.path for f in files])),
+        related=related,
         skipped_files=skipped,
         language=language,
     )
@@ -325,17 +334,10 @@ def _chunks(texts: pa.Array, size: int = 4 << 20) -> Iterator[tuple[int, pa.Arra
         start = end
 
 
-def _related_names(texts: pa.Array, paths: Sequence[str]) -> list[frozenset[str]]:
-    """:func:`_identifiers`, with Arrow's freed memory given back before the rankers are built."""
-    found = _identifiers(texts, paths)
-    give_back_freed_memory()
-    return found
-
-
 def _identifiers(texts: pa.Array, paths: Sequence[str]) -> list[frozenset[str]]:
     """Each text's identifiers that are some file's name without extension (``rates``, ``Invoice``):
     all :func:`related_by_name` looks at, found without making a Python string of every token."""
-    stems = pa.array(sorted({p.rsplit("/", 1)[-1].split(".", 1)[0] for p in paths}), pa.large_string())
+    stems = pa.array(sorted({file_stem(p) for p in paths}), pa.large_string())
     out: list[set[str]] = [set() for _ in range(len(texts))]
     for first, chunk in _chunks(texts):
         tokens = pc.split_pattern_regex(chunk, r"[^A-Za-z0-9_]+")
@@ -385,6 +387,7 @@ def _commit_postings(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
     commits: Sequence[CommitDoc],
+    position: Mapping[str, int],
     records: Sequence[str],
     words: _WordTerms,
 ) -> list[Postings]:
@@ -394,7 +397,6 @@ def _commit_postings(
     relation = con.sql(_FIELD_WORDS, params={"repo": repo_id, "records": list(records) or [""]})
     # DuckDB 2 names it to_arrow_reader, DuckDB 1 fetch_record_batch.
     reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(_BATCH_ROWS)
-    position = {c.sha: j for j, c in enumerate(commits)}
     parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]  # per field: term ids, then documents
     doc_parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]
     indexed: set[str] = set()
@@ -446,7 +448,7 @@ def _with_unindexed(
 def _units(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
-    commits: Sequence[CommitDoc],
+    position: Mapping[str, int],
     commit_fields: Sequence[Postings],
     words: _WordTerms,
 ) -> tuple[list[PullRequest], npt.NDArray[np.int64], list[Postings]]:
@@ -459,16 +461,15 @@ def _units(
     ).fetchall()
     graph = {r[0]: GraphCommit(tuple(r[1] or ()), r[2] or "", r[3]) for r in rows}
     merge_words = {r[0]: r[4] or " ".join(split_words(r[2] or "")) for r in rows if len(r[1] or ()) > 1}
-    refs = con.execute(
-        "SELECT r.sha, r.kind = 'head' OR (r.kind = 'branch' AND 'refs/heads/' || r.name = p.head_ref)"
-        " FROM refs r JOIN repos p ON p.repo_id = r.repo_id WHERE r.repo_id = ? ORDER BY r.name",
-        [repo_id],
-    ).fetchall()
-    head = next((sha for sha, is_head in refs if is_head), None)
-    tips = sorted({sha for sha, _ in refs})
-    position = {c.sha: j for j, c in enumerate(commits)}
+    head = store.head_commit(con, repo_id)
+    tips = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT sha FROM refs WHERE repo_id = ? ORDER BY sha", [repo_id]
+        ).fetchall()
+    ]
     units: list[PullRequest] = []
-    unit_of = np.full(len(commits), -1, dtype=np.int64)
+    unit_of = np.full(len(position), -1, dtype=np.int64)
     own_units: list[int] = []
     said: list[str] = []
     for unit in find_pull_requests(graph, head, tips):

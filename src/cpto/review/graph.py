@@ -13,6 +13,8 @@ from fnmatch import fnmatchcase
 
 import duckdb
 
+from cpto.history import store
+
 
 @dataclass(frozen=True)
 class Release:
@@ -69,10 +71,7 @@ def load_graph(
         [repo_id],
     ).fetchall()
     graph = CommitGraph(head_branch=head_branch)
-    head_sha = next(
-        (sha for name, kind, sha, _ in refs if (kind == "branch" and name == head_branch) or kind == "head"),
-        None,
-    )
+    head_sha = store.head_commit(con, repo_id)
     if head_sha:
         graph.on_head = _reach(parents, head_sha, set())
     graph.releases = (

@@ -7,6 +7,7 @@ same with :func:`cpto.history.indexer.index_repository` and an open index.
 from __future__ import annotations
 
 import glob
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -37,7 +38,7 @@ from cpto.review.trace import (
     group_by_area,
     trace,
 )
-from cpto.review.verdicts import read_verdicts
+from cpto.review.verdicts import Verdicts, read_verdicts
 from cpto.workspace import WorkspaceConfig, load_workspace
 
 
@@ -109,9 +110,15 @@ def review(
     texts = [f"{r.title}\n{r.text}" for prd in prds for r in prd.requirements]
     language = detect_language(texts)
     encoder = Encoder() if semantic else None
+    ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
+    repo_ids = {state.path: store.indexed_repo_id(con, state.path) for state in repos}
     loaded = [
-        _load(con, state, prds, records, language, texts, encoder, labels[state.path]) for state in repos
+        _load(
+            con, repo_ids[state.path], state, prds, ids, records, language, texts, encoder, labels[state.path]
+        )
+        for state in repos
     ]
+    said = {str(prd.path): read_verdicts(prd.path) for prd in prds}  # once, whatever the repositories
     # Several repositories are searched as one: a match counts against the best match anywhere.
     bests = (
         [max(values) for values in zip(*(best_commit_scores(prds, c, s) for c, s in loaded), strict=True)]
@@ -123,6 +130,7 @@ def review(
         results.append(
             _review_one(
                 con,
+                repo_ids[state.path],
                 state,
                 prds,
                 corpus,
@@ -132,10 +140,12 @@ def review(
                 top=top,
                 since=unplanned_since,
                 starts=starts,
+                verdicts=said,
                 bests=bests,
             )
         )
-    result = results[0] if len(results) == 1 else merge_results(results)
+    names = [corpus.name for corpus, _ in loaded]
+    result = results[0] if len(results) == 1 else merge_results(results, names)
     for prd in prds:
         result.warnings.extend(f"{prd.path}: {w}" for w in prd.warnings)
         start = starts[str(prd.path)]
@@ -152,8 +162,10 @@ def review(
 
 def _load(
     con: duckdb.DuckDBPyConnection,
+    repo_id: int,
     state: git.RepoState,
     prds: Sequence[Prd],
+    ids: re.Pattern[str] | None,
     records: Sequence[Path],
     language: str,
     texts: Sequence[str],
@@ -161,8 +173,6 @@ def _load(
     label: str,
 ) -> tuple[Corpus, SemanticScores | None]:
     """One repository's evidence, its records left out, and the optional semantic similarities."""
-    repo_id = store.indexed_repo_id(con, state.path)
-    ids = id_pattern(r.id for prd in prds for r in prd.requirements if not r.derived_id)
     # The workspace's records, and the records this repository would hold as a workspace of its own:
     # `cpto trace --repo` reads it that way, and both commands must give the same answers.
     own = load_workspace(state.path).record_paths
@@ -188,6 +198,7 @@ def repository_labels(paths: Sequence[Path]) -> dict[Path, str]:
 
 def _review_one(
     con: duckdb.DuckDBPyConnection,
+    repo_id: int,
     state: git.RepoState,
     prds: Sequence[Prd],
     corpus: Corpus,
@@ -198,12 +209,11 @@ def _review_one(
     top: int,
     since: datetime | None,
     starts: dict[str, datetime | None],
+    verdicts: dict[str, Verdicts],
     bests: list[float] | None,
 ) -> TraceResult:
     """The review against one repository; its links name it."""
-    repo_id = store.indexed_repo_id(con, state.path)
     graph = load_graph(con, repo_id, releases=workspace_releases(con, repo_id, release_pattern, deploy_log))
-    said = {str(prd.path): read_verdicts(prd.path) for prd in prds}
     result = trace(
         prds,
         corpus,
@@ -211,7 +221,7 @@ def _review_one(
         top=top,
         since=since,
         starts=starts,
-        verdicts=said,
+        verdicts=verdicts,
         semantic=similarities,
         commit_bests=bests,
     )
@@ -230,14 +240,14 @@ def _review_one(
 _WORK_ORDER = (IN_PROGRESS, SHIPPED, UNCLEAR, NOT_STARTED, DEFERRED, DROPPED)
 
 
-def merge_results(results: Sequence[TraceResult]) -> TraceResult:
-    """One review from the reviews of several repositories: every link kept with its repository; a
-    requirement is in progress if work on it is unreleased anywhere, else shipped if shipped anywhere."""
+def merge_results(results: Sequence[TraceResult], names: Sequence[str]) -> TraceResult:
+    """One review from the reviews of several repositories (``names``, in the same order): every link
+    kept with its repository; a requirement is in progress if work on it is unreleased anywhere, else
+    shipped if shipped anywhere."""
     merged: list[RequirementTrace] = []
     for items in zip(*(r.requirements for r in results), strict=True):
-        repo_of = [next((link.repo for link in item.links), "") for item in items]
         status = min((item.status for item in items), key=_WORK_ORDER.index)
-        working = [(name, item) for name, item in zip(repo_of, items, strict=True) if item.effort.commits]
+        working = [(name, item) for name, item in zip(names, items, strict=True) if item.effort.commits]
         first = items[0]
         chosen = next(item for item in items if item.status == status)
         merged.append(

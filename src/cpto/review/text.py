@@ -306,7 +306,6 @@ LANGUAGES = ("english", *OTHER_STOP_WORDS)
 _MIN_SHARE = 0.05  # a language needs this share of a text's words among its function words to be chosen
 
 _TOKEN_CACHE_LIMIT = 500_000
-_token_terms: dict[tuple[str, str], tuple[str, ...]] = {}
 _token_words: dict[str, tuple[str, ...]] = {}
 _word_terms: dict[tuple[str, str], str | None] = {}
 
@@ -373,9 +372,19 @@ def terms_of_words(stored: str, language: str = "english") -> list[str]:
 
     Each distinct word is stemmed once per process, so a review never tokenises the history again.
     """
+    return _terms_of(stored.split(), language)
+
+
+def terms(text: str, language: str = "english") -> list[str]:
+    """Stemmed search terms of ``text``, function words and code keywords removed: :func:`words`, then
+    the same stemming as the words the index keeps, so both sides of a match are made alike."""
+    return _terms_of(words(text), language)
+
+
+def _terms_of(split: Iterable[str], language: str) -> list[str]:
     cache = _word_terms
     out: list[str] = []
-    for word in stored.split():
+    for word in split:
         found = cache.get((language, word), "")
         if found == "":
             if len(cache) >= _TOKEN_CACHE_LIMIT:
@@ -383,26 +392,6 @@ def terms_of_words(stored: str, language: str = "english") -> list[str]:
             found = cache[(language, word)] = None if word in _stop_words(language) else stem(word, language)
         if found is not None:
             out.append(found)
-    return out
-
-
-def terms(text: str, language: str = "english") -> list[str]:
-    """Stemmed search terms of ``text``, function words and code keywords removed.
-
-    Identifiers recur across a repository, so each distinct token is split and stemmed once.
-    """
-    out: list[str] = []
-    cache = _token_terms
-    stop = _stop_words(language)
-    for token in _WORD.findall(text):
-        found = cache.get((language, token))
-        if found is None:
-            if len(cache) >= _TOKEN_CACHE_LIMIT:
-                cache.clear()
-            found = cache[(language, token)] = tuple(
-                stem(w, language) for w in _parts(token) if w not in stop
-            )
-        out.extend(found)
     return out
 
 

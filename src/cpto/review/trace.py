@@ -170,14 +170,14 @@ def trace(
     if commit_bests is not None:
         bests["commit"] = [max(a, b) for a, b in zip(bests["commit"], commit_bests, strict=True)]
     typical = {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
-    commit_rule, file_rule = _Rule("commit", typical["commit"]), _Rule("file", typical["file"])
+    file_rule = _Rule("file", typical["file"])
     mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
     traces = []
     for i, ((prd, requirement), query) in enumerate(zip(requirements, queries, strict=True)):
         spoken = _spoken_words(texts[i], corpus.language)
         raw = scorer.commit_scores(i)
         commits = _commit_links(
-            corpus, query, raw, bests["commit"][i], mentions[requirement.id], top, commit_rule, spoken
+            corpus, query, raw, bests["commit"][i], mentions[requirement.id], top, typical["commit"], spoken
         )
         said = (verdicts or {}).get(str(prd.path))
         if said is not None:
@@ -220,13 +220,7 @@ def trace(
     ]
     subjects = {c.sha: c.subject for c in corpus.commits if c.sha in linked_shas}
     subjects.update(
-        {
-            u.ref: u.title
-            for t in traces
-            for link in t.links
-            if link.kind == "pr"
-            for u in [corpus.unit(link.ref)]
-        }
+        {link.ref: corpus.unit(link.ref).title for t in traces for link in t.links if link.kind == "pr"}
     )
     return TraceResult(traces, unplanned, group_by_area(unplanned), since, subjects)
 
@@ -278,12 +272,13 @@ class _Scorer:
         # A file gains RELATED x the best text score among the files it is related to.
         return text, text + RELATED * self.corpus.related.best_neighbour(text)
 
-    def bests(self) -> dict[str, list[float]]:
+    def bests(self, kinds: Sequence[str] = ("commit", "file")) -> dict[str, list[float]]:
         """Per kind, each requirement's best score: a first pass over the queries; scores are not kept,
         so memory stays one score vector per kind."""
-        bests: dict[str, list[float]] = {"commit": [], "file": []}
+        bests: dict[str, list[float]] = {kind: [] for kind in kinds}
         for i in range(len(self.queries)):
-            for kind, scores in (("commit", self.commit_scores(i)), ("file", self.file_scores(i)[1])):
+            for kind in kinds:
+                scores = self.commit_scores(i) if kind == "commit" else self.file_scores(i)[1]
                 bests[kind].append(float(scores.max()) if scores.size else 0.0)
         return bests
 
@@ -294,7 +289,7 @@ def best_commit_scores(
     """Each requirement's best commit score in ``corpus``: a review of several repositories measures
     every repository's matches against the best of all (:func:`trace`'s ``commit_bests``)."""
     queries = [terms(f"{r.title}\n{r.text}", corpus.language) for prd in prds for r in prd.requirements]
-    return _Scorer.build(corpus, queries, semantic).bests()["commit"]
+    return _Scorer.build(corpus, queries, semantic).bests(("commit",))["commit"]
 
 
 @dataclass(frozen=True)
@@ -437,7 +432,7 @@ def _commit_links(
     best: float,
     explicit: dict[int, str],
     top: int,
-    rule: _Rule,
+    typical_best: float,
     spoken: Mapping[str, str],
 ) -> list[Link]:
     """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones).
@@ -448,7 +443,7 @@ def _commit_links(
     near_best = raw >= RELATIVE["commit"] * max(best, float(raw.max()) if raw.size else 0.0)
     # A match much weaker than the run's typical best match is weak evidence however clear it stands:
     # its score shrinks by how far short it falls (the order within the requirement is unchanged).
-    typical = TYPICAL * rule.typical_best
+    typical = TYPICAL * typical_best
     strength = np.minimum(1.0, raw / typical) if typical > 0 else np.ones_like(raw)
     value = clear / (1 + clear) * strength
     accepted = set(explicit) | set(

@@ -58,7 +58,7 @@ def find_pull_requests(
     """Every unit of work in ``commits`` (sha -> commit). Main lines are the first-parent lines of
     ``head`` and of the ref ``tips`` it does not contain (maintenance branches); a branch already
     merged into ``head`` is a pull request's side, not a main line. A commit is in one unit at most."""
-    merged = _reachable(commits, head) if head else set()
+    merged = set(_brought_in(commits, [head], set())) if head else set()
     claimed = _main_lines(commits, [*([head] if head else []), *(t for t in tips if t not in merged)])
     main_lines = set(claimed)
     units: list[PullRequest] = []
@@ -117,18 +117,6 @@ def _generations(commits: Mapping[str, GraphCommit]) -> dict[str, int]:
                 known = [generation[p] for p in commits[sha].parents if p in generation]
                 generation[sha] = 1 + max(known) if known else 0
     return generation
-
-
-def _reachable(commits: Mapping[str, GraphCommit], start: str) -> set[str]:
-    found: set[str] = set()
-    stack = [start]
-    while stack:
-        sha = stack.pop()
-        if sha in found or sha not in commits:
-            continue
-        found.add(sha)
-        stack.extend(commits[sha].parents)
-    return found
 
 
 def _main_lines(commits: Mapping[str, GraphCommit], tips: Iterable[str]) -> set[str]:

@@ -56,15 +56,13 @@ class TermMatrix:
     @classmethod
     def from_postings(cls, vocabulary: dict[str, int], size: int, postings: Postings) -> TermMatrix:
         """The matrix from (term id, document, count) triples; repeated pairs add up."""
-        span = max(size, 1)
-        keys, inverse = np.unique(postings.terms * span + postings.docs, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=postings.counts, minlength=len(keys))
-        df = np.bincount(keys // span, minlength=len(vocabulary))
+        terms, docs, counts = summed(postings.terms, postings.docs, postings.counts, size)
+        df = np.bincount(terms, minlength=len(vocabulary))
         return cls(
             vocabulary=vocabulary,
             starts=np.concatenate(([0], np.cumsum(df))).astype(np.int64),
-            docs=(keys % span).astype(np.int32),
-            counts=counts.astype(np.float64),
+            docs=docs.astype(np.int32),
+            counts=counts,
             size=size,
         )
 
@@ -159,6 +157,17 @@ class Ranker:
         return [t for _, t in sorted(((-w * self.idf_of(t), t) for t, w in vector.items()))]
 
 
+def summed(
+    terms: npt.NDArray[np.int64], docs: npt.NDArray[np.int64], counts: FloatArray, size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+    """(term, document, count) triples with repeated pairs added up, ordered by term then document:
+    the layout both matrices keep their postings in."""
+    span = max(size, 1)
+    keys, inverse = np.unique(terms * span + docs, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=counts, minlength=len(keys)).astype(np.float64)
+    return keys // span, keys % span, total
+
+
 @dataclass(frozen=True)
 class Postings:
     """One field of a collection as parallel arrays: term id, document, count."""
@@ -190,22 +199,6 @@ class FieldRanker:
     size: int
 
     @classmethod
-    def build(cls, fields: Sequence[Sequence[Sequence[str]]], field_weights: Sequence[float]) -> FieldRanker:
-        """``fields[f][j]`` is the term list of field f of document j."""
-        vocabulary: dict[str, int] = {}
-        size = len(fields[0]) if fields else 0
-        postings = []
-        for documents in fields:
-            terms: list[int] = []
-            docs: list[int] = []
-            for j, document in enumerate(documents):
-                terms.extend(vocabulary.setdefault(term, len(vocabulary)) for term in document)
-                docs.extend([j] * len(document))
-            ones = np.ones(len(terms), dtype=np.float64)
-            postings.append(Postings(np.array(terms, dtype=np.int64), np.array(docs, dtype=np.int64), ones))
-        return cls.from_postings(vocabulary, size, postings, field_weights)
-
-    @classmethod
     def from_postings(
         cls,
         vocabulary: dict[str, int],
@@ -214,32 +207,29 @@ class FieldRanker:
         field_weights: Sequence[float],
     ) -> FieldRanker:
         """BM25F from each field's (term id, document, count) triples; repeated pairs add up."""
-        span = max(size, 1)
         term_parts: list[npt.NDArray[np.int64]] = []
         doc_parts: list[npt.NDArray[np.int64]] = []
         value_parts: list[FloatArray] = []
         for field, weight in zip(fields, field_weights, strict=True):
             lengths = np.bincount(field.docs, weights=field.counts, minlength=size).astype(np.float64)
             average = max(float(lengths.mean()) if size else 0.0, 1.0)
-            keys, inverse = np.unique(field.terms * span + field.docs, return_inverse=True)
-            tf = np.bincount(inverse.ravel(), weights=field.counts, minlength=len(keys))
-            docs = keys % span
-            term_parts.append(keys // span)
+            terms, docs, tf = summed(field.terms, field.docs, field.counts, size)
+            term_parts.append(terms)
             doc_parts.append(docs)
             value_parts.append(weight * tf / (1 - B + B * lengths[docs] / average))
-        term_ids = np.concatenate(term_parts) if term_parts else np.zeros(0, dtype=np.int64)
-        doc_ids = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
-        values = np.concatenate(value_parts) if value_parts else np.zeros(0)
         # One posting per (term, document): the fields' normalised frequencies add up.
-        keys, inverse = np.unique(term_ids * span + doc_ids, return_inverse=True)
-        pseudo = np.bincount(inverse.ravel(), weights=values, minlength=len(keys))
-        posting_terms = keys // span
+        posting_terms, posting_docs, pseudo = summed(
+            np.concatenate(term_parts) if term_parts else np.zeros(0, dtype=np.int64),
+            np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64),
+            np.concatenate(value_parts) if value_parts else np.zeros(0),
+            size,
+        )
         df = np.bincount(posting_terms, minlength=len(vocabulary)).astype(np.float64)
         idf = np.log(1 + (size - df + 0.5) / (df + 0.5))
         return cls(
             vocabulary=vocabulary,
             starts=np.concatenate(([0], np.cumsum(df))).astype(np.int64),
-            docs=(keys % span).astype(np.int32),
+            docs=posting_docs.astype(np.int32),
             weights=pseudo * (K1 + 1) / (pseudo + K1) * idf[posting_terms],
             size=size,
         )
