@@ -58,3 +58,16 @@ def test_a_setting_of_the_wrong_type_names_the_file_and_the_setting(tmp_path, to
     with pytest.raises(CptoError) as caught:
         workspace(tmp_path, toml)
     assert str(tmp_path / "cpto.toml") in caught.value.message and problem in caught.value.message
+
+
+def test_code_and_privacy_settings_are_read_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "cpto.toml").write_text('[code]\ntests = ["testing/**"]\n[privacy]\nperson_scores = false\n')
+    config = load_workspace(tmp_path)
+    assert config.code_kinds == {"tests": ("testing/**",)}
+    assert config.person_scores is False
+    (tmp_path / "cpto.toml").write_text('[code]\nlocks = ["*.lock"]\n')
+    with pytest.raises(CptoError, match=r"\[code\]: unknown setting locks"):
+        load_workspace(tmp_path)
+    (tmp_path / "cpto.toml").write_text('[privacy]\nperson_scores = "no"\n')
+    with pytest.raises(CptoError, match="expected true or false"):
+        load_workspace(tmp_path)

@@ -72,6 +72,10 @@ class WorkspaceConfig:
     zone: tzinfo = UTC  # [workspace] timezone: the days meetings and dates in records fall on
     thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
     deploy_log: Path | None = None  # [deploys] log: deploys written down instead of tagged
+    # [code] tests/docs/generated/vendored: globs of paths that are not product code, on top of the
+    # built-in rules and .gitattributes linguist-* attributes (e.g. tests = ["testing/**"]).
+    code_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    person_scores: bool = True  # [privacy] person_scores = false keeps per-person scores out of reports
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,7 +97,18 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         raise CptoError(f"{root}: workspace folder does not exist")
     raw = _read_toml(root / CONFIG_NAME)
     where = root / CONFIG_NAME
-    for name in ("workspace", "deploys", "working_agreement", "sla", "meetings", "incidents", "alarms"):
+    tables = (
+        "workspace",
+        "deploys",
+        "working_agreement",
+        "sla",
+        "meetings",
+        "incidents",
+        "alarms",
+        "code",
+        "privacy",
+    )
+    for name in tables:
         if not isinstance(raw.get(name, {}), dict):
             raise CptoError(f"{where}: [{name}] should be a table (a [{name}] header with keys under it)")
     section = raw.get("workspace", {})
@@ -137,6 +152,10 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         severities=_severities(raw.get("incidents", {}), f"{where}: [incidents] severities"),
         thresholds=_thresholds(raw.get("alarms", {}), f"{where}: [alarms]"),
         deploy_log=root / _text(log, f"{where}: [deploys] log") if log is not None else None,
+        code_kinds=_code_kinds(raw.get("code", {}), f"{where}: [code]"),
+        person_scores=_flag(
+            raw.get("privacy", {}).get("person_scores", True), f"{where}: [privacy] person_scores"
+        ),
         raw=raw,
     )
 
@@ -152,6 +171,24 @@ def _texts(value: Any, where: str) -> list[str]:
     """A setting that must be a list of strings, like repos = [".", "../api"]."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CptoError(f'{where}: expected a list of text in quotes, like [".", "../api"], got {value!r}')
+    return value
+
+
+CODE_KINDS = ("tests", "docs", "generated", "vendored")
+
+
+def _code_kinds(section: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """[code]: extra path globs per kind of file that is not product code (tests, docs, generated, vendored)."""
+    unknown = sorted(set(section) - set(CODE_KINDS))
+    if unknown:
+        raise CptoError(f"{where}: unknown setting {unknown[0]} (known: {', '.join(CODE_KINDS)})")
+    return {kind: tuple(_texts(section[kind], f"{where} {kind}")) for kind in CODE_KINDS if kind in section}
+
+
+def _flag(value: Any, where: str) -> bool:
+    """A setting that must be true or false (unquoted)."""
+    if not isinstance(value, bool):
+        raise CptoError(f"{where}: expected true or false, got {value!r}")
     return value
 
 
