@@ -8,16 +8,18 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from cpto.errors import CptoError
-from cpto.fsutil import atomic_write_text
-from cpto.report import Report, render_text
-from cpto.report.render import json_chunks, render_terminal
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cpto.report import Report
 
 
 class Format(StrEnum):
@@ -43,7 +45,20 @@ OutputOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on standard error.")]
 
-stderr = Console(stderr=True)
+
+@cache
+def stderr_console() -> Console:
+    """Rich's console on standard error, made on first use: importing Rich is kept out of start-up."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``options.stderr``, the console on standard error, made when first asked for."""
+    if name == "stderr":
+        return stderr_console()
+    raise AttributeError(name)
 
 
 def chosen_format(fmt: Format, as_json: bool) -> Format:
@@ -53,6 +68,12 @@ def chosen_format(fmt: Format, as_json: bool) -> Format:
 
 def emit(report: Report, fmt: Format, output: Path | None = None) -> None:
     """Show ``report`` in ``fmt``: on standard output, or written atomically to ``output``."""
+    from rich.console import Console
+
+    from cpto.fsutil import atomic_write_text
+    from cpto.report import render_text
+    from cpto.report.render import json_chunks, render_terminal
+
     if fmt is Format.terminal:
         if output is None:
             render_terminal(report, Console())
@@ -96,7 +117,7 @@ def parse_at(value: str | None) -> datetime:
 
 def say(message: str) -> None:
     """What a writing command did, on standard error so standard output stays clean for pipes."""
-    stderr.print(message, highlight=False, markup=False, soft_wrap=True)
+    stderr_console().print(message, highlight=False, markup=False, soft_wrap=True)
 
 
 def read_json_lines(source: Path | None, field: str) -> Iterator[tuple[str, int, dict[str, Any]]]:

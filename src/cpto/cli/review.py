@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpto.cli.history import run_index
 from cpto.cli.options import (
     Format,
     FormatOpt,
@@ -19,8 +18,6 @@ from cpto.cli.options import (
     emit,
 )
 from cpto.errors import EXIT_GATE, CptoError
-from cpto.records.times import parse_time
-from cpto.workspace import load_workspace
 
 if TYPE_CHECKING:
     from cpto.review.trace import TraceResult
@@ -117,11 +114,14 @@ def review_command(
         cpto review --repo api --since 2026-09-01
         cpto review --semantic          # after pip install 'cpto[semantic]'
     """
+    from cpto.cli.history import run_index
     from cpto.history import store
+    from cpto.records.times import parse_time
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import find_prds, load_prds
     from cpto.review.service import review as run_review
     from cpto.review.views import review_report
+    from cpto.workspace import load_workspace
 
     if semantic:
         require_semantic()
@@ -178,11 +178,13 @@ def trace_command(
 
         cpto trace docs/prd/checkout.md --repo . --json --top 20
     """
+    from cpto.cli.history import run_index
     from cpto.history import store
     from cpto.review.semantic import require as require_semantic
     from cpto.review.service import default_index_path, load_prds
     from cpto.review.service import review as run_review
     from cpto.review.views import review_report
+    from cpto.workspace import load_workspace
 
     if semantic:
         require_semantic()

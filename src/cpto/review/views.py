@@ -286,27 +286,41 @@ def _prd_section(result: TraceResult, view: _View, infos: dict[str, _PrdInfo], t
             entries.append(("file", view.path(path)))
         heading = info.title or view.path(path)
         blocks.append(Block(heading, tag=target, note=_due(info.target, today), entries=entries))
-    return Blocks("PRDs", blocks, caption="Shipped: of the requirements not deferred or dropped.")
+    return Blocks(
+        "PRDs",
+        blocks,
+        caption=(
+            "Shipped: of the requirements not deferred or dropped; a range while some are unclear"
+            " (from none of them shipped to all of them)."
+        ),
+    )
 
 
 def _status_line(traces: list[RequirementTrace]) -> str:
-    """``4 of 8 shipped (50%), 3 in progress, 1 not started``: the share first, then the rest."""
+    """``4 of 8 shipped (50%), 3 in progress, 1 not started``: the share first, then the rest.
+
+    Unclear requirements are unknown, not unshipped: with any, the share is the range from "none of
+    them shipped" to "all of them did" (``2 of 10 shipped (20-60%), 4 unclear``).
+    """
     planned = [t for t in traces if t.status not in SET_ASIDE]
-    shipped = sum(t.status == SHIPPED for t in planned)
-    parts = [f"{shipped} of {len(planned)} shipped ({_shipped_share(traces)})"] if planned else []
+    parts = [
+        f"{sum(t.status == SHIPPED for t in planned)} of {len(planned)} shipped ({_shipped_share(planned)})"
+    ]
     for status in STATUSES:
         count = sum(t.status == status for t in traces)
         if status != SHIPPED and count:
             parts.append(f"{count} {STATUS_LABEL[status]}")
-    return ", ".join(parts)
+    return ", ".join(parts[0 if planned else 1 :])
 
 
-def _shipped_share(traces: list[RequirementTrace]) -> str:
-    """Shipped over the requirements still meant to be built (deferred and dropped left out)."""
-    planned = [t for t in traces if t.status not in SET_ASIDE]
-    if not planned:
-        return ""
-    return f"{round(100 * sum(t.status == SHIPPED for t in planned) / len(planned))}%"
+def _shipped_share(planned: list[RequirementTrace]) -> str:
+    """Shipped over the requirements still meant to be built, as a range while some are unclear."""
+    shipped = sum(t.status == SHIPPED for t in planned)
+    unclear = sum(t.status == UNCLEAR for t in planned)
+    low = round(100 * shipped / len(planned))
+    if not unclear:
+        return f"{low}%"
+    return f"{low}-{round(100 * (shipped + unclear) / len(planned))}%"
 
 
 def _target_date(target: str) -> date | None:
