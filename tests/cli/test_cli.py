@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,35 +12,34 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = [
-    "demo",
-    "index",
-    "history",
-    "review",
-    "trace",
-    "people",
-    "decision",
-    "incident",
-    "roadmap",
-    "timeline",
-    "check",
-    "heartbeat",
-    "classify",
-    "alarm",
-    "lint",
-    "precision",
-]
-SUBCOMMANDS = [
-    *(f"decision {c}" for c in ("new", "decide", "appeal", "resolve", "comment", "list", "show")),
-    *(f"incident {c}" for c in ("new", "log", "resolve", "list", "show")),
-    *(f"roadmap {c}" for c in ("review", "move")),
-    *(f"alarm {c}" for c in ("raise", "clear", "list")),
-]
 
 
-def cpto(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _commands() -> tuple[list[str], list[str]]:
+    """Every command and subcommand the app has, read from the app itself: a new command cannot hide."""
+    import typer.main
+
+    from cpto.cli import app
+
+    root = typer.main.get_command(app)
+    commands, subcommands = [], []
+    for name, command in sorted(getattr(root, "commands", {}).items()):
+        if command.hidden:
+            continue
+        commands.append(name)
+        groups = getattr(command, "commands", {})  # a command with subcommands (decision new, ...)
+        subcommands += [f"{name} {sub}" for sub, c in sorted(groups.items()) if not c.hidden]
+    return commands, subcommands
+
+
+COMMANDS, SUBCOMMANDS = _commands()
+
+
+def cpto(
+    *args: str, cwd: Path | None = None, env_columns: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": env_columns} if env_columns else None
     return subprocess.run(
-        [sys.executable, "-m", "cpto", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "cpto", *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env
     )
 
 
@@ -59,6 +59,15 @@ def test_every_command_explains_itself_with_an_example(command):
     proc = cpto(*command.split(), "--help")
     assert proc.returncode == 0
     assert "Example" in proc.stdout and f"cpto {command}" in proc.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
+def test_every_example_in_help_is_on_its_own_line(command):
+    proc = cpto(*command.split(), "--help", env_columns="300")
+    crowded = [
+        line.strip() for line in proc.stdout.splitlines() if line.count("cpto ") > 1 and "&&" not in line
+    ]
+    assert not crowded, f"examples run together in `cpto {command} --help`: {crowded}"
 
 
 @pytest.mark.parametrize("command", COMMANDS)

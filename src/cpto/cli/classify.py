@@ -1,4 +1,4 @@
-"""``cpto classify``: commits in, R&D investment buckets out (JSON Lines, as CONTRACTS.md fixes them)."""
+"""``cpto classify``: commits in, R&D investment buckets out (JSON Lines, in the shape docs/json.md gives)."""
 
 from __future__ import annotations
 

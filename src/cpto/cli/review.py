@@ -171,7 +171,7 @@ def trace_command(
 ) -> None:
     """Trace one PRD against one repository, outside any workspace; prints JSON by default.
 
-    The JSON is the shape in CONTRACTS.md: requirements with ranked links (kind commit or file, ref,
+    The JSON is the shape in docs/json.md: requirements with ranked links (kind commit, file or pr, ref,
     score, linked, explicit, why) and the unplanned commits. Progress goes to standard error.
 
     Example:

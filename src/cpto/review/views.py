@@ -57,7 +57,7 @@ BEFORE_SHOWN = 2  # items of work from before the PRD named in a block; the rest
 
 
 def trace_data(result: TraceResult, *, lazy: bool = False) -> dict[str, Any]:
-    """The JSON of ``cpto trace --json`` (shape fixed in shared/data/CONTRACTS.md), with extra detail keys.
+    """The JSON of ``cpto trace --json`` (the shape docs/json.md gives), with extra detail keys.
 
     ``lazy``: each requirement's dict is made as the JSON is written, not all up front."""
     many = _spans_repos(result)  # once: it reads every link
@@ -95,7 +95,7 @@ def _spans_repos(result: TraceResult) -> bool:
 
 
 def _link_data(link: Link, with_repo: bool) -> dict[str, Any]:
-    """Exactly the contract's link keys (CONTRACTS.md), plus ``repo`` when the review spans several."""
+    """Exactly the contract's link keys (docs/json.md), plus ``repo`` when the review spans several."""
     data = {
         "kind": link.kind,
         "ref": link.ref,
