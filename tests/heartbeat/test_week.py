@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cpto.heartbeat.views import alarms
+from cpto.heartbeat.views import alarms, breached, metrics
 from cpto.heartbeat.week import heartbeat
 from cpto.history import store
 from cpto.history.indexer import index_repository
+from cpto.records.alarms import alarms_folder, read_alarms
 from cpto.workspace import load_workspace
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
@@ -54,7 +55,31 @@ def test_a_stricter_band_raises_a_delivery_alarm(make_repo, tmp_path):
     growing_hotspot(repo, 1)
     repo.git("tag", "v1")
     lenient = beat_of(repo, tmp_path, "", week=0)
-    strict = beat_of(repo, tmp_path / "again", "[alarms]\ndeployment_frequency_band = 'elite'\n", week=0)
-    assert lenient.delivery.bands()["deployment frequency"] == "high"
+    strict = beat_of(repo, tmp_path / "again", "[alarms]\ndeployment_frequency_band = 'medium'\n", week=0)
+    # one deploy in the five weeks shown: 0.2 a week, under once a month, whatever this week alone says
+    assert (metrics(lenient)[0].text, metrics(lenient)[0].level) == ("1/week", "low")
     assert not any("deployment frequency" in a for a in alarms(lenient))
-    assert any("deployment frequency is in DORA's high band" in a for a in alarms(strict))
+    assert any(
+        "deployment frequency 1/week is in DORA's low level (the agreed floor is medium)" in a
+        for a in breached(strict)
+    )
+
+
+def test_stop_cords_are_kept_whatever_the_week_and_counted_apart(make_repo, tmp_path):
+    repo = make_repo()
+    growing_hotspot(repo, 1)
+    folder = repo.path / "alarms"
+    folder.mkdir()
+    today = MONDAY + 10 * WEEK  # long after the reported week
+    for title, status in (("Checkout errors", "open"), ("Old worry", "cleared")):
+        n = len(list(folder.iterdir())) + 1
+        (folder / f"a{n}.md").write_text(
+            f"---\nid: ALARM-{n}\ntitle: {title}\nstatus: {status}\nby: li\nraised: {today:%Y-%m-%dT%H:%MZ}\n---\n"
+        )
+    config = load_workspace(repo.path)
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        beat = heartbeat(con, 1, config, [], [], MONDAY, read_alarms(alarms_folder(config)))
+    assert [a.id for a in beat.pulled] == ["ALARM-1"]
+    assert alarms(beat)[0].startswith("STOP CORD ALARM-1: Checkout errors")
+    assert not any("STOP CORD" in b for b in breached(beat))

@@ -20,18 +20,17 @@ from cpto.cli.options import (
     parse_at,
     say,
 )
-from cpto.records import alarms as al
-from cpto.records.people import workspace_people
-from cpto.workspace import load_workspace
-from cpto.workspace.config import WorkspaceConfig
-from cpto.workspace.edit import create_file, update_file
 
-HELP = """The stop cord: anyone can raise an alarm; it stays open, and on every heartbeat, until cleared.
+HELP = """The stop cord: anyone can raise an alarm; it stays open until cleared, and every open one is the
+first thing every heartbeat shows, whatever week it reports (counted apart from the threshold breaches
+the heartbeat computes itself).
 
 Example:
 
     cpto alarm raise "Checkout p95 doubled since v1.6.0" --by li --why "p95 1.9 s vs 0.9 s"
+
     cpto alarm list
+
     cpto alarm clear ALARM-1 --by sam --what "reverted the price cache in v1.6.1"
 """
 
@@ -40,10 +39,6 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="alarm", help=HELP)
-
-
-def _folder(config: WorkspaceConfig) -> Path:
-    return config.alarms or config.root / "alarms"
 
 
 @app.command("raise")
@@ -55,15 +50,23 @@ def raise_command(
     workspace: WorkspaceOpt = Path("."),
     commit: CommitOpt = False,
 ) -> None:
-    """Pull the stop cord: a new open alarm record in the alarms folder.
+    """Pull the stop cord: a new open alarm record in the alarms folder; it heads every heartbeat
+    until cleared.
 
     Example:
 
         cpto alarm raise "Debt share under 10% for three weeks" --by li
+
+        cpto alarm raise "Checkout errors" --by li --at "2026-11-03 14:00" --commit
     """
+    from cpto.records import alarms as al
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
+    from cpto.workspace.edit import create_file
+
     config = load_workspace(workspace)
     workspace_people(config).require(by, "--by")
-    folder = _folder(config)
+    folder = al.alarms_folder(config)
     when = parse_at(at)
     path = create_file(
         folder,
@@ -88,9 +91,14 @@ def clear_command(
 
         cpto alarm clear 1 --by sam --what "rolled back v1.6.0"
     """
+    from cpto.records import alarms as al
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
+    from cpto.workspace.edit import update_file
+
     config = load_workspace(workspace)
     workspace_people(config).require(by, "--by")
-    alarm = al.find_alarm(al.read_alarms(_folder(config)), alarm_id)
+    alarm = al.find_alarm(al.read_alarms(al.alarms_folder(config)), alarm_id)
     update_file(
         alarm.path,
         al.clear_edit(alarm, by, what, parse_at(at)),
@@ -106,13 +114,17 @@ def list_command(
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Every alarm, open ones first.
+    """Every alarm, open ones first; the open count is the heartbeat's count of stop cords.
 
     Example:
 
+        cpto alarm list
+
         cpto alarm list --json
     """
+    from cpto.records import alarms as al
     from cpto.records.views import alarms_report
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    emit(alarms_report(al.read_alarms(_folder(config))), chosen_format(fmt, as_json), output)
+    emit(alarms_report(al.read_alarms(al.alarms_folder(config))), chosen_format(fmt, as_json), output)

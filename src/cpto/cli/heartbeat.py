@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from cpto.cli.history import run_index
 from cpto.cli.options import (
     Format,
     FormatOpt,
@@ -20,7 +19,6 @@ from cpto.cli.options import (
     emit,
 )
 from cpto.errors import CptoError
-from cpto.workspace import load_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +29,11 @@ def heartbeat_command(
     workspace: WorkspaceOpt = Path("."),
     week: Annotated[
         str | None,
-        typer.Option("--week", help="ISO week (2026-W47) or any date in it. Default: the last full week."),
+        typer.Option(
+            "--week",
+            help="ISO week (2026-W47) or any date in it. Default: the last full week, with the current"
+            " week so far beside it.",
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -53,31 +55,38 @@ def heartbeat_command(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """The weekly heartbeat: delivery in DORA's terms (deploy frequency, lead time, change failure rate,
-    time to restore, rework rate, each in its DORA band) with the four weeks before; where effort went
-    (feature, fix, debt, infra, other) in commits, changed lines and people-weeks, per team, PRD and
-    roadmap item; tech-debt hotspots and the debt trend (TODO/FIXME markers, hotspot complexity,
-    test-to-code changes); incidents; decisions past their SLA; the quarter's appeal rate; and the
-    alarms the thresholds in [alarms] raise. --format html draws the allocation, DORA trends and the
-    hotspot map.
+    """The weekly heartbeat, most urgent first: every open stop cord (cpto alarm raise), whatever the
+    week, then the thresholds in [alarms] the week breaches, then the current week so far; then the
+    week's delivery in DORA's 2024 terms (deployment frequency, change lead time, change fail rate,
+    failed deployment recovery time, deployment rework rate), each with the deploys, commits and
+    incidents it rests on and its 2024 level where the report gives one, with the four weeks before;
+    where effort went (feature, fix, debt, infra, other) per team, PRD and roadmap item; tech-debt
+    hotspots and trend; incidents; decisions past their SLA. --format html draws the charts.
 
-    Deploys are tags matching [deploys] tags, or the lines of [deploys] log; failures are incidents whose
-    caused_by names a deploy or a commit it shipped.
+    A number the records cannot support is shown as unknown with the reason and what to set up (no
+    tag matching [deploys] tags: the pattern your tags follow; no incident records: cpto incident new);
+    a week with no commits says "no activity".
 
     Example:
 
+        cpto heartbeat --workspace acme
+
         cpto heartbeat --workspace acme --week 2026-W45
+
         cpto heartbeat --since 2026-10-01 --format markdown > heartbeat.md
+
         cpto heartbeat --format html --output heartbeat.html
     """
+    from cpto.cli.history import run_index
     from cpto.heartbeat.views import heartbeat_report
     from cpto.heartbeat.week import heartbeat, since_start, week_start
     from cpto.heartbeat.work import traced_work
     from cpto.history import store
-    from cpto.records.alarms import read_alarms
+    from cpto.records.alarms import alarms_folder, read_alarms
     from cpto.records.decisions import read_decisions
     from cpto.records.incidents import read_incidents
     from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     if not config.repos:
@@ -85,7 +94,8 @@ def heartbeat_command(
     chosen = chosen_format(fmt, as_json)
     if week and since:
         raise CptoError("--week and --since choose the window two ways; give one of them")
-    today = datetime.now(config.zone).date()
+    now = datetime.now(config.zone)
+    today = now.date()
     start, end = week_start(week, today, config.zone), None
     if since is not None:
         start = since_start(since, config.zone)
@@ -105,9 +115,10 @@ def heartbeat_command(
             incidents,
             decisions,
             start,
-            read_alarms(config.alarms),
+            read_alarms(alarms_folder(config)),
             end=end,
             people=workspace_people(config),
             traced=traced,
+            now=now,
         )
-    emit(heartbeat_report(beat, config.name), chosen, output)
+    emit(heartbeat_report(beat, config.name, now), chosen, output)

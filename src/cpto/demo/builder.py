@@ -56,6 +56,7 @@ def build_demo(path: Path, *, seed: int = 7) -> DemoSummary:
         history = _History(seed)
         history.run()
         _write_repository(path, history)
+        _raise_todays_alarm(path)
     except BaseException:
         _clean_up(path, created)
         raise
@@ -66,6 +67,17 @@ def build_demo(path: Path, *, seed: int = 7) -> DemoSummary:
         tags=[tag.name for tag in history.tags],
         prds=sorted(p for p in history.main.snapshot if p.startswith("docs/prd/")),
     )
+
+
+def _raise_todays_alarm(path: Path) -> None:
+    """Pull the demo's stop cord now, as `cpto alarm raise` would (the record, not committed)."""
+    from cpto.records.alarms import new_alarm
+
+    by, title, why = C.TODAYS_ALARM
+    folder = path / "alarms"
+    folder.mkdir(exist_ok=True)
+    file, text = new_alarm(folder, [], title, by, datetime.now(UTC), why)
+    file.write_text(text, encoding="utf-8")
 
 
 def _clean_up(path: Path, created: bool) -> None:

@@ -4158,3 +4158,18 @@ def storyline() -> list[Story]:
     """Every scripted commit, sorted by day (stable, so same-day order is the order written above)."""
     stories = _code_stories() + _doc_stories() + _decision_stories()
     return sorted(stories, key=lambda st: st.day)
+
+
+# --------------------------------------------------------------------------------------------------
+# The stop cord pulled today
+# --------------------------------------------------------------------------------------------------
+
+# Raised when the demo is built (the day `cpto demo` runs), left uncommitted as `cpto alarm raise` leaves
+# it: the first line of that day's heartbeat, whatever week it reports. Not part of the git history, so
+# the same seed still gives the same commits.
+TODAYS_ALARM = (
+    "li",
+    "Checkout p95 latency doubled since v1.6.0",
+    "p95 of POST /checkout went from 0.9 s to 1.9 s after v1.6.0 shipped the wallet buttons; the wallet"
+    " branch is still open and nobody owns the regression.",
+)

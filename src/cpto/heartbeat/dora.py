@@ -1,14 +1,24 @@
-"""Delivery in DORA's terms, from release tags and incident records.
+"""Delivery in DORA's terms (2024), from deploys (tags or a deploy log) and incident records.
 
-Deploys are the tags matching ``[deploys] tags``; a commit's lead time runs from when it was committed
-to the first deploy that contains it. A deploy failed when an incident's ``caused_by`` names its tag or
-one of the commits it shipped. Rework is a deploy made while an incident it follows was still open (the
-fix shipped to restore service). Bands follow the DORA State of DevOps 2023 thresholds.
+DORA's 2024 report (Accelerate State of DevOps 2024) measures software delivery with five metrics:
+throughput as change lead time, deployment frequency and failed deployment recovery time; instability
+as change fail rate and deployment rework rate. Here:
+
+- a deploy is a tag matching ``[deploys] tags`` (or a line of ``[deploys] log``);
+- a commit's change lead time runs from when it was committed to the first deploy that contains it;
+- a deploy failed when an incident's ``caused_by`` names its tag or one of the commits it shipped;
+- failed deployment recovery time runs, for an incident caused by a deploy, from impact start
+  (``started``) to service restored: its first ``mitigated`` event, else ``resolved`` (said so);
+- rework is a deploy made while an incident was open (started, not yet resolved): the unplanned fix.
+
+Every number keeps the deploys, commits and incidents behind it so it can be audited, and a number the
+records cannot support is ``None`` with the reason and what to set up (:func:`assess`), never a zero.
+The performance levels are the 2024 report's; where it gives none, none is shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -23,30 +33,106 @@ DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
 MONTH = timedelta(days=30)
 
+SOURCE = "DORA, Accelerate State of DevOps Report 2024, software delivery performance levels"
+# The 2024 report's typical change fail rate per level: one value per cluster, not ranges, and not
+# in order (high 20% is above medium 10%), so no level is read from a rate; an alarm compares the rate
+# with the typical rate of the level named in [alarms].
+TYPICAL_FAIL_RATE = {"elite": 0.05, "high": 0.20, "medium": 0.10, "low": 0.40}
+
+# metric names, as shown and as keys in JSON (with spaces as underscores)
+FREQUENCY = "deployment frequency"
+LEAD_TIME = "change lead time"
+FAIL_RATE = "change fail rate"
+RECOVERY = "failed deployment recovery time"
+REWORK = "deployment rework rate"
+METRICS = (FREQUENCY, LEAD_TIME, FAIL_RATE, RECOVERY, REWORK)
+# [alarms] keys (workspace.config) name the metrics by their older names
+CONFIG_NAME = {
+    FREQUENCY: "deployment frequency",
+    LEAD_TIME: "lead time for changes",
+    FAIL_RATE: "change failure rate",
+    RECOVERY: "time to restore",
+}
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One commit's change lead time: committed, then first deployed by ``deploy``."""
+
+    sha: str
+    deploy: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """One failed deployment's recovery: impact start to service restored."""
+
+    incident: str
+    deploy: str
+    hours: float
+    restored_by: str  # "mitigated", or "resolved" when the record has no mitigated event
+
 
 @dataclass(frozen=True)
 class Delivery:
-    """The four keys and rework over one window [start, end)."""
+    """The five 2024 metrics over one window [start, end), each with what it was computed from."""
 
     start: datetime
     end: datetime
     deploys: list[str]
     deploys_per_week: float
-    lead_time: timedelta | None  # median, over the commits first deployed in the window
-    failed: list[str]  # deploys an incident names as its cause
+    lead_time: timedelta | None  # median over ``leads``
+    failed: list[str]  # deploys of the window an incident names as its cause
     change_failure_rate: float | None
-    time_to_restore: timedelta | None  # median, incidents that started in the window and ended
-    rework: list[str]  # deploys made while an incident they follow was open
+    time_to_restore: timedelta | None  # median over ``recoveries``
+    rework: list[str]  # deploys of the window made while an incident was open
     rework_rate: float | None
+    leads: list[Lead] = field(default_factory=list)
+    failed_by: dict[str, list[str]] = field(default_factory=dict)  # deploy -> incidents naming it
+    recoveries: list[Recovery] = field(default_factory=list)
+    rework_for: dict[str, list[str]] = field(default_factory=dict)  # deploy -> incidents open then
+    not_deploy_caused: list[str] = field(default_factory=list)  # incidents started here, no deploy named
+    unrestored: list[str] = field(default_factory=list)  # caused by a deploy, neither mitigated nor resolved
 
-    def bands(self) -> dict[str, str]:
-        """Each metric's DORA performance band (empty where there is nothing to measure)."""
-        return {
-            "deployment frequency": frequency_band(self.deploys_per_week),
-            "lead time for changes": _band(self.lead_time, (DAY, WEEK, MONTH)),
-            "change failure rate": _rate_band(self.change_failure_rate),
-            "time to restore": _band(self.time_to_restore, (HOUR, DAY, WEEK)),
-        }
+
+@dataclass(frozen=True)
+class Sources:
+    """What the records behind the delivery numbers hold, to tell a real zero from an unknown."""
+
+    deploy_source: str  # "tags matching `v*`" or "the deploy log deploys.log"
+    deploys_ever: int  # deploys the source gives over the whole history
+    tag_hint: str = ""  # the tags miss the release tags: what they look like and what to set
+    incident_records: int = 0
+    incidents_with_cause: int = 0  # records whose caused_by names something
+
+    @property
+    def deploys_known(self) -> bool:
+        """Whether the deploys can be counted: some found, and not a stray few while most release tags
+        follow another pattern (pytest: one old ``v7.4.3`` among 200 tags like ``9.1.1``)."""
+        return self.deploys_ever > 0 and not self.tag_hint
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of one window as the report shows it.
+
+    ``value`` is None when unknown, and then ``reason`` says why and what to set up. ``level`` is a
+    DORA 2024 level (elite, high, medium, low) or "" where the report gives none or the value is unknown;
+    ``level_text`` says it in words (for recovery time, "high or medium": both are under a day in 2024).
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    text: str
+    reason: str = ""
+    level: str = ""
+    level_text: str = ""
+    deploys: list[str] = field(default_factory=list)
+    commits: list[Lead] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+    basis: str = ""  # compact: what the number rests on, for the non-JSON formats
 
 
 def deploy_of_cause(incident: Incident, graph: CommitGraph) -> Release | None:
@@ -61,6 +147,15 @@ def deploy_of_cause(incident: Incident, graph: CommitGraph) -> Release | None:
     return graph.release_of[matches[0]] if len(matches) == 1 else None
 
 
+def restored(incident: Incident) -> tuple[datetime, str] | None:
+    """When service was restored: the first ``mitigated`` event, else ``resolved`` (named as such)."""
+    for kind in ("mitigated", "resolved"):
+        event = incident.first(kind)
+        if event is not None:
+            return event.at, kind
+    return None
+
+
 def delivery(
     graph: CommitGraph,
     committed: dict[str, datetime],
@@ -68,74 +163,323 @@ def delivery(
     start: datetime,
     end: datetime,
 ) -> Delivery:
-    """Deploy frequency, lead time, change failure rate, time to restore and rework rate in [start, end).
+    """The five metrics in [start, end), with the deploys, commits and incidents behind each.
 
     ``committed``: each non-merge commit's commit time (the history index's committer_time).
     """
     shipped = [r for r in graph.releases if r.time is not None and start <= r.time < end]
     names = [r.name for r in shipped]
     in_window = set(names)
-    leads = [
-        (release.time - committed[sha]).total_seconds()
-        for sha, release in graph.release_of.items()
-        if release.name in in_window and sha in committed and release.time is not None
-    ]
+    leads = sorted(
+        (
+            Lead(sha, release.name, round((release.time - committed[sha]).total_seconds() / 3600, 2))
+            for sha, release in graph.release_of.items()
+            if release.name in in_window and sha in committed and release.time is not None
+        ),
+        key=lambda lead: (names.index(lead.deploy), -lead.hours, lead.sha),
+    )
     causes = {i.id: deploy_of_cause(i, graph) for i in incidents}
-    failed = sorted({c.name for c in causes.values() if c is not None and c.name in in_window})
-    restores = [
-        (resolved.at - i.started).total_seconds()
-        for i in incidents
-        if i.started and start <= i.started < end and (resolved := i.first("resolved"))
-    ]
-    rework = sorted({r.name for r in shipped if _while_open(r, incidents)})
+    failed_by: dict[str, list[str]] = {}
+    for i in incidents:
+        cause = causes[i.id]
+        if cause is not None and cause.name in in_window:
+            failed_by.setdefault(cause.name, []).append(i.id)
+    failed = sorted(failed_by)
+    recoveries, not_caused, unrestored = [], [], []
+    for i in incidents:
+        if not (i.started and start <= i.started < end):
+            continue
+        cause = causes[i.id]
+        if cause is None:
+            not_caused.append(i.id)
+            continue
+        back = restored(i)
+        if back is None:
+            unrestored.append(i.id)
+            continue
+        hours = round((back[0] - i.started).total_seconds() / 3600, 2)
+        recoveries.append(Recovery(i.id, cause.name, hours, back[1]))
+    rework_for = {r.name: ids for r in shipped if (ids := _open_during(r, incidents))}
     weeks = (end - start) / WEEK
     return Delivery(
         start=start,
         end=end,
         deploys=names,
         deploys_per_week=round(len(names) / weeks, 2) if weeks else 0.0,
-        lead_time=timedelta(seconds=median(leads)) if leads else None,
+        lead_time=timedelta(hours=median(x.hours for x in leads)) if leads else None,
         failed=failed,
         change_failure_rate=round(len(failed) / len(names), 3) if names else None,
-        time_to_restore=timedelta(seconds=median(restores)) if restores else None,
-        rework=rework,
-        rework_rate=round(len(rework) / len(names), 3) if names else None,
+        time_to_restore=timedelta(hours=median(r.hours for r in recoveries)) if recoveries else None,
+        rework=sorted(rework_for),
+        rework_rate=round(len(rework_for) / len(names), 3) if names else None,
+        leads=leads,
+        failed_by=failed_by,
+        recoveries=recoveries,
+        rework_for=rework_for,
+        not_deploy_caused=not_caused,
+        unrestored=unrestored,
     )
 
 
-def _while_open(release: Release, incidents: list[Incident]) -> bool:
-    """Deployed after an incident started and no later than it was resolved: the fix that restored it."""
+def _open_during(release: Release, incidents: list[Incident]) -> list[str]:
+    """The incidents open when ``release`` shipped (started before it, resolved at or after it): the
+    deploy is the unplanned fix of one of them."""
     if release.time is None:
-        return False
+        return []
+    out = []
     for i in incidents:
         resolved = i.first("resolved")
         if i.started and resolved and i.started < release.time <= resolved.at:
-            return True
-    return False
+            out.append(i.id)
+    return out
 
 
-def frequency_band(per_week: float) -> str:
+def frequency_level(per_week: float) -> str:
+    """DORA 2024: elite on demand (cpto: daily or more), high once a day to once a week, medium once a
+    week to once a month, low once a month to once every six months (and below)."""
     if per_week >= 7:
-        return "elite"  # on demand, several a day
+        return "elite"
     if per_week >= 1:
-        return "high"  # between once a day and once a week
+        return "high"
     if per_week >= 12 / 52:
-        return "medium"  # between once a week and once a month
+        return "medium"
     return "low"
 
 
-def _band(value: timedelta | None, limits: tuple[timedelta, timedelta, timedelta]) -> str:
-    if value is None:
-        return ""
-    return next((band for band, limit in zip(BANDS, limits, strict=False) if value < limit), "low")
+def lead_time_level(span: timedelta) -> str:
+    """DORA 2024: elite under a day, high a day to a week, medium a week to a month, low beyond."""
+    return next((band for band, limit in zip(BANDS, (DAY, WEEK, MONTH), strict=False) if span < limit), "low")
 
 
-def _rate_band(rate: float | None) -> str:
-    if rate is None:
-        return ""
-    return next(
-        (band for band, limit in zip(BANDS, (0.05, 0.10, 0.15), strict=False) if rate <= limit), "low"
+def recovery_level(span: timedelta) -> tuple[str, str]:
+    """DORA 2024: elite under an hour; high and medium both under a day; low a week to a month. The
+    report has no level between a day and a week; cpto counts anything slower than a day as low.
+    Returns the level used for alarms (the best it could be) and the words shown."""
+    if span < HOUR:
+        return "elite", "elite"
+    if span < DAY:
+        return "high", "high or medium"
+    return "low", "low"
+
+
+def _names(items: list[str], limit: int = 6) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _hours_text(hours: float) -> str:
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    h, m = divmod(minutes, 60)
+    if h < 24:
+        return f"{h}h {m:02d}m"
+    d, h = divmod(h, 24)
+    return f"{d}d {h}h"
+
+
+def assess(
+    d: Delivery, sources: Sources, *, active: bool, cadence: list[Delivery] | None = None
+) -> list[Metric]:
+    """The five metrics of one window as shown: value or unknown (with why and what to set up), the
+    2024 level where the report has one, and what each rests on.
+
+    ``active``: whether anything was committed or deployed in the window (a quiet window says so rather
+    than showing zeros). ``cadence``: the windows the deployment frequency's level is read over (a week
+    alone cannot tell monthly from six-monthly); default this window alone.
+    """
+    if not active:
+        quiet = "no activity: nothing committed or deployed in this window"
+        return [Metric(name, None, "", "no activity", quiet) for name in METRICS]
+    return [
+        _frequency(d, sources, cadence or [d]),
+        _lead(d, sources),
+        _fail_rate(d, sources),
+        _recovery(d, sources),
+        _rework(d, sources),
+    ]
+
+
+def _no_deploys(sources: Sources) -> str:
+    """Why there are no deploys to measure, and the setting that would give some."""
+    if sources.tag_hint:
+        return sources.tag_hint
+    return (
+        f"no deploys: nothing matches {sources.deploy_source}; set [deploys] tags to the pattern of your"
+        " release tags, or write deploys down in [deploys] log"
     )
+
+
+def _frequency(d: Delivery, sources: Sources, cadence: list[Delivery]) -> Metric:
+    if not sources.deploys_known:
+        return Metric(FREQUENCY, None, "deploys/week", "unknown", _no_deploys(sources))
+    weeks = sum((w.end - w.start) / WEEK for w in cadence)
+    count = sum(len(w.deploys) for w in cadence)
+    rate = count / weeks if weeks else 0.0
+    level = frequency_level(rate)
+    basis = f"{len(d.deploys)} this window" + (f" ({_names(d.deploys)})" if d.deploys else "")
+    if len(cadence) > 1:
+        basis += f"; level read from {count} deploys in the last {weeks:g} weeks ({rate:.2f}/week)"
+    return Metric(
+        FREQUENCY,
+        d.deploys_per_week,
+        "deploys/week",
+        f"{d.deploys_per_week:g}/week",
+        level=level,
+        level_text=level,
+        deploys=list(d.deploys),
+        basis=f"{basis}; deploys are {sources.deploy_source}",
+    )
+
+
+def _lead(d: Delivery, sources: Sources) -> Metric:
+    if not sources.deploys_known:
+        return Metric(LEAD_TIME, None, "hours", "unknown", _no_deploys(sources))
+    if d.lead_time is None:
+        reason = (
+            "no deploy in this window"
+            if not d.deploys
+            else "the deploys of this window shipped no new commit"
+        )
+        return Metric(LEAD_TIME, None, "hours", "none measured", reason, deploys=list(d.deploys))
+    level = lead_time_level(d.lead_time)
+    slowest = d.leads[0] if d.leads else None
+    basis = f"median of {len(d.leads)} commits first shipped by {_names(d.deploys)}"
+    if slowest is not None:
+        basis += f"; slowest {slowest.sha[:10]} {_hours_text(slowest.hours)} to {slowest.deploy}"
+    return Metric(
+        LEAD_TIME,
+        round(d.lead_time.total_seconds() / 3600, 2),
+        "hours",
+        _hours_text(d.lead_time.total_seconds() / 3600),
+        level=level,
+        level_text=level,
+        deploys=list(d.deploys),
+        commits=list(d.leads),
+        basis=basis,
+    )
+
+
+def _incident_gap(sources: Sources, metric: str) -> str:
+    """Why a stability metric cannot be computed from the incident records, or "" when it can."""
+    if sources.incident_records == 0:
+        return f"no incident records: {metric} unknown; record incidents with `cpto incident new`"
+    if sources.incidents_with_cause == 0:
+        return (
+            f"no incident names its cause: {metric} unknown; set caused_by (the deploy tag or the"
+            " commit) in the incident records"
+        )
+    return ""
+
+
+def _fail_rate(d: Delivery, sources: Sources) -> Metric:
+    gap = _incident_gap(sources, FAIL_RATE)
+    if gap:
+        return Metric(FAIL_RATE, None, "share of deploys", "unknown", gap)
+    if not sources.deploys_known:
+        return Metric(FAIL_RATE, None, "share of deploys", "unknown", _no_deploys(sources))
+    if not d.deploys:
+        return Metric(FAIL_RATE, None, "share of deploys", "none measured", "no deploy in this window")
+    rate = d.change_failure_rate or 0.0
+    named = [f"{dep} ({', '.join(ids)})" for dep, ids in sorted(d.failed_by.items())]
+    basis = f"{len(d.failed)} of {len(d.deploys)} deploys named as a cause" + (
+        f": {'; '.join(named)}" if named else ""
+    )
+    basis += "; 2024 gives typical rates per level (elite 5%, high 20%, medium 10%, low 40%), not ranges"
+    return Metric(
+        FAIL_RATE,
+        rate,
+        "share of deploys",
+        f"{rate:.0%}",
+        level_text="none in 2024",
+        deploys=list(d.deploys),
+        incidents=sorted({i for ids in d.failed_by.values() for i in ids}),
+        basis=basis,
+    )
+
+
+def _recovery(d: Delivery, sources: Sources) -> Metric:
+    gap = _incident_gap(sources, RECOVERY)
+    if gap:
+        return Metric(RECOVERY, None, "hours", "unknown", gap)
+    if d.time_to_restore is None:
+        parts = []
+        if d.unrestored:
+            parts.append(f"{_names(d.unrestored)} caused by a deploy, not yet mitigated or resolved")
+        if d.not_deploy_caused:
+            parts.append(f"{_names(d.not_deploy_caused)} started here but name no deploy as cause")
+        reason = "; ".join(parts) or "no incident caused by a deploy started in this window"
+        return Metric(
+            RECOVERY, None, "hours", "none measured", reason, incidents=d.unrestored + d.not_deploy_caused
+        )
+    hours = d.time_to_restore.total_seconds() / 3600
+    level, words = recovery_level(d.time_to_restore)
+    each = [
+        f"{r.incident} ({r.deploy}) {_hours_text(r.hours)} to {r.restored_by}"
+        + (" (no mitigated event)" if r.restored_by == "resolved" else "")
+        for r in d.recoveries
+    ]
+    basis = f"median over {len(d.recoveries)}: {'; '.join(each)}"
+    if d.not_deploy_caused:
+        basis += f"; not counted (no deploy named as cause): {_names(d.not_deploy_caused)}"
+    return Metric(
+        RECOVERY,
+        round(hours, 2),
+        "hours",
+        _hours_text(hours),
+        level=level,
+        level_text=words,
+        incidents=[r.incident for r in d.recoveries],
+        basis=basis,
+    )
+
+
+def _rework(d: Delivery, sources: Sources) -> Metric:
+    if sources.incident_records == 0:
+        return Metric(
+            REWORK,
+            None,
+            "share of deploys",
+            "unknown",
+            f"no incident records: {REWORK} unknown; record incidents with `cpto incident new`",
+        )
+    if not sources.deploys_known:
+        return Metric(REWORK, None, "share of deploys", "unknown", _no_deploys(sources))
+    if not d.deploys:
+        return Metric(REWORK, None, "share of deploys", "none measured", "no deploy in this window")
+    rate = d.rework_rate or 0.0
+    named = [f"{dep} (during {', '.join(ids)})" for dep, ids in sorted(d.rework_for.items())]
+    return Metric(
+        REWORK,
+        rate,
+        "share of deploys",
+        f"{rate:.0%}",
+        level_text="none in 2024",
+        deploys=list(d.deploys),
+        incidents=sorted({i for ids in d.rework_for.values() for i in ids}),
+        basis=f"{len(d.rework)} of {len(d.deploys)} deploys shipped while an incident was open"
+        + (f": {'; '.join(named)}" if named else "")
+        + "; the 2024 report gives no levels for rework rate",
+    )
+
+
+def breaches(metrics: list[Metric], worst: dict[str, str]) -> list[str]:
+    """The metrics worse than the worst level [alarms] accepts for them ("low" never alarms); change
+    fail rate is compared with the typical rate of the named level, as 2024 gives no ranges."""
+    out = []
+    for m in metrics:
+        floor = worst.get(CONFIG_NAME.get(m.name, ""), "low")
+        if m.value is None or floor == "low":
+            continue
+        if m.name == FAIL_RATE:
+            if m.value > TYPICAL_FAIL_RATE[floor]:
+                out.append(
+                    f"{m.name} {m.text} is above the {TYPICAL_FAIL_RATE[floor]:.0%} typical of DORA's"
+                    f" {floor} level (the agreed floor)"
+                )
+        elif m.level and BANDS.index(m.level) > BANDS.index(floor):
+            out.append(f"{m.name} {m.text} is in DORA's {m.level_text} level (the agreed floor is {floor})")
+    return out
 
 
 def commit_times(con: duckdb.DuckDBPyConnection, repo_id: int) -> dict[str, datetime]:

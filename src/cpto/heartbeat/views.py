@@ -1,19 +1,28 @@
-"""The heartbeat as a report (terminal, Markdown, HTML, JSON)."""
+"""The heartbeat as a report (terminal, Markdown, HTML, JSON).
+
+Reading order is the order of urgency: open stop cords first (the report's title names the newest, so
+it is the first line in every format), then the threshold breaches, then the week so far, then the
+week's delivery and effort. A number the records cannot support is shown as unknown with the reason
+and what to set up, never as a zero, and carries no DORA level.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import timedelta
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from cpto.heartbeat.allocation import Allocation
 from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.debt import complexity_grew
-from cpto.heartbeat.dora import Delivery
+from cpto.heartbeat.dora import SOURCE, Delivery, Metric, assess, breaches, restored
 from cpto.heartbeat.week import Heartbeat
+from cpto.records.alarms import Alarm
+from cpto.records.incidents import Incident
 from cpto.records.views import duration
-from cpto.report import Chart, Report, Table
-from cpto.workspace.config import BANDS
+from cpto.report import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
+
+QUIET = "no activity"
 
 
 def _pct(rate: float | None) -> str:
@@ -24,19 +33,23 @@ def _hours(span: timedelta | None) -> float | None:
     return round(span.total_seconds() / 3600, 2) if span is not None else None
 
 
-def alarms(beat: Heartbeat) -> list[str]:
-    """What should stop the line, by the thresholds in [alarms]: stop cords pulled, DORA metrics in a
-    band worse than allowed, debt paydown under its floor while the hotspots grow, appeals over the
-    agreed rate, decisions past their SLA."""
-    out = [f"stop cord pulled by {a.by}: {a.id} {a.title}" for a in beat.pulled]
-    worst = beat.thresholds.worst_band
-    for metric, band in beat.delivery.bands().items():
-        if band and BANDS.index(band) > BANDS.index(worst[metric]):
-            out.append(f"{metric} is in DORA's {band} band (the agreed floor is {worst[metric]})")
+def metrics(beat: Heartbeat) -> list[Metric]:
+    """The week's five delivery metrics; the deployment frequency's level is read over all the weeks
+    shown (one week cannot tell a monthly deployer from a six-monthly one)."""
+    return assess(beat.delivery, beat.sources, active=beat.active(-1), cadence=[d for _, d in beat.trend])
+
+
+def breached(beat: Heartbeat) -> list[str]:
+    """The thresholds in [alarms] the week breaches (stop cords are apart: see ``beat.pulled``):
+    DORA metrics worse than the agreed level, debt paydown under its floor while the hotspots grow,
+    appeals over the agreed rate, decisions past their SLA. An unknown metric breaches nothing."""
+    out = breaches(metrics(beat), beat.thresholds.worst_band)
     steps = beat.thresholds.debt_weeks
-    debt_shares = [a.shares("commits")["debt"] for _, a in beat.effort[-steps:]]
+    recent = beat.effort[-steps:]
+    debt_shares = [a.shares("commits")["debt"] for _, a in recent]
     if (
         len(debt_shares) == steps
+        and all(sum(a.commits.values()) for _, a in recent)  # a quiet week pays nothing down and owes nothing
         and all(share < beat.thresholds.debt_floor for share in debt_shares)
         and complexity_grew(beat.debt, steps)
     ):
@@ -53,6 +66,35 @@ def alarms(beat: Heartbeat) -> list[str]:
             f"{len(beat.past_sla)} decision(s) open past their SLA: {', '.join(d.id for d in beat.past_sla)}"
         )
     return out
+
+
+def alarms(beat: Heartbeat) -> list[str]:
+    """Everything that should stop the line: the open stop cords, then the threshold breaches."""
+    return [_cord_line(a, beat.end) for a in beat.pulled] + breached(beat)
+
+
+def _when(alarm: Alarm, today: datetime | None) -> str:
+    if alarm.raised is None:
+        return "raised at an unknown time"
+    raised = alarm.raised.astimezone(today.tzinfo) if today is not None else alarm.raised
+    if today is not None and raised.date() == today.date():
+        return f"raised today {raised:%H:%M}"
+    return f"raised {raised:%Y-%m-%d %H:%M}"
+
+
+def _cord_line(alarm: Alarm, today: datetime | None = None) -> str:
+    by = f" by {alarm.by}" if alarm.by else ""
+    return f"STOP CORD {alarm.id}: {alarm.title} ({_when(alarm, today)}{by})"
+
+
+def _title(beat: Heartbeat, now: datetime | None) -> str:
+    """The newest open stop cord when there is one (so it is the first line of every format), else the week."""
+    if not beat.pulled:
+        return f"Heartbeat {beat.week}"
+    more = len(beat.pulled) - 1
+    return _cord_line(beat.pulled[0], now) + (
+        f" (+{more} more stop cord{'s' * (more > 1)} open)" if more else ""
+    )
 
 
 def _axis_table(title: str, axis: str, effort: Allocation) -> Table | None:
@@ -84,183 +126,347 @@ def _or_nan(value: float | None) -> float:
 
 def _charts(beat: Heartbeat) -> list[Chart]:
     weeks = [week for week, _ in beat.trend]
+    per_window = [assess(d, beat.sources, active=beat.active(n)) for n, (_, d) in enumerate(beat.trend)]
+
+    def series(index: int, scale: float = 1.0) -> list[float]:
+        values = [m[index].value for m in per_window]
+        return [float("nan") if v is None else v * scale for v in values]
+
     return [
         Chart(
             "Allocation over weeks",
             "bars",
             weeks,
-            {c: [a.commits[c] for _, a in beat.effort] for c in CATEGORIES},
-            caption="share of commits per bucket",
+            {c: [float(a.commits[c]) for _, a in beat.effort] for c in CATEGORIES},
+            caption="share of each week's commits per bucket (cpto classify); a week with no commits has no bar",
         ),
         Chart(
             "DORA trends",
             "lines",
             weeks,
             {
-                "deploys/week": [w.deploys_per_week for _, w in beat.trend],
-                "lead time (h)": [_or_nan(_hours(w.lead_time)) for _, w in beat.trend],
-                "change failure rate": [_or_nan(w.change_failure_rate) for _, w in beat.trend],
-                "restore (h)": [_or_nan(_hours(w.time_to_restore)) for _, w in beat.trend],
+                "deploys per week": series(0),
+                "change lead time (hours, median)": series(1),
+                "change fail rate (%)": series(2, 100),
+                "failed deployment recovery time (hours, median)": series(3),
+                "deployment rework rate (%)": series(4, 100),
             },
-            caption="each line scaled to its own maximum; gaps where nothing was measured",
+            caption="one chart per metric, each on its own axis; a gap is a week where it could not be measured",
         ),
         Chart(
             "Hotspot map",
             "treemap",
             [h.path for h in beat.hotspots],
-            {"size": [h.complexity for h in beat.hotspots], "heat": [h.commits for h in beat.hotspots]},
+            {
+                "size": [float(h.complexity) for h in beat.hotspots],
+                "heat": [float(h.commits) for h in beat.hotspots],
+            },
             caption="box area = indentation complexity, redder = more commits in the last 12 weeks",
         ),
     ]
 
 
-def _delivery_data(d: Delivery) -> dict[str, Any]:
+def _metric_data(m: Metric) -> dict[str, Any]:
+    """One metric in JSON: ``value`` null with ``reason`` beside it when unknown; ``level`` null where
+    the 2024 report gives none; the deploys, commits and incidents it rests on."""
     return {
-        "deploys": d.deploys,
-        "deploys_per_week": d.deploys_per_week,
-        "lead_time_hours": _hours(d.lead_time),
-        "change_failure_rate": d.change_failure_rate,
-        "failed_deploys": d.failed,
-        "time_to_restore_hours": _hours(d.time_to_restore),
-        "rework_rate": d.rework_rate,
-        "rework_deploys": d.rework,
-        "bands": d.bands(),
+        "value": m.value,
+        "unit": m.unit,
+        "text": m.text,
+        "reason": m.reason or None,
+        "level": m.level or None,
+        "level_text": m.level_text or None,
+        "deploys": m.deploys,
+        "commits": [asdict(c) for c in m.commits],
+        "incidents": m.incidents,
+        "basis": m.basis or None,
     }
 
 
-def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
+def _delivery_data(d: Delivery, ms: list[Metric]) -> dict[str, Any]:
+    return {
+        "deploys": d.deploys,
+        "failed_deploys": d.failed,
+        "rework_deploys": d.rework,
+        "metrics": {m.name.replace(" ", "_"): _metric_data(m) for m in ms},
+    }
+
+
+def _metric_row(m: Metric) -> list[Any]:
+    if m.value is None:
+        return [m.name, Tag(m.text, "muted"), "", m.reason]
+    level = Tag(m.level_text, _tone(m.level)) if m.level else m.level_text
+    return [m.name, m.text, level, m.basis]
+
+
+def _tone(level: str) -> str:
+    return {"elite": "good", "high": "good", "medium": "warn", "low": "bad"}.get(level, "")
+
+
+def _cell(m: Metric) -> str:
+    """A metric in a trend cell: its value, "no activity", "none" (nothing to measure), or "unknown"."""
+    if m.value is not None or m.text == QUIET:
+        return m.text
+    return "none" if m.text == "none measured" else "unknown"
+
+
+def _restore_text(i: Incident) -> str:
+    back = restored(i)
+    if back is None or i.started is None:
+        return "not restored yet"
+    return f"{duration(back[0] - i.started)} to {back[1]}" + (
+        " (no mitigated event)" if back[1] == "resolved" else ""
+    )
+
+
+def _delivery_sections(beat: Heartbeat, ms: list[Metric], active: bool) -> list[Table | Blocks]:
+    """The week's metrics as a wide table and, for narrow screens, one block per metric."""
+    title = f"Delivery (DORA 2024) {beat.week}"
+    caption = f"levels: {SOURCE}; definitions in docs/heartbeat.md"
+    if not active:
+        rows = [[f"{QUIET}: nothing committed or deployed in {beat.week}"]]
+        setup = assess(beat.delivery, beat.sources, active=True)  # what an active week would lack
+        gaps = {
+            m.reason.split(":")[0]: m.reason
+            for m in reversed(setup)
+            if m.value is None and m.text == "unknown"
+        }
+        rows += [[f"to measure it: {r}"] for r in reversed(gaps.values())]
+        return [Table(title, [""], rows)]
+    blocks = [
+        Block(
+            m.name,
+            tag=Tag(m.level_text or "unknown", _tone(m.level) if m.value is not None else "muted")
+            if m.level_text or m.value is None
+            else None,
+            note=m.text,
+            text=m.basis if m.value is not None else m.reason,
+        )
+        for m in ms
+    ]
+    return [
+        Table(
+            title,
+            ["metric", "value", "level", "based on / why unknown"],
+            [_metric_row(m) for m in ms],
+            caption,
+            WIDE,
+        ),
+        Blocks(title, blocks, caption, NARROW),
+    ]
+
+
+def _so_far_table(beat: Heartbeat) -> Table | None:
+    s = beat.so_far
+    if s is None:
+        return None
+    title = f"This week so far ({s.week}, {s.start:%a %d %b} to {s.now:%a %d %b %H:%M})"
+    if not s.active:
+        return Table(title, ["", ""], [[QUIET, "nothing committed or deployed yet this week"]])
+    ms = assess(s.delivery, beat.sources, active=True)
+    rows: list[list[Any]] = [
+        ["commits", sum(s.effort.commits.values())],
+        ["deploys", ", ".join(s.delivery.deploys) or "none yet"],
+        ["incidents started", ", ".join(i.id for i in s.incidents) or "none"],
+    ]
+    rows += [[m.name, _cell(m)] for m in ms[1:]]
+    return Table(title, ["", "so far"], rows, caption="a partial week: no DORA levels until it is complete")
+
+
+def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = None) -> Report:
     d = beat.delivery
-    bands = d.bands()
-    delivery_rows = [
-        [
-            "deployment frequency",
-            f"{d.deploys_per_week:g}/week ({', '.join(d.deploys) or 'none'})",
-            bands["deployment frequency"],
-        ],
-        ["lead time for changes", duration(d.lead_time), bands["lead time for changes"]],
-        [
-            "change failure rate",
-            f"{_pct(d.change_failure_rate)} {' '.join(d.failed)}".strip(),
-            bands["change failure rate"],
-        ],
-        ["time to restore", duration(d.time_to_restore), bands["time to restore"]],
-        ["rework rate", f"{_pct(d.rework_rate)} {' '.join(d.rework)}".strip(), ""],
+    ms = metrics(beat)
+    breaches_ = breached(beat)
+    active = beat.active(-1)
+    trend_metrics = [
+        (week, w, assess(w, beat.sources, active=beat.active(n))) for n, (week, w) in enumerate(beat.trend)
     ]
     trend_rows = [
-        [
-            week,
-            w.deploys_per_week,
-            duration(w.lead_time),
-            _pct(w.change_failure_rate),
-            duration(w.time_to_restore),
-            _pct(w.rework_rate),
-        ]
-        for week, w in beat.trend
+        [week, sum(beat.effort[n][1].commits.values()), *(_cell(m) for m in wm)]
+        if beat.active(n)
+        else [week, QUIET, *([""] * len(wm))]
+        for n, (week, _w, wm) in enumerate(trend_metrics)
     ]
-    notes = alarms(beat)
     effort = beat.effort[-1][1]
     commit_share, line_share, people_share = (effort.shares(m) for m in ("commits", "lines", "people_weeks"))
+    span = f"{beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}"
+    sections: list[Table | Blocks | None] = [
+        Table(
+            "Stop cords open (cpto alarm raise)",
+            ["id", "raised", "by", "title"],
+            [
+                [Tag(a.id, "bad"), f"{a.raised:%Y-%m-%d %H:%M}" if a.raised else "", a.by, a.title]
+                for a in beat.pulled
+            ],
+            caption="open until someone runs cpto alarm clear; the same count as cpto alarm list",
+        )
+        if beat.pulled
+        else None,
+        Table(
+            "Threshold breaches ([alarms] in cpto.toml)",
+            ["breach"],
+            [[b] for b in breaches_],
+        )
+        if breaches_
+        else None,
+        _so_far_table(beat),
+        *_delivery_sections(beat, ms, active),
+        Table(
+            "Delivery trend",
+            ["week", "commits", "deploys/week", "lead time", "fail rate", "recovery", "rework"],
+            trend_rows,
+        ),
+        Table(
+            "Where effort went this week",
+            ["bucket", "commits", "share", "changed lines", "share", "people-weeks", "share"],
+            [
+                [
+                    c,
+                    effort.commits[c],
+                    _pct(commit_share[c]),
+                    effort.lines[c],
+                    _pct(line_share[c]),
+                    effort.people_weeks[c],
+                    _pct(people_share[c]),
+                ]
+                for c in CATEGORIES
+            ],
+            caption="buckets from cpto classify (conventional types, leading verbs, words, changed paths)",
+        )
+        if active
+        else Table("Where effort went this week", [""], [[f"{QUIET}: nothing was committed in {beat.week}"]]),
+        Table(
+            "Effort trend (share of commits)",
+            ["week", *CATEGORIES],
+            [
+                [week, *(_pct(a.shares("commits")[c]) for c in CATEGORIES)]
+                if sum(a.commits.values())
+                else [week, QUIET, *([""] * (len(CATEGORIES) - 1))]
+                for week, a in beat.effort
+            ],
+        ),
+        *(
+            _axis_table("Effort per team", "team", effort),
+            _axis_table("Effort per PRD", "prd", effort),
+            _axis_table("Effort per roadmap item", "roadmap item", effort),
+        ),
+        Table(
+            "Tech-debt hotspots (last 12 weeks)",
+            ["file", "score", "why"],
+            [[h.path, h.score, h.why] for h in beat.hotspots]
+            or [["none", "", "no code file changed in the last 12 weeks"]],
+            caption="score = commits x indentation complexity at HEAD (Tornhill); tests, docs, build files and records excluded",
+        ),
+        Table(
+            "Tech-debt trend",
+            ["week", "markers", "hotspot complexity", "test lines", "code lines", "test/code"],
+            [
+                [
+                    w.week,
+                    w.markers,
+                    w.hotspot_complexity if beat.hotspots else "no hotspots",
+                    *([w.test_lines, w.code_lines, w.test_ratio] if beat.active(n) else [QUIET, "", ""]),
+                ]
+                for n, w in enumerate(beat.debt)
+            ],
+            caption="TODO/FIXME/HACK/XXX markers in code and the complexity of this week's hotspots as the code stood at each week's end; lines changed in tests and in code during the week",
+        ),
+        Table(
+            "Incidents this week",
+            ["id", "severity", "title", "caused by", "service restored"],
+            [
+                [i.id, i.severity, i.title[:50], i.caused_by or "(not named)", _restore_text(i)]
+                for i in beat.incidents
+            ]
+            or [["none", "", "", "", ""]],
+            caption="service restored = the first mitigated event, else resolved (said so)"
+            if beat.sources.incident_records
+            else "no incident records: record incidents with `cpto incident new`",
+        ),
+        Table(
+            "Decisions open past their SLA",
+            ["id", "title", "point", "days open"],
+            [
+                [
+                    x.id,
+                    x.title[:50],
+                    x.point,
+                    round(w.total_seconds() / 86400, 1) if (w := x.waited(beat.end)) else "",
+                ]
+                for x in beat.past_sla
+            ]
+            or [["none", "", "", ""]],
+        ),
+    ]
+    deploys_fact: Any = len(d.deploys) if beat.sources.deploys_known else "unknown (see Delivery)"
     return Report(
-        title=f"Heartbeat {beat.week}",
-        subtitle=f"{workspace}: {beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}",
+        title=_title(beat, now),
+        subtitle=f"Heartbeat {beat.week} · {workspace}: {span}" if beat.pulled else f"{workspace}: {span}",
         facts=[
-            ("deploys", len(d.deploys)),
-            ("incidents started", len(beat.incidents)),
+            ("stop cords open", len(beat.pulled)),
+            ("threshold breaches", len(breaches_)),
+            ("commits", sum(effort.commits.values()) if active else QUIET),
+            ("deploys", deploys_fact),
+            (
+                "incidents started",
+                len(beat.incidents) if beat.sources.incident_records else "no incident records",
+            ),
             ("decisions open past SLA", len(beat.past_sla)),
-            ("appeal rate this quarter", _pct(beat.appeal_rate)),
-            ("alarms", len(notes)),
+            ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
         ],
-        tables=[
-            Table("Delivery (DORA)", ["metric", "this week", "band"], delivery_rows),
-            Table(
-                "Trend",
-                ["week", "deploys/week", "lead time", "change failure", "restore", "rework"],
-                trend_rows,
-            ),
-            Table(
-                "Where effort went this week",
-                ["bucket", "commits", "share", "changed lines", "share", "people-weeks", "share"],
-                [
-                    [
-                        c,
-                        effort.commits[c],
-                        _pct(commit_share[c]),
-                        effort.lines[c],
-                        _pct(line_share[c]),
-                        effort.people_weeks[c],
-                        _pct(people_share[c]),
-                    ]
-                    for c in CATEGORIES
-                ],
-                caption="buckets from cpto classify (conventional types, leading verbs, words, changed paths)",
-            ),
-            Table(
-                "Effort trend (share of commits)",
-                ["week", *CATEGORIES],
-                [[week, *(_pct(a.shares("commits")[c]) for c in CATEGORIES)] for week, a in beat.effort],
-            ),
-            *(
-                t
-                for t in (
-                    _axis_table("Effort per team", "team", effort),
-                    _axis_table("Effort per PRD", "prd", effort),
-                    _axis_table("Effort per roadmap item", "roadmap item", effort),
-                )
-                if t is not None
-            ),
-            Table(
-                "Tech-debt hotspots (last 12 weeks)",
-                ["file", "score", "why"],
-                [[h.path, h.score, h.why] for h in beat.hotspots],
-                caption="score = commits x indentation complexity at HEAD (Tornhill); tests, docs, build files and records excluded",
-            ),
-            Table(
-                "Tech-debt trend",
-                ["week", "markers", "hotspot complexity", "test lines", "code lines", "test/code"],
-                [
-                    [w.week, w.markers, w.hotspot_complexity, w.test_lines, w.code_lines, w.test_ratio]
-                    for w in beat.debt
-                ],
-                caption="TODO/FIXME/HACK/XXX markers in code and the complexity of this week's hotspots as the code stood at each week's end; lines changed in tests and in code during the week",
-            ),
-            Table(
-                "Incidents this week",
-                ["id", "severity", "title", "time to restore"],
-                [[i.id, i.severity, i.title[:50], duration(i.time_to("resolved"))] for i in beat.incidents],
-            ),
-            Table(
-                "Decisions open past their SLA",
-                ["id", "title", "point", "days open"],
-                [
-                    [
-                        x.id,
-                        x.title[:50],
-                        x.point,
-                        round(w.total_seconds() / 86400, 1) if (w := x.waited(beat.end)) else "",
-                    ]
-                    for x in beat.past_sla
-                ],
-            ),
-        ],
+        tables=[t for t in sections if t is not None],
         charts=_charts(beat),
-        notes=[*notes, *beat.warnings],
+        notes=list(beat.warnings),
         data={
+            "stop_cords": {
+                "open": len(beat.pulled),
+                "items": [
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "by": a.by,
+                        "raised": a.raised.isoformat() if a.raised else None,
+                        "path": str(a.path),
+                    }
+                    for a in beat.pulled
+                ],
+            },
+            "threshold_breaches": {"count": len(breaches_), "items": breaches_},
             "week": beat.week,
             "start": beat.start.isoformat(),
             "end": beat.end.isoformat(),
-            "delivery": _delivery_data(d),
-            "trend": [{"week": week, **_delivery_data(w)} for week, w in beat.trend],
+            "active": active,
+            "so_far": _so_far_data(beat),
+            "delivery": _delivery_data(d, ms),
+            "deploy_source": beat.sources.deploy_source,
+            "levels_source": SOURCE,
+            "trend": [
+                {"week": week, "active": beat.active(n), **_delivery_data(w, wm)}
+                for n, (week, w, wm) in enumerate(trend_metrics)
+            ],
             "incidents": [
-                {"id": i.id, "severity": i.severity, "hours_to_restore": _hours(i.time_to("resolved"))}
+                {
+                    "id": i.id,
+                    "severity": i.severity,
+                    "caused_by": i.caused_by or None,
+                    "hours_to_restore": _hours(back[0] - i.started)
+                    if (back := restored(i)) and i.started
+                    else None,
+                    "restored_by": back[1] if back else None,
+                }
                 for i in beat.incidents
             ],
+            "incident_records": beat.sources.incident_records,
             "effort": [
                 {
                     "week": week,
+                    "active": bool(sum(a.commits.values())),
                     "commits": a.commits,
                     "lines": a.lines,
                     "people_weeks": a.people_weeks,
-                    "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")},
+                    "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")}
+                    if sum(a.commits.values())
+                    else None,
                     "by": {
                         axis: {
                             label: {
@@ -279,7 +485,22 @@ def heartbeat_report(beat: Heartbeat, workspace: str) -> Report:
             "debt": [asdict(w) | {"test_ratio": w.test_ratio} for w in beat.debt],
             "decisions_past_sla": [x.id for x in beat.past_sla],
             "appeal_rate": beat.appeal_rate,
-            "alarms": notes,
             "warnings": beat.warnings,
         },
     )
+
+
+def _so_far_data(beat: Heartbeat) -> dict[str, Any] | None:
+    s = beat.so_far
+    if s is None:
+        return None
+    ms = [replace(m, level="", level_text="") for m in assess(s.delivery, beat.sources, active=s.active)]
+    return {
+        "week": s.week,
+        "start": s.start.isoformat(),
+        "now": s.now.isoformat(),
+        "active": s.active,
+        "commits": sum(s.effort.commits.values()),
+        "incidents": [i.id for i in s.incidents],
+        **_delivery_data(s.delivery, ms),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import duckdb
@@ -12,15 +13,16 @@ import duckdb
 from cpto.errors import CptoError
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, debt_trend
-from cpto.heartbeat.dora import Delivery, commit_times, delivery
+from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
 from cpto.heartbeat.hotspots import Hotspot, hotspots
+from cpto.heartbeat.tagscheme import suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.deploys import workspace_releases
 from cpto.records.incidents import Incident
 from cpto.records.people import People
-from cpto.review.graph import load_graph
+from cpto.review.graph import Release, load_graph
 from cpto.workspace.config import AlarmThresholds, WorkspaceConfig
 
 TREND_WEEKS = 4
@@ -79,13 +81,35 @@ class Heartbeat:
     effort: list[tuple[str, Allocation]]  # the same weeks: where R&D effort went
     hotspots: list[Hotspot]  # over the last HOTSPOT_WEEKS weeks to the week's end
     debt: list[DebtWeek]  # the same weeks: markers, hotspot complexity, test-to-code changes
-    pulled: list[Alarm]  # stop cords open now, pulled before the week's end
+    pulled: list[Alarm]  # stop cords open now, whenever they were pulled (even after the window)
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     appeal_rate: float | None  # this quarter, decided decisions appealed
     max_appeal_rate: float
     thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
     warnings: list[str] = field(default_factory=list)
+    sources: Sources = field(default_factory=lambda: Sources("tags matching `v*`", 0))
+    so_far: SoFar | None = None  # the current week up to now, when the window is an earlier one
+
+    def active(self, index: int) -> bool:
+        """Whether anything was committed or deployed in window ``index`` of the trend (-1: this one)."""
+        return bool(sum(self.effort[index][1].commits.values()) or self.trend[index][1].deploys)
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """The current, partial week: Monday to now, so what happened since the last full week is seen."""
+
+    week: str
+    start: datetime
+    now: datetime
+    delivery: Delivery
+    effort: Allocation
+    incidents: list[Incident]
+
+    @property
+    def active(self) -> bool:
+        return bool(sum(self.effort.commits.values()) or self.delivery.deploys)
 
 
 def heartbeat(
@@ -100,9 +124,12 @@ def heartbeat(
     end: datetime | None = None,
     people: People | None = None,
     traced: TracedWork | None = None,
+    now: datetime | None = None,
 ) -> Heartbeat:
     """Gather the window [start, end) (default: the week from ``start``) and the four windows of the
-    same length before it. ``people`` adds effort per team; ``traced`` effort per PRD and roadmap item."""
+    same length before it. ``people`` adds effort per team; ``traced`` effort per PRD and roadmap item;
+    ``now`` adds the current week so far when the window ended before it began. ``pulled``: every stop
+    cord; those still open are kept, whenever raised, so a cord pulled today is on today's heartbeat."""
     end = end if end is not None else start + timedelta(days=7)
     span = end - start
     windows = [(start - span * n, start - span * n + span) for n in range(TREND_WEEKS, -1, -1)]
@@ -121,6 +148,18 @@ def heartbeat(
     records = frozenset(_relative(p, repo) for p in config.record_paths)
     spots = hotspots(con, repo_id, repo, end - timedelta(weeks=HOTSPOT_WEEKS), end, exclude=records)
     debt = debt_trend(con, repo_id, repo, named, {h.path for h in spots}, exclude=records)
+    so_far = None
+    if now is not None:
+        monday = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time(), now.tzinfo)
+        if monday >= end and now > monday:
+            so_far = SoFar(
+                iso_week(monday),
+                monday,
+                now,
+                delivery(graph, committed, incidents, monday, now),
+                allocation(con, repo_id, monday, now),
+                [i for i in incidents if i.started and monday <= i.started < now],
+            )
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
     quarter = rates.get(quarter_of(start))
     return Heartbeat(
@@ -132,7 +171,7 @@ def heartbeat(
         effort=effort,
         hotspots=spots,
         debt=debt,
-        pulled=[a for a in pulled or [] if a.is_open and (a.raised is None or a.raised < end)],
+        pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
@@ -141,6 +180,73 @@ def heartbeat(
         max_appeal_rate=config.max_appeal_rate,
         thresholds=config.thresholds,
         warnings=list(traced.warnings) if traced else [],
+        sources=delivery_sources(con, repo_id, config, releases, incidents),
+        so_far=so_far,
+    )
+
+
+def _newest_first(alarm: Alarm) -> tuple[float, str]:
+    return (-(alarm.raised.timestamp() if alarm.raised else 0.0), alarm.id)
+
+
+def delivery_sources(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    config: WorkspaceConfig,
+    releases: list[Release],
+    incidents: list[Incident],
+) -> Sources:
+    """What the deploys and incidents behind the delivery numbers come from, and when no tag matches
+    ``[deploys] tags``, what the repository's tags look like and the setting that would match them."""
+    hint = ""
+    if config.deploy_log is not None:
+        source = f"the deploy log {config.deploy_log.name}"
+    else:
+        source = f"tags matching `{config.deploy_tags}`"
+        hint = _tag_hint(con, repo_id, config.deploy_tags, len(releases))
+    return Sources(
+        deploy_source=source,
+        deploys_ever=len(releases),
+        tag_hint=hint,
+        incident_records=len(incidents),
+        incidents_with_cause=sum(1 for i in incidents if i.caused_by.strip()),
+    )
+
+
+def _tag_hint(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str, found: int) -> str:
+    """Why no deploy (or only a stray few) is found and the one line of cpto.toml that would find
+    them; "" when ``pattern`` finds the release tags."""
+    rows = con.execute(
+        "SELECT r.name FROM refs r LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha"
+        " WHERE r.repo_id = ? AND r.kind = 'tag' ORDER BY coalesce(r.tagger_time, c.committer_time) DESC NULLS LAST, r.name",
+        [repo_id],
+    ).fetchall()
+    names = [str(n) for (n,) in rows]
+    suggestion = suggest_tag_pattern(names)
+    if found:
+        if suggestion is None or suggestion == pattern:
+            return ""
+        theirs = [n for n in names if fnmatchcase(n, suggestion)]
+        if len(theirs) <= found:
+            return ""
+        return (
+            f"`{pattern}` matches only {found} of the {len(names)} tags; {len(theirs)} look like"
+            f' `{theirs[0]}` \u2014 set `[deploys] tags = "{suggestion}"` in cpto.toml'
+        )
+    if not names:
+        return (
+            "no deploys: the repository has no tags; tag what you ship (`git tag v1.0.0`, then"
+            ' [deploys] tags = "v*") or write deploys down in [deploys] log'
+        )
+    if suggestion is None:
+        return (
+            f"no tag matches `{pattern}` and none of the {len(names)} tags looks like a version"
+            f" (newest: `{names[0]}`); set [deploys] tags to your release tags' pattern, or use [deploys] log"
+        )
+    example = next(n for n in names if fnmatchcase(n, suggestion))
+    return (
+        f"no tag matches `{pattern}`; tags here look like `{example}` \u2014 set"
+        f' `[deploys] tags = "{suggestion}"` in cpto.toml'
     )
 
 

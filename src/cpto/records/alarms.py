@@ -1,7 +1,8 @@
 """The stop cord: anyone can raise an alarm, and it is recorded like a decision until someone clears it.
 
 An alarm is a Markdown record in the alarms folder: who pulled the cord, when, why, and (once cleared)
-who cleared it and what was done. The heartbeat lists every open alarm next to the ones it computes.
+who cleared it and what was done. Every open alarm heads every heartbeat, whatever week it reports,
+named and counted apart from the threshold breaches the heartbeat computes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from cpto.errors import CptoError
 from cpto.records.ids import find, next_id, record_files, require_unique, slug
 from cpto.records.times import parse_time, stamp
+from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document
 
@@ -49,6 +51,12 @@ def read_alarm(path: Path) -> Alarm:
         status=status,
         cleared=parse_time(fm.get("cleared"), where),
     )
+
+
+def alarms_folder(config: WorkspaceConfig) -> Path:
+    """Where the workspace keeps its alarms: ``[workspace] alarms``, else ``alarms/``. ``cpto alarm`` and
+    the heartbeat both read it here, so the heartbeat's count of open stop cords is ``cpto alarm list``'s."""
+    return config.alarms or config.root / "alarms"
 
 
 def read_alarms(folder: Path | None) -> list[Alarm]:

@@ -280,8 +280,8 @@ def render_html(report: Report) -> str:
         parts.append("</dl>")
     for note in report.notes:
         parts.append(f'<p class="note">{esc(note)}</p>')
-    for chart in report.charts:
-        parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart)}")
+    for number, chart in enumerate(report.charts):
+        parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart, number)}")
     for section in report.tables:
         parts.append(f'<section class="{section.show}">' if section.show else "<section>")
         parts += _html_table(section) if isinstance(section, Table) else _html_blocks(section)
