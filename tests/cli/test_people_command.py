@@ -39,7 +39,34 @@ def test_a_broken_people_file_is_one_line_with_file_and_line(tmp_path: Path):
 
 
 def test_a_workspace_without_people_says_what_to_add(tmp_path):
-    assert_clean_error(cpto("people", "-w", str(tmp_path)), "no people recorded")
+    assert_clean_error(cpto("people", "-w", str(tmp_path), "--no-history"), "no people recorded")
+
+
+def test_a_plain_repository_lists_identities_and_says_disciplines_are_unknown(repo):
+    proc = cpto("people", "-w", str(repo.path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["disciplines"] is None and data["across_lanes"] is None
+    assert "no people.yaml" in data["why_unknown"]
+    assert [(a["email"], a["commits"]) for a in data["unmapped"]] == [("dana@acme.example", 4)]
+    assert data["rules"]["count"].startswith("commits are non-merge commits")
+    text = cpto("people", "-w", str(repo.path), "--format", "markdown").stdout
+    assert "disciplines unknown" in text and "counted: commits are non-merge commits" in text
+
+
+def test_people_and_history_agree_on_who_did_how_much(tmp_path):
+    demo = tmp_path / "acme"
+    assert cpto("demo", str(demo)).returncode == 0
+    people = json.loads(cpto("people", "-w", str(demo), "--json").stdout)
+    history = json.loads(cpto("history", "-w", str(demo), "--json", "--top", "100").stdout)
+    counted = {p["handle"]: (p["commits"], p["code_commits"]) for p in people["people"] if p["commits"]}
+    assert counted == {
+        a["handle"]: (a["commits"], a["code_commits"]) for a in history["authors"] if a["handle"]
+    }
+    assert sum(a["commits"] for a in people["unmapped"]) + sum(c for c, _ in counted.values()) == sum(
+        r["commits"] for r in history["repos"]
+    )
+    assert people["rules"] == history["rules"]
 
 
 def test_decision_list_on_the_demo_flags_what_breaks_the_agreement(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cpto.errors import CptoError
-from cpto.records.people import Author, People, Person, contributions, lanes, org_shape, read_people
+from cpto.records.people import Author, People, Person, contributions, lanes, org_shape, read_people, who
 
 PEOPLE = """\
 # Who is who
@@ -66,14 +66,49 @@ def test_code_by_people_outside_engineering_crosses_lanes_and_strangers_are_list
     work = contributions(
         people,
         [
-            Author("sam@acme.example", "Sam", 40, 900),
-            Author("dana@acme.example", "Dana K", 3, 25),
+            Author("sam@acme.example", "Sam", 40, 900, code_commits=30),
+            Author("dana@acme.example", "Dana K", 3, 25, code_commits=2),
             Author("bot@ci.example", "ci-bot", 7, 70),
         ],
     )
     assert work.commits == {"sam": 40, "dana": 3}
-    assert [(p.handle, n) for p, n in work.across_lanes] == [("dana", 3)]
+    # across lanes counts code commits: Dana's third commit changed no code file
+    assert [(p.handle, n) for p, n in work.across_lanes] == [("dana", 2)]
     assert [a.email for a in work.unmapped] == ["bot@ci.example"]
+    assert work.unknown == []
+
+
+def test_a_product_person_who_committed_no_code_has_not_crossed_lanes(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE))
+    work = contributions(people, [Author("dana@acme.example", "Dana K", 5, 40, code_commits=0)])
+    assert work.commits == {"dana": 5} and work.across_lanes == []
+
+
+def test_without_people_yaml_disciplines_are_unknown_not_engineering(tmp_path):
+    work = contributions(read_people(tmp_path / "people.yaml"), [Author("sam@acme.example", "Sam", 4, 9, 4)])
+    assert work.across_lanes == [] and [a.email for a in work.unmapped] == ["sam@acme.example"]
+    assert (
+        len(work.unknown) == 1 and "no people.yaml" in work.unknown[0] and "docs/people.md" in work.unknown[0]
+    )
+
+
+def test_the_identity_rule_is_people_yaml_then_mailmap_then_email(tmp_path):
+    people = read_people(write(tmp_path, PEOPLE))
+    # people.yaml by the raw identity, and by its .mailmap form
+    assert who(people, "sam.okafor@old-laptop.local", "x").key == "sam"
+    assert who(people, "s@new.example", "s", mapped=("Sam", "SAM@acme.example")).source == "people.yaml"
+    # no entry: the .mailmap identity, else the email in lower case
+    mapped = who(people, "old@bot.example", "bot", mapped=("CI Bot", "ci@bot.example"))
+    assert (mapped.key, mapped.name, mapped.source, mapped.handle) == (
+        "ci@bot.example",
+        "CI Bot",
+        ".mailmap",
+        None,
+    )
+    assert who(None, "Ann@Example.org", "Ann").key == "ann@example.org"
+    assert who(None, "Ann@Example.org", "Ann").source == "email"
+    # a placeholder email is shared by many people: their name tells them apart
+    assert who(None, "none@none", "hpk").key == "hpk" and who(None, "", "fijal").key == "fijal"
 
 
 def test_an_unknown_manager_is_a_warning_with_file_and_line(tmp_path):

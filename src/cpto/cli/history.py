@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cpto.cli.options import (
     Format,
@@ -20,9 +19,8 @@ from cpto.cli.options import (
     WorkspaceOpt,
     chosen_format,
     emit,
-    stderr,
+    stderr_console,
 )
-from cpto.workspace import load_workspace
 
 if TYPE_CHECKING:
     from cpto.history.indexer import IndexResult
@@ -62,6 +60,7 @@ def index_command(
         cpto index --repo ../api --repo ../web --json
     """
     from cpto.history.views import index_report
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
@@ -70,7 +69,7 @@ def index_command(
     chosen = chosen_format(fmt, as_json)
     if not quiet and chosen is not Format.json:
         for note in report.notes:
-            stderr.print(f"[yellow]![/yellow] {note}", highlight=False, markup=False)
+            stderr_console().print(f"[yellow]![/yellow] {note}", highlight=False, markup=False)
         report.notes = []
     if quiet and chosen is Format.terminal:
         return
@@ -90,25 +89,38 @@ def history_command(
 
     Indexes first when needed (progress on standard error, so --json output stays clean).
 
+    Counted as cpto people counts: commits are non-merge commits; a person is their people.yaml entry
+    (emails, aliases, name), else their .mailmap identity, else their email; code commits change at
+    least one code file (not tests, docs, generated, vendored, lock, build or config files).
+
     Example:
 
         cpto history --workspace acme --format markdown
+
+        cpto history --workspace acme --format html --output history.html
+
+        cpto history -w ../api --json --top 20
     """
     from cpto.history import store
     from cpto.history.summary import summarize
     from cpto.history.views import summary_report
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
+    people = workspace_people(config)
     run_index(
         config.index_path, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal
     )
     with store.open_index(config.index_path, read_only=True) as con:
-        summary = summarize(con, weeks=weeks, top=top)
+        summary = summarize(con, weeks=weeks, top=top, people=people, config=config)
     emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
 
 
 def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool) -> list[IndexResult]:
     """Index ``repos`` into the index at ``index_path`` with a progress bar on standard error unless quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from cpto.history import store
     from cpto.history.indexer import index_repository
 
@@ -118,7 +130,7 @@ def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: b
         MofNCompleteColumn(),
         TextColumn("commits"),
         TimeElapsedColumn(),
-        console=stderr,
+        console=stderr_console(),
         disable=quiet,
         transient=True,
     )

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from cpto.cli.history import run_index
 from cpto.cli.options import (
     Format,
     FormatOpt,
@@ -19,8 +18,6 @@ from cpto.cli.options import (
     emit,
 )
 from cpto.errors import CptoError
-from cpto.records.people import workspace_lanes
-from cpto.workspace import load_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -39,28 +36,37 @@ def people_command(
 ) -> None:
     """People: disciplines, teams, managers and spans of control, from people.yaml.
 
-    With the git history (the default) it also maps commit authors to people by their emails and
-    aliases, lists the identities nobody claims, and shows "no lanes" work: code committed by people
-    outside engineering.
+    With the git history (the default) it also maps commit authors to people, lists the identities
+    nobody claims, and shows "no lanes" work: code committed by people outside engineering.
+
+    Counted as cpto history counts: commits are non-merge commits; code commits change at least one
+    code file (not tests, docs, generated, vendored, lock, build or config files, nor the records);
+    a person is their people.yaml entry (emails, aliases, name), else their .mailmap identity, else
+    their email. Without people.yaml the git identities are listed and disciplines are unknown.
 
     Example:
 
         cpto people --workspace acme
+
         cpto people --json --no-history
+
+        cpto people -w ../api --format markdown
     """
+    from cpto.cli.history import run_index
     from cpto.history import store
-    from cpto.history.summary import author_totals
-    from cpto.records.people import authors_of, contributions, read_people
+    from cpto.records.people import explain_counts, workspace_contributions, workspace_lanes, workspace_people
     from cpto.records.views import people_report
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    people = read_people(config.people) if config.people else None
-    if people is None or not people.people:
-        raise CptoError(f"{config.people}: no people recorded; add a people: list (see docs/records.md)")
+    people = workspace_people(config)
+    if not people.people and (no_history or not config.repos):
+        raise CptoError(f"{people.path}: no people recorded; add a people: list (see docs/people.md)")
     chosen = chosen_format(fmt, as_json)
     work = None
     if not no_history and config.repos:
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
-            work = contributions(people, authors_of(author_totals(con)))
-    emit(people_report(people, work, workspace_lanes(config, people, history=not no_history)), chosen, output)
+            work = workspace_contributions(con, people, config)
+    crossings = workspace_lanes(config, people, history=not no_history) if people.people else None
+    emit(explain_counts(people_report(people, work, crossings), work), chosen, output)

@@ -1,14 +1,29 @@
 """A short summary of what the index holds: who changed what, where, and how fast.
 
-It is the first thing a CPTO sees of a workspace and a check that the index is sound.
+It is the first thing a CPTO sees of a workspace and a check that the index is sound. People and commits
+are counted by one rule, shared with ``cpto people`` and the heartbeat (``cpto.records.people``):
+a commit counts when it is not a merge, and a person is their people.yaml entry, else their .mailmap
+identity, else their email. ``identity_resolver`` and ``contributors`` are that rule over the index.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from cpto.history.filekinds import FileKinds, relative_records, repository_kinds
+from cpto.history.git import run_git
+from cpto.records.people import People, Who, who
+from cpto.workspace.config import WorkspaceConfig
+
+COUNTED = "len(c.parents) <= 1"  # SQL: the commits that count (merges only join work done elsewhere)
+Resolver = Callable[[int, str, str], Who]  # (repo_id, author email, author name) -> who it is
 
 
 @dataclass(frozen=True)
@@ -44,12 +59,19 @@ class AreaActivity:
 
 @dataclass(frozen=True)
 class AuthorActivity:
+    """One person by the identity rule, with their non-merge commits, code commits and lines."""
+
     name: str
     email: str
     commits: int
     lines_changed: int
     first: datetime
     last: datetime
+    key: str = ""
+    handle: str | None = None
+    identity: str = "email"  # which step of the identity rule decided: people.yaml, .mailmap or email
+    code_commits: int = 0
+    emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,32 +83,210 @@ class Release:
 
 @dataclass(frozen=True)
 class HistorySummary:
-    people: int
+    people: int  # distinct people by the identity rule
     repos: list[RepoSummary]
     weeks: list[WeekActivity]
     areas: list[AreaActivity]
     authors: list[AuthorActivity]
     releases: list[Release]
+    people_file: str | None = None  # the people.yaml the identities were matched to, None without one
+    merged_identities: int = 0  # git identities folded into another by people.yaml or .mailmap
+    unknown: list[str] = field(default_factory=list)  # what the figures cannot tell, and why
 
 
-def summarize(con: duckdb.DuckDBPyConnection, *, weeks: int = 12, top: int = 8) -> HistorySummary:
-    """Summarize the whole index: per repository, the last ``weeks`` weeks, the ``top`` areas and people."""
-    people = con.execute("SELECT count(DISTINCT lower(author_email)) FROM commits").fetchone()
+def summarize(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    weeks: int = 12,
+    top: int = 8,
+    people: People | None = None,
+    config: WorkspaceConfig | None = None,
+) -> HistorySummary:
+    """Summarize the whole index: per repository, the last ``weeks`` weeks, the ``top`` areas and people.
+
+    People and commits follow the one rule (non-merge commits; people.yaml, then .mailmap, then email);
+    ``config`` gives the [code] settings and records that decide which commits are code commits.
+    """
+    resolve = identity_resolver(con, people)
+    everyone = contributors(con, resolve, config)
+    identities = con.execute(
+        "SELECT count(DISTINCT (repo_id, lower(author_email), author_name)) FROM commits"
+    )
+    raw = identities.fetchone()
+    unknown = []
+    if people is None or not people.people:
+        unknown.append(
+            "people are git identities (merged by .mailmap only): no people.yaml to join a person's"
+            " identities or give disciplines; add people.yaml (see docs/people.md)"
+        )
     return HistorySummary(
-        people=int(people[0]) if people else 0,
-        repos=_repos(con),
-        weeks=_weeks(con, weeks),
-        areas=_areas(con, top),
-        authors=_authors(con, top),
+        people=len(everyone),
+        repos=_repos(con, resolve),
+        weeks=_weeks(con, weeks, resolve),
+        areas=_areas(con, top, resolve),
+        authors=everyone[:top],
         releases=_releases(con, top),
+        people_file=str(people.path) if people is not None and people.people else None,
+        merged_identities=max(0, (int(raw[0]) if raw else 0) - len(everyone)),
+        unknown=unknown,
     )
 
 
-def _repos(con: duckdb.DuckDBPyConnection) -> list[RepoSummary]:
+def mailmap(repo: Path, identities: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """What git's .mailmap makes of each (name, email): ``git check-mailmap``, so git's own rules apply.
+
+    The index keeps authors as written (``%an``/``%ae``); the mapping is applied when people are counted,
+    so editing .mailmap needs no re-index. Identities git refuses to map are left as they are.
+    """
+    pairs = sorted(set(identities))
+    if not pairs or not repo.is_dir():
+        return {}
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for start in range(0, len(pairs), 200):
+        chunk = pairs[start : start + 200]
+        mapped = _check_mailmap(repo, chunk)
+        if mapped is None:  # one odd identity fails the chunk: map the rest one by one
+            mapped = [(_check_mailmap(repo, [pair]) or [pair])[0] for pair in chunk]
+        out.update((pair, m) for pair, m in zip(chunk, mapped, strict=True) if m != pair)
+    return out
+
+
+def _check_mailmap(repo: Path, pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    contacts = [f"{name} <{email}>" for name, email in pairs]
+    lines = run_git(repo, "check-mailmap", *contacts, check=False).decode("utf-8", "replace").splitlines()
+    if len(lines) != len(pairs):
+        return None
+    out = []
+    for line in lines:
+        name, _, rest = line.rpartition(" <") if " <" in line else ("", "", line.lstrip("<"))
+        out.append((name, rest.rstrip(">")))
+    return out
+
+
+def identity_resolver(con: duckdb.DuckDBPyConnection, people: People | None) -> Resolver:
+    """Who each (repo_id, email, name) of the index is by the identity rule (``records.people.who``),
+    with each repository's .mailmap applied. The heartbeat and every people count should use it."""
     rows = con.execute(
         """
-        SELECT r.path, count(c.sha), count(c.sha) FILTER (len(c.parents) > 1),
-               count(DISTINCT lower(c.author_email)), min(c.author_time), max(c.author_time),
+        SELECT DISTINCT r.repo_id, r.path, c.author_email, c.author_name
+        FROM commits c JOIN repos r USING (repo_id)
+        """
+    ).fetchall()
+    by_repo: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    for repo_id, path, email, name in rows:
+        by_repo[(int(repo_id), str(path))].append((str(name or ""), str(email or "")))
+    table: dict[tuple[int, str, str], Who] = {}
+    for (repo_id, path), pairs in by_repo.items():
+        maps = mailmap(Path(path), pairs)
+        for name, email in pairs:
+            table[(repo_id, email.lower(), name)] = who(people, email, name, maps.get((name, email)))
+
+    def resolve(repo_id: int, email: str, name: str) -> Who:
+        found = table.get((repo_id, (email or "").lower(), name or ""))
+        return found if found is not None else who(people, email or "", name or "")
+
+    return resolve
+
+
+def code_paths(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig | None) -> list[tuple[int, str]]:
+    """Every (repo_id, path) of the index that is code (``cpto.history.filekinds``: the repository's
+    .gitattributes at HEAD, the workspace's [code] settings and records, then Linguist's rules)."""
+    rows = con.execute(
+        "SELECT DISTINCT r.repo_id, r.path, f.path FROM file_changes f JOIN repos r USING (repo_id)"
+    ).fetchall()
+    by_repo: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for repo_id, repo, path in rows:
+        by_repo[(int(repo_id), str(repo))].append(str(path))
+    settings = dict(config.code_kinds) if config else {}
+    out: list[tuple[int, str]] = []
+    for (repo_id, repo), paths in by_repo.items():
+        root = Path(repo)
+        records = relative_records(config.record_paths, root) if config else ()
+        kinds = (
+            repository_kinds(root, paths, settings=settings, records=records)
+            if root.is_dir()
+            else FileKinds(settings, records)
+        )
+        out.extend((repo_id, p) for p in paths if kinds.is_code(p))
+    return out
+
+
+@dataclass
+class _Tally:
+    """One person's counts while their identities are added up."""
+
+    who: Who
+    first: datetime
+    last: datetime
+    commits: int = 0
+    code: int = 0
+    lines: int = 0
+    emails: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def identity(self) -> str:
+        """The strongest step of the identity rule that joined this person's identities."""
+        return next(s for s in ("people.yaml", ".mailmap", "email") if s in self.sources)
+
+
+def contributors(
+    con: duckdb.DuckDBPyConnection, resolve: Resolver, config: WorkspaceConfig | None = None
+) -> list[AuthorActivity]:
+    """Everyone who committed, by the identity rule, most commits first: non-merge commits, code
+    commits (changing at least one code file), lines changed, first and last commit."""
+    code = code_paths(con, config)
+    rows = con.execute(
+        f"""
+        WITH code AS (SELECT unnest(?::INTEGER[]) AS repo_id, unnest(?::VARCHAR[]) AS path),
+        coded AS (
+            SELECT DISTINCT f.repo_id, f.sha FROM file_changes f JOIN code k USING (repo_id, path)
+        )
+        SELECT c.repo_id, lower(c.author_email), c.author_name, count(*),
+               count(*) FILTER (k.sha IS NOT NULL), sum(c.added + c.deleted)::BIGINT,
+               min(c.author_time), max(c.author_time)
+        FROM commits c LEFT JOIN coded k USING (repo_id, sha)
+        WHERE {COUNTED}
+        GROUP BY ALL
+        """,
+        [[r for r, _ in code], [p for _, p in code]],
+    ).fetchall()
+    merged: dict[str, _Tally] = {}
+    for repo_id, email, name, commits, coded, lines, first, last in rows:
+        person = resolve(int(repo_id), str(email or ""), str(name or ""))
+        tally = merged.setdefault(person.key, _Tally(person, first, last))
+        if last > tally.last:
+            tally.who = person  # the name they use now
+        tally.commits += int(commits)
+        tally.code += int(coded)
+        tally.lines += int(lines or 0)
+        tally.first, tally.last = min(tally.first, first), max(tally.last, last)
+        tally.sources.add(person.source)
+        tally.emails.add(str(email or ""))
+    out = [
+        AuthorActivity(
+            name=t.who.name,
+            email=t.who.email,
+            commits=t.commits,
+            lines_changed=t.lines,
+            first=t.first,
+            last=t.last,
+            key=key,
+            handle=t.who.handle,
+            identity=t.identity,
+            code_commits=t.code,
+            emails=tuple(sorted(t.emails)),
+        )
+        for key, t in merged.items()
+    ]
+    return sorted(out, key=lambda a: (-a.commits, a.key))
+
+
+def _repos(con: duckdb.DuckDBPyConnection, resolve: Resolver) -> list[RepoSummary]:
+    rows = con.execute(
+        f"""
+        SELECT r.repo_id, r.path, count(c.sha) FILTER ({COUNTED}), count(c.sha) FILTER (len(c.parents) > 1),
+               min(c.author_time), max(c.author_time),
                (SELECT count(*) FROM refs f WHERE f.repo_id = r.repo_id AND f.kind = 'branch'),
                (SELECT count(*) FROM refs f WHERE f.repo_id = r.repo_id AND f.kind = 'tag'),
                coalesce(r.shallow, false), count(c.sha) FILTER (NOT c.diff_complete)
@@ -94,48 +294,71 @@ def _repos(con: duckdb.DuckDBPyConnection) -> list[RepoSummary]:
         GROUP BY r.repo_id, r.path, r.shallow ORDER BY r.path
         """
     ).fetchall()
-    return [RepoSummary(*row) for row in rows]
+    authors = _people_by(con, resolve, "c.repo_id")
+    return [
+        RepoSummary(path, commits, merges, len(authors.get(repo_id, ())), *rest)
+        for repo_id, path, commits, merges, *rest in rows
+    ]
 
 
-def _weeks(con: duckdb.DuckDBPyConnection, weeks: int) -> list[WeekActivity]:
+def _people_by(
+    con: duckdb.DuckDBPyConnection, resolve: Resolver, group: str, where: str = "true"
+) -> dict[Any, set[str]]:
+    """The people (identity rule) of the counted commits, per value of the SQL expression ``group``."""
     rows = con.execute(
+        f"""
+        SELECT DISTINCT {group}, c.repo_id, c.author_email, c.author_name
+        FROM commits c WHERE {COUNTED} AND {where}
         """
-        WITH latest AS (SELECT max(author_time) AS t FROM commits)
-        SELECT date_trunc('week', c.author_time)::DATE AS week, count(*),
-               count(DISTINCT lower(c.author_email)), sum(c.added + c.deleted)::BIGINT
-        FROM commits c, latest
-        WHERE c.author_time > latest.t - to_weeks(?)
-        GROUP BY week ORDER BY week
-        """,
-        [weeks],
     ).fetchall()
-    return [WeekActivity(*row) for row in rows]
+    out: dict[Any, set[str]] = defaultdict(set)
+    for value, repo_id, email, name in rows:
+        out[value].add(resolve(int(repo_id), str(email or ""), str(name or "")).key)
+    return out
 
 
-def _areas(con: duckdb.DuckDBPyConnection, top: int) -> list[AreaActivity]:
+def _weeks(con: duckdb.DuckDBPyConnection, weeks: int, resolve: Resolver) -> list[WeekActivity]:
+    recent = f"c.author_time > (SELECT max(author_time) FROM commits) - to_weeks({int(weeks)})"
     rows = con.execute(
+        f"""
+        SELECT date_trunc('week', c.author_time)::DATE AS week, count(*), sum(c.added + c.deleted)::BIGINT
+        FROM commits c WHERE {COUNTED} AND {recent}
+        GROUP BY week ORDER BY week
         """
-        SELECT CASE WHEN contains(f.path, '/') THEN split_part(f.path, '/', 1) || '/' ELSE '(root)' END AS area,
-               count(DISTINCT f.sha), sum(coalesce(f.added, 0))::BIGINT, sum(coalesce(f.deleted, 0))::BIGINT,
-               count(DISTINCT lower(c.author_email))
+    ).fetchall()
+    people = _people_by(con, resolve, "date_trunc('week', c.author_time)::DATE", recent)
+    return [WeekActivity(week, n, len(people.get(week, ())), lines) for week, n, lines in rows]
+
+
+def _areas(con: duckdb.DuckDBPyConnection, top: int, resolve: Resolver) -> list[AreaActivity]:
+    area = "CASE WHEN contains(f.path, '/') THEN split_part(f.path, '/', 1) || '/' ELSE '(root)' END"
+    rows = con.execute(
+        f"""
+        SELECT {area} AS area, count(DISTINCT (f.repo_id, f.sha)), sum(coalesce(f.added, 0))::BIGINT,
+               sum(coalesce(f.deleted, 0))::BIGINT,
+               list(DISTINCT struct_pack(r := c.repo_id, e := c.author_email, n := c.author_name))
         FROM file_changes f JOIN commits c USING (repo_id, sha)
+        WHERE {COUNTED}
         GROUP BY area ORDER BY 2 DESC, 1 LIMIT ?
         """,
         [top],
     ).fetchall()
-    return [AreaActivity(*row) for row in rows]
+    return [
+        AreaActivity(
+            name,
+            commits,
+            added,
+            deleted,
+            len({resolve(int(a["r"]), str(a["e"] or ""), str(a["n"] or "")).key for a in authors}),
+        )
+        for name, commits, added, deleted, authors in rows
+    ]
 
 
-def _authors(con: duckdb.DuckDBPyConnection, top: int) -> list[AuthorActivity]:
-    rows = con.execute(
-        """
-        SELECT arg_max(author_name, author_time), lower(author_email), count(*),
-               sum(added + deleted)::BIGINT, min(author_time), max(author_time)
-        FROM commits GROUP BY lower(author_email) ORDER BY 3 DESC, 2 LIMIT ?
-        """,
-        [top],
-    ).fetchall()
-    return [AuthorActivity(*row) for row in rows]
+def shallow_repos(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The indexed repositories that are shallow clones: their older history is not in the index."""
+    rows = con.execute("SELECT path FROM repos WHERE coalesce(shallow, false) ORDER BY path").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
@@ -148,17 +371,6 @@ def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
         [top],
     ).fetchall()
     return [Release(*row) for row in rows]
-
-
-def author_totals(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
-    """Every git identity of the index: (email, latest name, non-merge commits, changed lines)."""
-    rows = con.execute(
-        """
-        SELECT lower(author_email), arg_max(author_name, author_time), count(*), sum(added + deleted)::BIGINT
-        FROM commits WHERE len(parents) <= 1 GROUP BY lower(author_email) ORDER BY 3 DESC, 1
-        """
-    ).fetchall()
-    return [(str(r[0] or ""), str(r[1] or ""), int(r[2]), int(r[3] or 0)) for r in rows]
 
 
 def find_change(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, datetime] | None:

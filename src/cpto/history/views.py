@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from cpto.history.indexer import IndexResult
 from cpto.history.summary import HistorySummary
+from cpto.records.people import COUNT_RULE, IDENTITY_RULE
 from cpto.report import Report, Table
 
 
@@ -46,52 +47,74 @@ def index_report(results: list[IndexResult], index_path: str) -> Report:
 
 
 def summary_report(summary: HistorySummary, workspace: str) -> Report:
-    """The history summary: repositories, weekly rhythm, busiest areas, people and releases."""
+    """The history summary: repositories, weekly rhythm, busiest areas, people and releases.
+
+    People and commits follow the one rule shared with ``cpto people`` (said under the tables and in
+    the JSON ``rules``), so the two reports agree on who did how much.
+    """
     commits = sum(r.commits for r in summary.repos)
     firsts = [r.first for r in summary.repos if r.first]
     lasts = [r.last for r in summary.repos if r.last]
     span = f"{min(firsts):%Y-%m-%d} to {max(lasts):%Y-%m-%d}" if firsts and lasts else "no commits"
-    notes = [f"{r.path}: shallow clone, older history not indexed" for r in summary.repos if r.shallow]
+    notes = [
+        f"{r.path}: shallow clone, older history not indexed: commits, people and first dates count only"
+        " the fetched history (git fetch --unshallow, then cpto index)"
+        for r in summary.repos
+        if r.shallow
+    ]
     notes += [
         f"{r.path}: {r.incomplete_commits} commits indexed without their file changes (unreadable objects)"
         for r in summary.repos
         if r.incomplete_commits
     ]
+    notes += summary.unknown
+    rule = f"{COUNT_RULE}; {IDENTITY_RULE}"
     return Report(
         title="History summary",
         subtitle=workspace,
         facts=[
             ("Repositories", len(summary.repos)),
-            ("Commits", commits),
+            ("Commits (non-merge)", commits),
+            ("Merges", sum(r.merges for r in summary.repos)),
             ("Period", span),
-            ("Author identities", summary.people),
+            ("People", summary.people),
+            ("Identities merged", summary.merged_identities),
         ],
         tables=[
             Table(
                 "Repositories",
-                ["repository", "commits", "merges", "authors", "first", "last", "branches", "tags"],
+                ["repository", "commits", "merges", "people", "first", "last", "branches", "tags"],
                 [
                     [r.path, r.commits, r.merges, r.authors, r.first, r.last, r.branches, r.tags]
                     for r in summary.repos
                 ],
+                caption="commits are non-merge commits; merges are counted apart",
             ),
             Table(
                 "Weekly rhythm",
-                ["week of", "commits", "authors", "lines changed"],
+                ["week of", "commits", "people", "lines changed"],
                 [[w.week, w.commits, w.authors, w.lines_changed] for w in summary.weeks],
             ),
             Table(
                 "Busiest areas",
-                ["area", "commits", "lines added", "lines deleted", "authors"],
+                ["area", "commits", "lines added", "lines deleted", "people"],
                 [[a.area, a.commits, a.lines_added, a.lines_deleted, a.authors] for a in summary.areas],
             ),
             Table(
                 "Most active people",
-                ["name", "email", "commits", "lines changed", "first", "last"],
+                ["person", "identity", "commits", "code", "lines", "active"],
                 [
-                    [a.name, a.email, a.commits, a.lines_changed, _day(a.first), _day(a.last)]
+                    [
+                        a.handle or a.name or a.email,
+                        a.identity,
+                        a.commits,
+                        a.code_commits,
+                        a.lines_changed,
+                        _months(a.first, a.last),
+                    ]
                     for a in summary.authors
                 ],
+                caption=rule,
             ),
             Table(
                 "Latest releases",
@@ -100,8 +123,17 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
             ),
         ],
         notes=notes,
-        data={"workspace": workspace, **asdict(summary)},
+        data={
+            "workspace": workspace,
+            **asdict(summary),
+            "rules": {"count": COUNT_RULE, "identity": IDENTITY_RULE},
+        },
     )
+
+
+def _months(first: datetime, last: datetime) -> str:
+    """A person's active span by month, short enough for an 80-column table."""
+    return f"{first:%Y-%m}" if f"{first:%Y-%m}" == f"{last:%Y-%m}" else f"{first:%Y-%m} to {last:%Y-%m}"
 
 
 def _day(moment: datetime | None) -> date | None:

@@ -12,11 +12,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cpto.errors import CptoError
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.yamlfile import read_yaml_list
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from cpto.report import Report
 
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 BUILDING = "engineering"  # the discipline whose lane code is; code by anyone else crosses lanes
@@ -141,6 +146,51 @@ def _strings(where: str, item: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+# The one rule for who a commit's author is and which commits count, shared by ``cpto history``,
+# ``cpto people`` and the heartbeat, and said under each of their tables.
+IDENTITY_RULE = (
+    "a person is their people.yaml entry (emails, aliases, name), else their .mailmap identity, else their"
+    " email (their name when the email is a placeholder like none@none)"
+)
+# Emails that say nothing about who wrote a commit: converted histories and unset git configs use them
+# for many people at once, so counting by them would make one person of many.
+_PLACEHOLDER_EMAIL = re.compile(r"^$|^[^@]*$|^(none|unknown|nobody|root|user)@|@(none|localhost|\(none\))$")
+COUNT_RULE = (
+    "commits are non-merge commits; code commits are those that change at least one code file (tests, docs,"
+    " generated, vendored, lock, build and config files and the records are not code)"
+)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who a git identity is by the identity rule: ``key`` is the handle, else the email after .mailmap."""
+
+    key: str
+    name: str
+    email: str
+    handle: str | None
+    source: str  # "people.yaml", ".mailmap" or "email": which step of the rule decided
+
+
+def who(people: People | None, email: str, name: str, mapped: tuple[str, str] | None = None) -> Who:
+    """The identity rule: people.yaml (by the raw identity, then by its .mailmap form), else the
+    .mailmap identity ``mapped`` (name, email) git gives, else the email itself (lower case).
+
+    One person committing from two laptops is one person once people.yaml or .mailmap says so; until
+    then they are two identities, and the reports say which rule made each.
+    """
+    mapped_name, mapped_email = mapped or (name, email)
+    if people is not None:
+        handle = people.identify(email, name) or people.identify(mapped_email, mapped_name)
+        if handle:
+            return Who(handle, people.by_handle[handle].name, email.strip().lower(), handle, "people.yaml")
+    changed = (mapped_name, mapped_email.strip().lower()) != (name, email.strip().lower())
+    key = mapped_email.strip().lower()
+    if _PLACEHOLDER_EMAIL.search(key):
+        key = mapped_name.strip() or key
+    return Who(key, mapped_name, mapped_email.strip().lower(), None, ".mailmap" if changed else "email")
+
+
 @dataclass(frozen=True)
 class Author:
     """A git identity as the history index knows it, with how many commits and lines it wrote."""
@@ -149,6 +199,8 @@ class Author:
     name: str
     commits: int
     lines: int
+    code_commits: int = 0
+    handle: str | None = None  # when the identity rule already found them in people.yaml
 
 
 @dataclass(frozen=True)
@@ -171,37 +223,101 @@ def org_shape(people: People) -> OrgShape:
 
 @dataclass(frozen=True)
 class Contributions:
-    """Commits per person, what nobody in people.yaml claims, and code written across discipline lines."""
+    """Commits per person, what nobody in people.yaml claims, and code written across discipline lines.
+
+    ``unknown`` holds what the data cannot tell, each with why and what to set up (no people.yaml: no
+    disciplines, so nobody is "outside engineering"; a shallow clone: counts miss the older history).
+    """
 
     commits: dict[str, int]
     lines: dict[str, int]
     unmapped: list[Author]
-    across_lanes: list[tuple[Person, int]]  # people outside engineering who committed code, with commits
+    across_lanes: list[tuple[Person, int]]  # people outside engineering who committed code, code commits
+    code_commits: dict[str, int] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+
+
+NO_PEOPLE = (
+    "disciplines unknown: no people.yaml, so nobody can be called inside or outside engineering;"
+    " add people.yaml with each person's handle, discipline and git emails (see docs/people.md)"
+)
 
 
 def contributions(people: People, authors: Iterable[Author]) -> Contributions:
+    """Commits, lines and code commits per handle; authors nobody in people.yaml claims are listed.
+
+    ``authors`` are identities after the identity rule (``who``), so a person's identities are merged
+    already; they are matched to handles here by email, then alias or name.
+    """
     commits: dict[str, int] = defaultdict(int)
+    code: dict[str, int] = defaultdict(int)
     lines: dict[str, int] = defaultdict(int)
     unmapped = []
     for author in authors:
-        handle = people.identify(author.email, author.name)
-        if handle is None:
+        handle = author.handle or people.identify(author.email, author.name)
+        if handle is None or handle not in people.by_handle:
             unmapped.append(author)
             continue
         commits[handle] += author.commits
+        code[handle] += author.code_commits
         lines[handle] += author.lines
     across = [
         (people.by_handle[h], n)
-        for h, n in sorted(commits.items(), key=lambda kv: -kv[1])
-        if people.by_handle[h].discipline not in (BUILDING, "unknown")
+        for h, n in sorted(code.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n and people.by_handle[h].discipline not in (BUILDING, "unknown")
     ]
-    unmapped.sort(key=lambda a: -a.commits)
-    return Contributions(dict(commits), dict(lines), unmapped, across)
+    unmapped.sort(key=lambda a: (-a.commits, a.email))
+    unknown = [] if people.people else [NO_PEOPLE]
+    return Contributions(dict(commits), dict(lines), unmapped, across, dict(code), unknown)
 
 
-def authors_of(rows: Sequence[tuple[str, str, int, int]]) -> list[Author]:
-    """Authors from ``(email, name, commits, lines)`` rows, as the history index groups them."""
-    return [Author(email or "", name or "", int(n), int(lines or 0)) for email, name, n, lines in rows]
+def workspace_contributions(
+    con: duckdb.DuckDBPyConnection, people: People, config: WorkspaceConfig
+) -> Contributions:
+    """Contributions from the history index by the identity and count rules ``cpto history`` uses
+    (``cpto.history.summary.contributors``), with what the index cannot tell (a shallow clone)."""
+    from cpto.history.summary import contributors, identity_resolver, shallow_repos
+
+    everyone = contributors(con, identity_resolver(con, people), config)
+    work = contributions(
+        people,
+        [Author(a.email, a.name, a.commits, a.lines_changed, a.code_commits, a.handle) for a in everyone],
+    )
+    work.unknown.extend(
+        f"{path}: shallow clone, older history not indexed: commits count only the fetched history"
+        " (git fetch --unshallow, then cpto index)"
+        for path in shallow_repos(con)
+    )
+    return work
+
+
+def explain_counts(report: Report, work: Contributions | None) -> Report:
+    """Say under the tables and in the JSON how people and commits were counted, and what is unknown.
+
+    Without people.yaml nobody has a discipline, so "code by people outside engineering" is unknown,
+    not empty: the JSON says ``null`` with the reason beside it, and the empty people tables give way
+    to the note on what to add.
+    """
+    if work is None:
+        return report
+    rule = f"{COUNT_RULE}; {IDENTITY_RULE}"
+    report.notes = [*report.notes, *work.unknown, f"counted: {rule}"]
+    report.data["rules"] = {"count": COUNT_RULE, "identity": IDENTITY_RULE}
+    report.data["unknown"] = list(work.unknown)
+    report.data["code_commits"] = dict(work.code_commits)
+    for row in report.data.get("people", []):
+        row["code_commits"] = work.code_commits.get(row.get("handle", ""), 0)
+    for table in report.tables:
+        if table.title.startswith("Across lanes: code"):
+            table.caption = "code commits: non-merge commits that change at least one code file"
+        elif table.title.startswith("Git identities"):
+            table.caption = f"{table.caption}; {IDENTITY_RULE}" if table.caption else IDENTITY_RULE
+    if NO_PEOPLE in work.unknown:
+        report.data["disciplines"] = None
+        report.data["across_lanes"] = None
+        report.data["why_unknown"] = NO_PEOPLE
+        report.tables = [t for t in report.tables if t.title not in ("People", "Disciplines")]
+    return report
 
 
 PLANNING = "product"  # the discipline whose lane PRDs are
