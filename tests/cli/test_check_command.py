@@ -14,15 +14,18 @@ def test_the_demo_workspace_has_no_errors(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["errors"] == 0
-    assert data["checked"] == {
+    assert {k: v for k, v in data["checked"].items() if k != "alarms"} == {
         "people": 9,
         "decisions": 8,
         "incidents": 3,
-        "alarms": 0,
         "roadmap items": 8,
         "PRDs": 3,
         "verdict files": 0,
     }
+    assert data["missing"] == {}
+    assert data["open_action_items"] == 3  # the demo's incidents each leave one follow-up open
+    infos = [p for p in data["problems"] if p["level"] == "info"]
+    assert len(infos) == 3 and all("open action item" in p["message"] for p in infos)
 
 
 def test_every_broken_file_is_reported_not_just_the_first(tmp_path):
@@ -54,3 +57,30 @@ def test_strict_fails_on_warnings_too(tmp_path):
     assert cpto("check", "-w", str(tmp_path)).returncode == 0
     strict = cpto("check", "-w", str(tmp_path), "--strict", "--format", "markdown")
     assert strict.returncode == 1 and "prd 'docs/missing.md' does not exist" in strict.stdout
+
+
+def test_open_action_items_are_counted_as_information_and_unowned_ones_warned(tmp_path):
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / "incidents" / "2026-11-03-x.md").write_text(
+        "---\nid: INC-1\nseverity: SEV1\n---\n## Timeline\n- 2026-11-03 14:22 started: x\n"
+        "## Action items\n- [x] Guard (sam)\n- [ ] Canary deploys (jordan)\n"
+    )
+    proc = cpto("check", "-w", str(tmp_path), "--json")
+    data = json.loads(proc.stdout)
+    assert data["open_action_items"] == 1
+    assert [(p["level"], p["where"].rsplit(":", 1)[1]) for p in data["problems"]] == [("info", "9")]
+    assert cpto("check", "-w", str(tmp_path), "--strict").returncode == 0  # open work is not a problem
+    path = tmp_path / "incidents" / "2026-11-03-x.md"
+    path.write_text(path.read_text() + "- [ ] Someone should look at the alerts\n")
+    strict = cpto("check", "-w", str(tmp_path), "--strict", "--format", "markdown")
+    assert strict.returncode == 1 and "no owner" in strict.stdout
+
+
+def test_a_workspace_without_records_says_what_is_missing_instead_of_zero(tmp_path):
+    proc = cpto("check", "-w", str(tmp_path), "--json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0
+    assert set(data["missing"]) == {"people", "decisions", "incidents", "roadmap items", "PRDs"}
+    assert data["open_action_items"] is None
+    text = cpto("check", "-w", str(tmp_path)).stdout
+    assert "nothing checked" in text and "no decision records" in text

@@ -70,7 +70,8 @@ def test_the_list_shows_time_to_decision_per_point_person_and_appeals_per_quarte
     run(workspace, "decide", "1", "--at", "2026-11-05T10:00")  # a Thursday, three quiet days later
     data = json.loads(run(workspace, "list", "--json").stdout)
     assert data["points"][0] == {
-        "handle": "dana", "decided": 1, "median_days": 3.0, "slowest_days": 3.0, "open": 0, "past_sla": 0
+        "handle": "dana", "decided": 1, "median_days": 3.0, "slowest_days": 3.0, "open": 0, "past_sla": 0,
+        "timed": 1,
     }  # fmt: skip
     assert data["decisions"][0]["flags"] == ["ready 3d before it was decided at Thursday's meeting"]
     assert data["appeals"] == [
@@ -93,3 +94,92 @@ def test_mistakes_are_refused_with_one_line_and_nothing_written(workspace):
     )
     assert_clean_error(cpto("decision", "decide", "D-0042", "-w", str(workspace)), "no decision 'D-0042'")
     assert next((workspace / "decisions").glob("*.md")).read_bytes() == before
+
+
+SECTIONS = """\
+---
+id: D-0009
+title: Pause instead of cancel
+status: decided
+point: dana
+raised: 2026-11-09T10:00
+decided: 2026-11-10T15:00
+---
+# Pause instead of cancel
+
+## Context and Problem Statement
+
+12% of customers cancelled by dunning come back <within 60 days>.
+
+## Considered Options
+
+- Pause and keep card and plan
+- Cancel as today
+
+## Decision Outcome
+
+Chosen option: pause.
+
+### Consequences
+
+- [ ] Finance signs off revenue recognition (claire)
+
+## Discussion
+
+- li, 2026-11-09: what happens to invoices?
+
+## Links
+
+See the billing PRD.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "json", "html"])
+def test_show_prints_every_section_of_the_record_in_order(workspace, fmt):
+    (workspace / "decisions").mkdir()
+    (workspace / "decisions" / "0009-pause.md").write_text(SECTIONS)
+    out = run(workspace, "show", "9", "--format", fmt, "--output", str(workspace / "out")).stdout
+    assert out == ""
+    text = (workspace / "out").read_text()
+    if fmt == "json":
+        sections = json.loads(text)["sections"]
+        assert [s["trail"] for s in sections] == [
+            "Pause instead of cancel",
+            "Context and Problem Statement",
+            "Considered Options",
+            "Decision Outcome",
+            "Decision Outcome / Consequences",
+            "Discussion",
+            "Links",
+        ]
+        assert sections[1]["text"] == "12% of customers cancelled by dunning come back <within 60 days>."
+        assert json.loads(text)["action_items"][0]["owner"] == "claire"
+        return
+    wanted = [
+        "Context and Problem Statement",
+        "12% of customers cancelled by dunning come back",
+        "Considered Options",
+        "Pause and keep card and plan",
+        "Cancel as today",
+        "Decision Outcome",
+        "Chosen option: pause.",
+        "Consequences",
+        "Finance signs off revenue recognition (claire)",
+        "Discussion",
+        "what happens to invoices?",
+        "Links",
+        "See the billing PRD.",
+    ]
+    positions = [text.find(w) for w in wanted]
+    assert -1 not in positions and positions == sorted(positions), list(zip(wanted, positions, strict=True))
+    if fmt == "html":
+        assert "&lt;within 60 days&gt;" in text and "<within" not in text
+
+
+def test_listing_no_decisions_says_so_and_how_to_raise_one(tmp_path):
+    proc = cpto("decision", "list", "-w", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "no decision records" in proc.stdout and "cpto decision new" in proc.stdout
+    assert "open past SLA" not in proc.stdout  # no zero counts for what was never recorded
+    data = json.loads(cpto("decision", "list", "-w", str(tmp_path), "--json").stdout)
+    assert data["decisions"] == [] and data["appeals"] is None and "does not exist" in data["reason"]

@@ -84,3 +84,73 @@ def test_incident_mistakes_are_one_line_errors(tmp_path: Path):
         b"---\nid: INC-1\n---\n## Timeline\n- 2026-11-03 14:22 started: \xff\n"
     )
     assert_clean_error(cpto("incident", "list", "-w", str(tmp_path)), "x.md", "not UTF-8")
+
+
+def test_show_prints_the_summary_root_cause_and_action_items_of_the_record(tmp_path: Path):
+    demo = tmp_path / "acme"
+    ok("demo", str(demo))
+    text = ok("incident", "show", "INC-3", "-w", str(demo), "--format", "markdown").stdout
+    wanted = [
+        "## Summary",
+        "31% of cart requests failed",
+        "## Timeline",
+        "All times UTC.",
+        "## Root cause",
+        "No test covered an empty cart.",
+        "## Action items",
+        "Canary deploys for the API (jordan)",
+        "## Timeline measured from impact start",
+    ]
+    positions = [text.find(w) for w in wanted]
+    assert -1 not in positions and positions == sorted(positions), list(zip(wanted, positions, strict=True))
+    assert "**action items:** 1 open, 2 done" in text
+    data = json.loads(ok("incident", "show", "3", "-w", str(demo), "--json").stdout)
+    assert [s["title"] for s in data["sections"]] == ["Summary", "Timeline", "Root cause", "Action items"]
+    assert [(a["text"], a["owner"], a["done"]) for a in data["action_items"]][-1] == (
+        "Canary deploys for the API",
+        "jordan",
+        False,
+    )
+
+
+def test_no_incident_records_is_unknown_not_zero_in_list_and_timeline(tmp_path: Path):
+    listed = ok("incident", "list", "-w", str(tmp_path))
+    assert "no incident records" in listed.stdout and "cpto incident new" in listed.stdout
+    assert "with a causing change" not in listed.stdout and "TTD" not in listed.stdout
+    data = json.loads(ok("incident", "list", "-w", str(tmp_path), "--json").stdout)
+    assert data["incidents"] == [] and data["medians"] is None and "does not exist" in data["reason"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "app.py"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "-m", "app"], check=True)
+    timeline = json.loads(ok("timeline", "-w", str(tmp_path), "--json", "-q").stdout)
+    assert timeline["counts"] == {"incident": None, "deploy": None, "decision": None}
+    assert "no tag matches 'v*'" in timeline["missing"]["deploy"]
+
+
+def actions(*args: str) -> str:
+    """``cpto actions`` through its own register(), as cpto's app will hold it."""
+    import typer
+    from typer.testing import CliRunner
+
+    from cpto.cli import actions as command
+
+    app = typer.Typer()
+    app.callback()(lambda: None)
+    command.register(app)
+    result = CliRunner().invoke(app, ["actions", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_actions_lists_the_open_follow_ups_of_incidents_by_owner(tmp_path: Path):
+    demo = tmp_path / "acme"
+    ok("demo", str(demo))
+    data = json.loads(actions("-w", str(demo), "--json"))
+    assert (data["open"], data["done"], data["owners"]) == (3, 5, {"jordan": 1, "marco": 2})
+    assert {(a["record"], a["line"]) for a in data["items"]} == {("INC-1", 28), ("INC-2", 28), ("INC-3", 29)}
+    jordan = actions("-w", str(demo), "--owner", "jordan", "--all", "--format", "markdown")
+    assert "Canary deploys for the API" in jordan and "5xx alarm per endpoint" in jordan
+    assert "Merge duplicate customer records" not in jordan
+    empty = json.loads(actions("-w", str(tmp_path), "--json"))
+    assert (empty["open"], empty["records"]) == (None, 0) and "no incident records" in empty["reason"]

@@ -12,6 +12,7 @@ import typer
 
 from cpto import __version__
 from cpto.cli import (
+    actions,
     alarm,
     check,
     classify,
@@ -74,6 +75,7 @@ classify.register(app)
 alarm.register(app)
 lint.register(app)
 precision.register(app)
+actions.register(app)
 
 
 def main() -> None:

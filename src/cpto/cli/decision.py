@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,12 +22,11 @@ from cpto.cli.options import (
     parse_at,
     say,
 )
-from cpto.records import decisions as dec
-from cpto.records.ids import next_id
-from cpto.records.people import People, workspace_people
-from cpto.workspace import load_workspace
-from cpto.workspace.config import WorkspaceConfig
-from cpto.workspace.edit import create_file, update_file
+
+if TYPE_CHECKING:  # the library is imported inside each command: `cpto --help` stays fast
+    from cpto.records import decisions as dec
+    from cpto.records.people import People
+    from cpto.workspace.config import WorkspaceConfig
 
 HELP = """Decision records: who is on point, how long they waited, appeals, and what breaks the working agreement.
 
@@ -39,7 +38,10 @@ Example:
     cpto decision decide D-0009 --outcome "Ship behind the checkout_v2 flag, 10% of traffic first"
     cpto decision appeal D-0009 --by sam --reason "the flag doubles checkout test time (40 min)"
     cpto decision resolve D-0009 upheld --by claire
+    cpto decision show D-0009
     cpto decision list --workspace acme
+
+Follow-ups written as `- [ ] what (owner)` lines in a record are action items: `cpto actions` lists them.
 """
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
@@ -52,10 +54,13 @@ def register(root: typer.Typer) -> None:
 
 
 def _load(workspace: Path) -> tuple[WorkspaceConfig, list[dec.Decision], People]:
+    from cpto.records import decisions as dec
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
+
     config = load_workspace(workspace)
-    folder = config.decisions or config.root / "decisions"
     people = workspace_people(config)
-    return config, dec.read_decisions(folder), people
+    return config, dec.read_decisions(dec.decisions_folder(config)), people
 
 
 @app.command("new")
@@ -79,6 +84,12 @@ def new_command(
 
         cpto decision new "Guest checkout is the default path" --domain outcomes --point dana -c aiko,sam
     """
+    from cpto.records import decisions as dec
+    from cpto.records.ids import next_id
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
+    from cpto.workspace.edit import create_file
+
     config = load_workspace(workspace)
     people = workspace_people(config)
     if domain not in dec.DOMAINS:
@@ -86,7 +97,7 @@ def new_command(
     handles = [h.strip() for h in consulted.split(",") if h.strip()]
     for handle in (point, *handles):
         people.require(handle, "--point/--consulted")
-    folder = config.decisions or config.root / "decisions"
+    folder = dec.decisions_folder(config)
     raised = parse_at(at)
 
     def make() -> tuple[Path, str]:
@@ -101,12 +112,17 @@ def new_command(
 
 
 def _find(workspace: Path, wanted: str) -> tuple[WorkspaceConfig, dec.Decision, People]:
+    from cpto.records import decisions as dec
+
     config, decisions, people = _load(workspace)
     return config, dec.find_decision(decisions, wanted), people
 
 
 def _apply(decision: dec.Decision, change: Callable[[str], str], action: str, commit: bool) -> None:
     """Apply the edit under the folder lock, optionally commit it, and say what the record says now."""
+    from cpto.records import decisions as dec
+    from cpto.workspace.edit import update_file
+
     update_file(decision.path, change, commit=f"decision {decision.id}: {action}" if commit else None)
     after = dec.read_decision(decision.path)
     say(f"{after.id} {after.status}: {decision.path}")
@@ -128,6 +144,8 @@ def decide_command(
 
         cpto decision decide D-0009 --outcome "Stripe payment methods as the card vault"
     """
+    from cpto.records import decisions as dec
+
     _, decision, _ = _find(workspace, decision_id)
     _apply(decision, dec.decide_edit(decision, parse_at(at), outcome), "decide", commit)
 
@@ -147,6 +165,8 @@ def appeal_command(
 
         cpto decision appeal D-0009 --by sam --reason "two code paths double checkout test time to 40 min"
     """
+    from cpto.records import decisions as dec
+
     config, decision, people = _find(workspace, decision_id)
     people.require(by, "--by")
     target = people.find(config.appeals_to)
@@ -169,6 +189,8 @@ def resolve_command(
 
         cpto decision resolve D-0009 upheld --by claire
     """
+    from cpto.records import decisions as dec
+
     _, decision, people = _find(workspace, decision_id)
     people.require(by, "--by")
     _apply(decision, dec.resolve_edit(decision, outcome, by, parse_at(at)), f"appeal {outcome}", commit)
@@ -189,6 +211,8 @@ def comment_command(
 
         cpto decision comment D-0009 "the flag touches checkout/api.py only; rollback is 5 minutes" --by li
     """
+    from cpto.records import decisions as dec
+
     config, decision, people = _find(workspace, decision_id)
     people.require(by, "--by")
     change = dec.comment_edit(decision, by, remark, parse_at(at), config.zone)
@@ -203,12 +227,17 @@ def show_command(
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """One decision: its facts, how long it took, its appeal, its discussion and any flags.
+    """One decision whole: its facts and how long it took, then every section of the record in
+    order (context, options, outcome, discussion, anything else written), its appeal, its action items
+    and any flags.
 
     Example:
 
-        cpto decision show D-0008 --format markdown
+        cpto decision show D-0008
+
+        cpto decision show 8 --format markdown --output D-0008.md
     """
+    from cpto.records import decisions as dec
     from cpto.records.views import decision_report
 
     config, decision, people = _find(workspace, decision_id)

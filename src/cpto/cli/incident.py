@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpto.cli.history import run_index
 from cpto.cli.options import (
     AtOpt,
     CommitOpt,
@@ -23,12 +22,10 @@ from cpto.cli.options import (
     say,
 )
 from cpto.errors import CptoError
-from cpto.history.git import resolve_commit
-from cpto.records import incidents as inc
-from cpto.records.people import workspace_people
-from cpto.workspace import load_workspace
-from cpto.workspace.config import WorkspaceConfig
-from cpto.workspace.edit import create_file, update_file
+
+if TYPE_CHECKING:  # the library is imported inside each command: `cpto --help` stays fast
+    from cpto.records import incidents as inc
+    from cpto.workspace.config import WorkspaceConfig
 
 HELP = """Incident records: a typed timeline (started, detected, acknowledged, mitigated, resolved, notes),
 times measured from impact start, and the change that caused it.
@@ -38,7 +35,10 @@ Example:
     cpto incident new "Checkout returns 500s" --severity SEV1 --commander sam --started 2026-11-03T14:22
     cpto incident log INC-4 detected "5xx alarm fired" --at 2026-11-03T14:27
     cpto incident resolve INC-4 "fix deployed in v1.5.1" --caused-by ff7ac4b
+    cpto incident show INC-4
     cpto incident list --workspace acme
+
+Follow-ups written as `- [ ] what (owner)` lines under ## Action items are tracked: `cpto actions`.
 """
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
@@ -51,19 +51,22 @@ def register(root: typer.Typer) -> None:
     root.command("timeline")(timeline_command)
 
 
-def _folder(config: WorkspaceConfig) -> Path:
-    return config.incidents or config.root / "incidents"
-
-
 def _cause(config: WorkspaceConfig, incident: inc.Incident) -> str | None:
+    from cpto.history.git import resolve_commit
+
     return (
         resolve_commit(config.repos[0], incident.caused_by) if incident.caused_by and config.repos else None
     )
 
 
 def _find(workspace: Path, wanted: str) -> tuple[WorkspaceConfig, inc.Incident]:
+    from cpto.records import incidents as inc
+    from cpto.workspace import load_workspace
+
     config = load_workspace(workspace)
-    return config, inc.find_incident(inc.read_incidents(_folder(config), config.severities), wanted)
+    return config, inc.find_incident(
+        inc.read_incidents(inc.incidents_folder(config), config.severities), wanted
+    )
 
 
 @app.command("new")
@@ -88,13 +91,18 @@ def new_command(
 
         cpto incident new "Duplicate dunning emails" -s SEV2 --commander marco --started 2026-09-28T23:00
     """
+    from cpto.records import incidents as inc
+    from cpto.records.people import workspace_people
+    from cpto.workspace import load_workspace
+    from cpto.workspace.edit import create_file
+
     config = load_workspace(workspace)
     if severity not in config.severities:
         raise CptoError(
             f"severity '{severity}' is not one of {', '.join(config.severities)} ([incidents] severities)"
         )
     workspace_people(config).require(commander, "--commander")
-    folder = _folder(config)
+    folder = inc.incidents_folder(config)
     start = parse_at(started)
 
     def make() -> tuple[Path, str]:
@@ -132,6 +140,9 @@ def log_command(
 
         cpto incident log 3 acknowledged "sam paged" --at 2026-11-03T14:31
     """
+    from cpto.records import incidents as inc
+    from cpto.workspace.edit import update_file
+
     config, incident = _find(workspace, incident_id)
     change = inc.log_edit(incident, kind, text, parse_at(at), config.severities)
     update_file(incident.path, change, commit=f"incident {incident.id}: {kind}" if commit else None)
@@ -155,6 +166,10 @@ def resolve_command(
 
         cpto incident resolve INC-3 "fix deployed in v1.5.1" --caused-by v1.5.0
     """
+    from cpto.history.git import resolve_commit
+    from cpto.records import incidents as inc
+    from cpto.workspace.edit import update_file
+
     config, incident = _find(workspace, incident_id)
     if caused_by and config.repos and resolve_commit(config.repos[0], caused_by) is None:
         raise CptoError(
@@ -185,14 +200,19 @@ def list_command(
 
         cpto incident list --workspace acme --format markdown
     """
+    from cpto.records import incidents as inc
+    from cpto.records.people import workspace_people
     from cpto.records.views import incidents_report
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    incidents = inc.read_incidents(_folder(config), config.severities)
+    folder = inc.incidents_folder(config)
+    incidents = inc.read_incidents(folder, config.severities)
     people = workspace_people(config)
     known = set(people.by_handle) if people.people else None
     causes = {i.id: _cause(config, i) for i in incidents}
-    emit(incidents_report(incidents, config.severities, causes, known), chosen_format(fmt, as_json), output)
+    report = incidents_report(incidents, config.severities, causes, known, folder)
+    emit(report, chosen_format(fmt, as_json), output)
 
 
 @app.command("show")
@@ -203,12 +223,17 @@ def show_command(
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """One incident: facts, times from impact start, and its whole timeline.
+    """One incident whole: its facts and times from impact start, then every section of the record in
+    order (summary, timeline, root cause, action items, anything else written), and the timeline
+    measured from impact start.
 
     Example:
 
-        cpto incident show INC-3 --json
+        cpto incident show INC-3
+
+        cpto incident show 3 --format markdown --output INC-3.md
     """
+    from cpto.records.people import workspace_people
     from cpto.records.views import incident_report
 
     config, incident = _find(workspace, incident_id)
@@ -231,17 +256,20 @@ def timeline_command(
 
         cpto timeline --workspace acme --since 2026-10-01
     """
+    from cpto.cli.history import run_index
     from cpto.history import store
-    from cpto.records.decisions import read_decisions
+    from cpto.records import incidents as inc
+    from cpto.records.decisions import decisions_folder, read_decisions
     from cpto.records.deploys import workspace_releases
-    from cpto.records.timeline import shared_timeline
+    from cpto.records.timeline import shared_timeline, sources_missing
     from cpto.records.times import parse_time
     from cpto.records.views import timeline_report
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     chosen = chosen_format(fmt, as_json)
-    incidents = inc.read_incidents(_folder(config), config.severities)
-    decisions = read_decisions(config.decisions or config.root / "decisions")
+    incidents = inc.read_incidents(inc.incidents_folder(config), config.severities)
+    decisions = read_decisions(decisions_folder(config))
     released = []
     if config.repos:
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
@@ -254,4 +282,4 @@ def timeline_command(
     moments = shared_timeline(
         incidents, decisions, released, since=parse_time(since, "--since") if since else None
     )
-    emit(timeline_report(moments), chosen, output)
+    emit(timeline_report(moments, sources_missing(config, incidents, decisions, released)), chosen, output)

@@ -3,25 +3,28 @@
 The readers raise on the first error in a file, which is right for a report but not for a check: here
 each file is read on its own, so one broken record does not hide the problems of the others. Errors make
 a record unreadable; warnings are things the numbers would be wrong about (unknown handles, a PRD a
-roadmap item names that does not exist, files left behind by an interrupted write).
+roadmap item names that does not exist, a roadmap target already passed or contradicting its horizon,
+files left behind by an interrupted write); information is what is worth knowing but is not wrong
+(open action items). A kind of record the workspace has none of is named, not counted as zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from cpto.errors import CptoError
+from cpto.records.actions import ActionItem, record_action_items
 from cpto.records.alarms import read_alarm
-from cpto.records.decisions import check_under, read_decision
-from cpto.records.ids import Record, duplicates, record_files
-from cpto.records.incidents import check_incident, read_incident
+from cpto.records.decisions import check_under, decisions_folder, read_decision
+from cpto.records.ids import Record, duplicates, no_records, record_files
+from cpto.records.incidents import check_incident, incidents_folder, read_incident
 from cpto.records.people import People, read_people
-from cpto.records.roadmap import read_roadmap
+from cpto.records.roadmap import read_roadmap, target_problems
 from cpto.review.prd import read_prd
 from cpto.review.service import find_prds
 from cpto.review.verdicts import check_verdicts
@@ -29,12 +32,13 @@ from cpto.workspace.config import WorkspaceConfig
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Problem:
-    level: str  # error | warning
+    level: str  # error | warning | info
     where: str  # file or file:line
     message: str
 
@@ -43,10 +47,17 @@ class Problem:
 class CheckResult:
     checked: dict[str, int]  # files read per kind
     problems: list[Problem]
+    missing: dict[str, str] = field(default_factory=dict)  # kind -> why none was read
+    open_actions: int = 0  # open action items (- [ ]) of incidents and decisions
 
     @property
     def errors(self) -> int:
         return sum(p.level == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings fail ``--strict``; information (open action items) never does."""
+        return sum(p.level == WARNING for p in self.problems)
 
 
 def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> CheckResult:
@@ -61,7 +72,13 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     problems += [_warning(w) for w in people.warnings]
     known = set(people.by_handle) if people.people else None
 
-    decisions = _each(problems, record_files(config.decisions), read_decision)
+    missing: dict[str, str] = {}
+    if not people.people:
+        missing["people"] = f"{people_path} does not exist" if not people_path.exists() else "nobody listed"
+    decision_files = record_files(decisions_folder(config))
+    if not decision_files:
+        missing["decisions"] = no_records(decisions_folder(config), "decision")
+    decisions = _each(problems, decision_files, read_decision)
     checked["decisions"] = len(decisions)
     problems += _duplicates(decisions, "decision")
     for f in check_under(config, decisions, people, now):
@@ -73,22 +90,36 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
                     Problem(WARNING, f"{d.path}:1", f"{d.id}: consulted '{handle}' is not in people.yaml")
                 )
 
-    incidents = _each(problems, record_files(config.incidents), lambda p: read_incident(p, config.severities))
+    incident_files = record_files(incidents_folder(config))
+    if not incident_files:
+        missing["incidents"] = no_records(incidents_folder(config), "incident")
+    incidents = _each(problems, incident_files, lambda p: read_incident(p, config.severities))
     checked["incidents"] = len(incidents)
     problems += _duplicates(incidents, "incident")
     for i in incidents:
         problems += [Problem(WARNING, str(i.path), f"{i.id}: {p}") for p in check_incident(i, known)]
 
+    items = [a for i in incidents for a in record_action_items("incident", i.id, i.title, i.path, i.sections)]
+    items += [
+        a for d in decisions for a in record_action_items("decision", d.id, d.title, d.path, d.sections)
+    ]
+    problems += _action_problems(items, known)
+
     alarms = _each(problems, record_files(config.alarms), read_alarm)
     checked["alarms"] = len(alarms)
     problems += _duplicates(alarms, "alarm")
 
-    roadmap_path = config.roadmap
-    if roadmap_path is not None and roadmap_path.exists():
+    roadmap_path = config.roadmap or config.root / "roadmap.yaml"
+    today = now.astimezone(config.zone).date()
+    if not roadmap_path.exists():
+        missing["roadmap items"] = f"no roadmap: {roadmap_path} does not exist"
+        checked["roadmap items"] = 0
+    else:
         roadmap = _one(problems, lambda: read_roadmap(roadmap_path), roadmap_path)
         checked["roadmap items"] = len(roadmap.items) if roadmap else 0
         for item in roadmap.items if roadmap else []:
             where = f"{roadmap_path}:{item.line}"
+            problems += [Problem(WARNING, where, f"{item.id}: {p}") for p in target_problems(item, today)]
             if item.prd and not (config.root / item.prd).is_file():
                 problems.append(Problem(WARNING, where, f"{item.id}: prd '{item.prd}' does not exist"))
             if item.owner and known is not None and item.owner not in known:
@@ -96,7 +127,10 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
                     Problem(WARNING, where, f"{item.id}: owner '{item.owner}' is not in people.yaml")
                 )
 
-    prds = _each(problems, _prd_paths(config), read_prd)
+    prd_paths = _prd_paths(config)
+    if not prd_paths:
+        missing["PRDs"] = f"no file matches [workspace] prds ({', '.join(config.prds)})"
+    prds = _each(problems, prd_paths, read_prd)
     checked["PRDs"] = len(prds)
     for prd in prds:
         if not prd.requirements:
@@ -109,7 +143,23 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     for folder in folders:
         for leftover in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
             problems.append(Problem(WARNING, str(leftover), "left by an interrupted write; safe to delete"))
-    return CheckResult(checked, problems)
+    return CheckResult(checked, problems, missing, sum(not a.done for a in items))
+
+
+def _action_problems(items: list[ActionItem], known: set[str] | None) -> list[Problem]:
+    """Each open action item as information; one nobody owns, or whose owner is unknown, as a warning."""
+    out = []
+    for a in items:
+        if a.done:
+            continue
+        what = f"{a.record}: open action item: {a.text}"
+        if not a.owner:
+            out.append(Problem(WARNING, a.where, f"{what} (no owner: end the line with (handle))"))
+        elif known is not None and a.owner not in known:
+            out.append(Problem(WARNING, a.where, f"{what} (owner '{a.owner}' is not in people.yaml)"))
+        else:
+            out.append(Problem(INFO, a.where, f"{what} ({a.owner})"))
+    return out
 
 
 def _prd_paths(config: WorkspaceConfig) -> list[Path]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cpto.errors import CptoError
-from cpto.records.ids import NUMBERED, find, record_files, require_unique, slug
+from cpto.records.ids import NUMBERED, Section, find, record_files, record_sections, require_unique, slug
 from cpto.records.people import People
 from cpto.records.times import days, parse_time, stamp
 from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS, WorkspaceConfig
@@ -59,6 +59,7 @@ class Decision:
     appeal: dict[str, Any] = field(default_factory=dict)
     discussion: tuple[Remark, ...] = ()
     ready: datetime | None = None
+    sections: tuple[Section, ...] = ()  # the whole body, heading by heading: what `show` prints
 
     @property
     def is_open(self) -> bool:
@@ -106,6 +107,7 @@ def read_decision(path: Path) -> Decision:
         appeal=_mapping(fm.get("appeal")),
         discussion=tuple(_remarks(path, doc.body, doc.body_line)),
         ready=parse_time(fm.get("ready"), where),
+        sections=record_sections(doc),
     )
 
 
@@ -157,6 +159,11 @@ def _remarks(path: Path, body: list[str], first_line: int) -> list[Remark]:
             raise CptoError(f"{path}:{first_line + offset}: '{m.group(2)}' is not a real date") from None
         out.append(Remark(m.group(1), day, m.group(3).strip(), first_line + offset))
     return out
+
+
+def decisions_folder(config: WorkspaceConfig) -> Path:
+    """Where decision records live: ``[workspace] decisions``, else ``decisions/``."""
+    return config.decisions or config.root / "decisions"
 
 
 def read_decisions(folder: Path) -> list[Decision]:
@@ -232,7 +239,8 @@ def check_decisions(
 
 @dataclass(frozen=True)
 class PointStats:
-    """How fast one point person decides: decided count, median and slowest days, open now, past SLA."""
+    """How fast one point person decides: decided count, how many of those can be timed (a raised
+    time is recorded), median and slowest days (None: none can be timed), open now, past SLA."""
 
     handle: str
     decided: int
@@ -240,10 +248,15 @@ class PointStats:
     slowest_days: float | None
     open: int
     past_sla: int
+    timed: int = 0
 
 
 def point_stats(decisions: list[Decision], sla: timedelta, now: datetime) -> list[PointStats]:
-    """Time to decision (raised to decided) per point person, slowest median first."""
+    """Time to decision (raised to decided) per point person, slowest median first.
+
+    A decision with a decided date but no raised time (adr-tools and MADR 2 records carry one date)
+    counts as decided but not timed: its wait is unknown, not zero.
+    """
     by_point: dict[str, list[Decision]] = {}
     for d in decisions:
         by_point.setdefault(d.point or "(nobody)", []).append(d)
@@ -255,11 +268,12 @@ def point_stats(decisions: list[Decision], sla: timedelta, now: datetime) -> lis
         out.append(
             PointStats(
                 handle,
-                len(spans),
+                sum(d.decided is not None for d in mine),
                 round(_median(spans), 2) if spans else None,
                 round(spans[-1], 2) if spans else None,
                 len(open_now),
                 late,
+                len(spans),
             )
         )
     return sorted(out, key=lambda p: (-(p.median_days or 0), p.handle))

@@ -1,4 +1,5 @@
-"""What every record folder shares: which files are records, unique IDs, the next ID, file-name slugs.
+"""What every record folder shares: which files are records, unique IDs, the next ID, file-name slugs,
+and a record's sections in document order.
 
 Decisions and incidents are one Markdown file each in a folder; both number themselves after the
 folder's own convention (D-0007, ADR-12, INC-3, 0002) and are found by id or by number.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from cpto.errors import CptoError
+from cpto.workspace.markdown import _FENCE, Document, heading
 
 NOT_RECORDS = ("readme", "template", "index")
 NUMBERED = re.compile(r"^(.*?)(\d+)$")
@@ -79,3 +82,119 @@ def next_id(ids: list[str], default_prefix: str, width: int = 4) -> str:
 def slug(title: str) -> str:
     words = re.findall(r"[a-z0-9]+", title.lower())
     return "-".join(words)[:60].rstrip("-") or "decision"
+
+
+# --------------------------------------------------------------------------------------------------
+# A record's sections, in document order
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    """One line of a section as written; ``code`` when it sits inside a fenced code block."""
+
+    number: int
+    text: str
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the lines under it up to the next heading, as the record has them.
+
+    ``trail`` is the heading with the headings it sits under (``Decision Outcome / Consequences``; the
+    record's ``#`` title is left out), so a subsection shown on its own still says where it is. ``line`` is the heading's line (0: the text
+    before the first heading). Records are shown whole from these, and action items read from them.
+    """
+
+    title: str
+    level: int
+    line: int
+    trail: str
+    lines: tuple[SectionLine, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The section's text as written, without the blank lines around it."""
+        return "\n".join(ln.text for ln in self.lines)
+
+    def chunks(self) -> list[tuple[int, str]]:
+        """``(first line, text)`` of each paragraph (its lines joined), list item (with its continuation
+        lines) and code block, in order: what a report shows as one row each."""
+        out: list[tuple[int, str]] = []
+        current: list[SectionLine] = []
+        for ln in self.lines:
+            text = ln.text.strip()
+            starts = (
+                not current
+                or ln.code != current[-1].code
+                or (not ln.code and (not text or bool(_LIST_ITEM.match(ln.text))))
+            )
+            if starts and current:
+                out.append(_chunk(current))
+                current = []
+            if text or ln.code:
+                current.append(ln)
+        if current:
+            out.append(_chunk(current))
+        return out
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _chunk(lines: list[SectionLine]) -> tuple[int, str]:
+    """One row: a code block keeps its lines as they are, prose is joined into one line."""
+    if lines[0].code:
+        return lines[0].number, "\n".join(ln.text.rstrip() for ln in lines)
+    return lines[0].number, " ".join(ln.text.strip() for ln in lines)
+
+
+def record_sections(doc: Document) -> tuple[Section, ...]:
+    """Every section of a record's body in document order, fenced code kept as text.
+
+    The text before the first heading is a section titled ``""`` when it holds anything; a heading
+    inside a fenced code block is text, not a heading.
+    """
+    sections: list[Section] = []
+    trail: list[tuple[int, str]] = []
+    title, level, start = "", 0, 0
+    lines: list[SectionLine] = []
+    fenced = False
+
+    def close() -> None:
+        body = _trimmed(lines)
+        if title or body:
+            named = " / ".join(t for lv, t in trail if lv > 1 or lv == level)  # the # title is the record's
+            sections.append(Section(title, level, start, named, tuple(body)))
+
+    for offset, raw in enumerate(doc.body):
+        number = doc.body_line + offset
+        fence = bool(_FENCE.match(raw))
+        found = None if fenced or fence else heading(raw)
+        if found is None:
+            lines.append(SectionLine(number, raw.rstrip("\r"), fenced or fence))
+            if fence:
+                fenced = not fenced
+            continue
+        close()
+        level, title = found
+        trail = [(lv, t) for lv, t in trail if lv < level] + [(level, title)]
+        start, lines = number, []
+    close()
+    return tuple(sections)
+
+
+def _trimmed(lines: list[SectionLine]) -> list[SectionLine]:
+    first = next((i for i, ln in enumerate(lines) if ln.text.strip()), len(lines))
+    last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].text.strip()), -1)
+    return lines[first : last + 1]
+
+
+def no_records(folder: Path | None, what: str) -> str:
+    """Why a folder gave no records: it does not exist, or holds none (``README.md`` and such aside)."""
+    if folder is None or not folder.exists():
+        return f"no {what} records: {folder or 'the folder'} does not exist"
+    if not folder.is_dir():
+        return f"no {what} records: {folder} is a file, not a folder"
+    return f"no {what} records in {folder}"

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from cpto.errors import CptoError
-from cpto.records.ids import find, next_id, record_files, require_unique, slug
+from cpto.records.ids import Section, find, next_id, record_files, record_sections, require_unique, slug
 from cpto.records.times import stamp
-from cpto.workspace.config import DEFAULT_SEVERITIES, parse_zone
+from cpto.workspace.config import DEFAULT_SEVERITIES, WorkspaceConfig, parse_zone
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document, read_text, section_lines
 
@@ -50,6 +50,7 @@ class Incident:
     commander: str
     caused_by: str
     events: tuple[Event, ...]
+    sections: tuple[Section, ...] = ()  # the whole body, heading by heading: what `show` prints
 
     def first(self, kind: str) -> Event | None:
         return next((e for e in self.events if e.kind == kind), None)
@@ -92,6 +93,7 @@ def read_incident(path: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) 
         commander=str(fm.get("commander") or ""),
         caused_by=str(fm.get("caused_by") or ""),
         events=tuple(_timeline(path, doc.body, doc.body_line, zone)),
+        sections=record_sections(doc),
     )
 
 
@@ -138,6 +140,11 @@ def _moment(path: Path, line: int, day: str, clock: str, offset: str | None, zon
             raise CptoError(f"{path}:{line}: '{offset}' is not a UTC offset (under 24 hours)")
         return moment.replace(tzinfo=timezone(sign * delta))
     return moment.replace(tzinfo=zone)
+
+
+def incidents_folder(config: WorkspaceConfig) -> Path:
+    """Where incident records live: ``[workspace] incidents``, else ``incidents/``."""
+    return config.incidents or config.root / "incidents"
 
 
 def read_incidents(folder: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) -> list[Incident]:

@@ -176,17 +176,24 @@ class ItemClock:
     stalled: int = 0  # reviews in a row, up to now, that left it at the same horizon (not done)
     intervals: int = 0  # review-to-review steps while it was not done
     proposal: str = ""
+    proposed_horizon: str = ""  # what --apply writes: the next rung ("" at week: ship it or cut it)
+    proposed_target: date | None = None  # and the target that rung implies, from proposed_target()
     evidence: str = ""  # what the product review found for it ("" when not checked)
+    target_problems: list[str] = field(default_factory=list)  # past target, horizon contradicting it
 
     @property
     def rungs_per_review(self) -> float | None:
         return round(self.closer / self.intervals, 2) if self.intervals else None
 
 
-def clock_speed(reviews: list[Review], current: Roadmap) -> list[ItemClock]:
-    """Every current item's horizon over the reviews, its movement, and a one-click-faster proposal."""
+def clock_speed(reviews: list[Review], current: Roadmap, today: date) -> list[ItemClock]:
+    """Every current item's horizon over the reviews, its movement, and a one-click-faster proposal.
+
+    Proposals count from ``today`` (the day they would be applied), never from the last review: a
+    target proposed from a review weeks ago would already be in the past, and ``--apply`` would write
+    another date than the one shown.
+    """
     clocks = []
-    last_day = reviews[-1].day if reviews else current.reviewed
     for item in current.items:
         clock = ItemClock(
             item, [(r.day, h.horizon if (h := r.items.get(item.id)) else None) for r in reviews]
@@ -204,19 +211,79 @@ def clock_speed(reviews: list[Review], current: Roadmap) -> list[ItemClock]:
                 break
             clock.stalled += 1
         if clock.stalled and not item.done:
-            clock.proposal = one_click_faster(item, last_day)
+            nearer = next_rung(item.horizon)
+            clock.proposed_horizon = nearer or ""
+            clock.proposed_target = proposed_target(nearer, today, item.target) if nearer else None
+            clock.proposal = one_click_faster(item, today)
+        clock.target_problems = target_problems(item, today)
         clocks.append(clock)
     return clocks
 
 
-def one_click_faster(item: RoadmapItem, today: date | None) -> str:
+def proposed_target(horizon: str, today: date, current: date | None = None) -> date:
+    """The target a move to ``horizon`` implies: ``current`` if it is still ahead and inside the
+    horizon (moving closer never pushes a date later), else the horizon's end counted from ``today``.
+    Never in the past. The one rule both the preview and ``--apply`` use."""
+    latest = today + timedelta(days=HORIZON_DAYS[horizon])
+    return current if current is not None and today <= current <= latest else latest
+
+
+def one_click_faster(item: RoadmapItem, today: date) -> str:
     """The next rung closer, with the target it implies; an item already at ``week`` ships or shrinks."""
-    rung = HORIZONS.index(item.horizon)
-    if rung == len(HORIZONS) - 1:
+    nearer = next_rung(item.horizon)
+    if nearer is None:
         return "ship it this week, or cut it to the part that can ship this week"
-    nearer = HORIZONS[rung + 1]
-    target = f", target {(today + timedelta(days=HORIZON_DAYS[nearer])).isoformat()}" if today else ""
-    return f"move to {nearer}{target}"
+    return f"move to {nearer}, target {proposed_target(nearer, today, item.target).isoformat()}"
+
+
+def fitting_horizon(days_away: int) -> str:
+    """The nearest horizon a target ``days_away`` fits in (``year`` beyond a year too)."""
+    return next((h for h in reversed(HORIZONS) if days_away <= HORIZON_DAYS[h]), HORIZONS[0])
+
+
+def target_problems(item: RoadmapItem, today: date) -> list[str]:
+    """What makes an open item's target doubtful: a target already passed, or a horizon that
+    contradicts it (``week`` with a target six months out, ``year`` with one next week).
+
+    A horizon says when an item ships; its target must fall inside it. A target more than two rungs
+    nearer than the horizon means the horizon was never moved. Done items are not checked.
+    """
+    if item.done or item.target is None:
+        return []
+    away = (item.target - today).days
+    if away < 0:
+        return [
+            f"target {item.target.isoformat()} passed {-away} day(s) ago and it is not done:"
+            " ship it, cut it, or move it with a new target"
+        ]
+    fits = fitting_horizon(away)
+    if away > HORIZON_DAYS[item.horizon]:
+        return [
+            f"horizon {item.horizon} but target {item.target.isoformat()} is {away} days away"
+            f" (a {fits} horizon): move the horizon or the target"
+        ]
+    if HORIZONS.index(fits) - HORIZONS.index(item.horizon) >= 2:
+        return [
+            f"horizon {item.horizon} but target {item.target.isoformat()} is only {away} days away"
+            f" (a {fits} horizon): move the horizon or the target"
+        ]
+    return []
+
+
+def plan_move(item: RoadmapItem, horizon: str, target: date | None, today: date) -> list[str]:
+    """What would be doubtful about ``item`` at ``horizon`` (and ``target``, if one is given).
+
+    A target given with the move is the mover's own choice, so a past one or one the horizon
+    contradicts is refused (nothing is written); problems with the target the item already had are
+    returned, to be shown after the move.
+    """
+    if horizon not in HORIZONS:
+        raise CptoError(f"horizon '{horizon}' is not one of {', '.join(HORIZONS)}")
+    moved = RoadmapItem(item.id, item.title, horizon, target=target or item.target, status=item.status)
+    problems = target_problems(moved, today)
+    if target is not None and problems:
+        raise CptoError(f"{item.id}: --target {target.isoformat()} refused (today is {today}): {problems[0]}")
+    return problems
 
 
 def next_rung(horizon: str) -> str | None:
@@ -310,10 +377,15 @@ def attach_evidence(
 
 def apply_proposals(
     path: Path, clocks: list[ItemClock], today: date, *, commit: bool
-) -> list[tuple[str, str]]:
-    """Write every stalled item one rung closer (with the target that implies) and ``reviewed: today``."""
-    moves = [(c.item.id, nearer) for c in clocks if c.proposal and (nearer := next_rung(c.item.horizon))]
-    edits = [move_edit(rid, h, today + timedelta(days=HORIZON_DAYS[h]), path) for rid, h in moves]
+) -> list[tuple[str, str, date]]:
+    """Write every stalled item's proposal (the rung and target the review showed, as computed by
+    :func:`clock_speed`) and ``reviewed: today``; returns the (id, horizon, target) written."""
+    moves = [
+        (c.item.id, c.proposed_horizon, c.proposed_target)
+        for c in clocks
+        if c.proposed_horizon and c.proposed_target is not None
+    ]
+    edits = [move_edit(rid, h, target, path) for rid, h, target in moves]
     edits.append(reviewed_edit(today, path))
 
     def change(text: str) -> str:

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cpto.records.decisions import Decision
-from cpto.records.incidents import Incident
+from cpto.records.decisions import Decision, decisions_folder
+from cpto.records.ids import no_records
+from cpto.records.incidents import Incident, incidents_folder
 from cpto.records.times import parse_time
 from cpto.review.graph import Release
+from cpto.workspace.config import WorkspaceConfig
+
+SOURCES = ("incident", "deploy", "decision")
 
 
 @dataclass(frozen=True)
@@ -49,3 +53,30 @@ def shared_timeline(
     if since is not None:
         moments = [m for m in moments if m.at >= since]
     return sorted(moments, key=lambda m: (m.at, m.source, m.ref))
+
+
+def sources_missing(
+    config: WorkspaceConfig, incidents: list[Incident], decisions: list[Decision], deploys: list[Release]
+) -> dict[str, str]:
+    """Each source with no records at all, with why and how to set it up: its events are unknown, not
+    zero (a workspace without incident records has not had zero incidents)."""
+    missing = {}
+    if not incidents:
+        missing["incident"] = (
+            f"{no_records(incidents_folder(config), 'incident')}; open one with cpto incident new"
+        )
+    if not deploys:
+        if not config.repos:
+            missing["deploy"] = "no repository in [workspace] repos"
+        elif config.deploy_log is not None:
+            missing["deploy"] = f"no deploy in {config.deploy_log} ([deploys] log)"
+        else:
+            missing["deploy"] = (
+                f"no tag matches '{config.deploy_tags}' ([deploys] tags): set tags to the pattern your"
+                " release tags follow, or keep a deploy log ([deploys] log)"
+            )
+    if not decisions:
+        missing["decision"] = (
+            f"{no_records(decisions_folder(config), 'decision')}; raise one with cpto decision new"
+        )
+    return missing
