@@ -45,3 +45,19 @@ def test_a_feature_the_workspace_names_is_not_vague(tmp_path):
     }
     assert not named["EXP-3"].findings
     assert named["EXP-3"].score >= plain.score
+
+
+def test_a_prd_without_requirements_has_no_score_not_a_perfect_one(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("# Release notes\n\nWe improved the export a lot and fixed some bugs.\n")
+    result = lint_prd(read_prd(path))
+    assert result.requirements == []
+    assert result.score is None  # it used to be 1.0: "every requirement precise"
+    assert "no requirements found" in result.reason and "Acceptance criteria" in result.reason
+
+
+def test_a_prd_with_requirements_has_a_score_and_no_reason(tmp_path):
+    path = tmp_path / "export.md"
+    path.write_text(PRD)
+    result = lint_prd(read_prd(path))
+    assert result.score is not None and result.reason == ""

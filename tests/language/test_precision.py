@@ -133,6 +133,42 @@ def test_a_comparative_with_a_numeric_baseline_is_precise() -> None:
     assert finding.kind == "comparative" and "how much" in finding.suggestion
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have roughly 300 controls.",
+        "The export takes about 2 seconds.",
+        "Almost 40% of trials convert.",
+        "The query runs in approximately 5 ms.",
+        "Around 20 people use the beta.",
+        "The migration took nearly 3 weeks.",
+        "We keep ~300 controls.",
+        "The review took roughly two weeks.",
+        "Hosting costs close to $300 a month.",
+        "Nearly 1,200 requests failed.",
+    ],
+)
+def test_a_rounded_number_is_precise(text: str) -> None:
+    # "roughly 300 controls" is checkable: 300 give or take, not 30 or 3,000
+    result = assess(text)
+    assert result.findings == [], kinds(result)
+    assert marker_kinds(result) & {"number", "quantity", "duration", "cost"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("The migration is almost done.", "almost"),
+        ("The new flow is nearly ready.", "nearly"),
+        ("We have roughly a few controls.", "roughly"),
+        ("It takes approximately as long as the old export.", "approximately"),
+        ("The fix is almost v2 quality.", "almost"),  # a version is not an amount
+    ],
+)
+def test_a_hedge_without_a_number_stays_vague(text: str, hedge: str) -> None:
+    assert hedge in [f.text.lower() for f in assess(text).findings]
+
+
 def test_adjectives_used_as_verbs_are_not_findings() -> None:
     assert assess("Lower the pantograph and clear the alarm when the train stops.").findings == []
 

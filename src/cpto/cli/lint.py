@@ -9,7 +9,6 @@ import typer
 
 from cpto.cli.options import Format, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, chosen_format, emit
 from cpto.errors import CptoError
-from cpto.workspace import load_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -36,19 +35,25 @@ def lint_command(
     Every requirement (as `cpto review` reads them) is scored from 0 to 1: hedges, subjective and
     non-verifiable terms, comparatives without a baseline, escape clauses, vague quantities and times,
     and vague pronouns lower it; dates, numbers with units, named features, components and people keep it
-    high. Each finding has its file:line and a concrete suggestion. The score per PRD is the mean of its
-    requirements'.
+    high, and so does a rounded number ("roughly 300 controls", "about 2 s"). Each finding has its
+    file:line and a concrete suggestion. The score per PRD is the mean of its requirements'.
+
+    A file in which no requirement is found has no score (unknown, not 1.0): the report says how to
+    write requirements, and --fail-under checks only the PRDs that have some. To score plain prose,
+    use cpto precision FILE.
 
     Example:
 
         cpto lint --workspace acme
         cpto lint docs/prd/checkout.md --fail-under 0.8
+        cpto lint docs/prd/checkout.md --format markdown -o lint.md
     """
     from cpto.language.context import workspace_context
     from cpto.language.lint import lint_prd
     from cpto.language.views import lint_report
     from cpto.review.prd import read_prd
     from cpto.review.service import find_prds
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     context = workspace_context(config)

@@ -454,6 +454,23 @@ mostly, largely, relatively, completely, substantially, significantly, clearly, 
 "Words to watch" and ISO 29148's "ambiguous adverbs" (almost, approximately, significantly).
 """
 
+APPROXIMATORS: tuple[str, ...] = (
+    "roughly",
+    "about",
+    "almost",
+    "approximately",
+    "around",
+    "nearly",
+    "close to",
+)
+"""Hedges that round a number they are followed by: "roughly 300 controls", "almost 40%", "about 2 s".
+
+INCOSE GtWR R7 and ISO 29148 list these as vague because, alone, they soften an unstated amount ("almost
+done", "nearly ready"). Before a number they say the number is rounded, and a rounded number is still
+checkable (300 controls give or take a few, not 30 or 3,000), so there they are not findings. A bare
+"~" is never a finding: it only ever rounds a number.
+"""
+
 VAGUE_QUANTITIES: tuple[str, ...] = (
     "some",
     "several",

@@ -14,6 +14,13 @@ from cpto.language.precision import Context, Finding, assess
 from cpto.review.prd import Prd, Requirement
 from cpto.workspace.markdown import read_text
 
+NO_REQUIREMENTS = (
+    "no requirements found: write them as ID headings or bullets (R1: ..., REQ-12 ...), a table with an ID"
+    ' column, or items under a "Requirements", "User stories" or "Acceptance criteria" heading'
+    " (docs/workspace.md)"
+)
+"""Why a PRD without requirements has no score: an empty PRD is not a precise one."""
+
 
 @dataclass(frozen=True)
 class RequirementLint:
@@ -31,8 +38,14 @@ class PrdLint:
     requirements: list[RequirementLint] = field(default_factory=list)
 
     @property
-    def score(self) -> float:
-        return round(mean(r.score for r in self.requirements), 3) if self.requirements else 1.0
+    def score(self) -> float | None:
+        """The mean requirement score; ``None`` (unknown, not precise) when no requirement was found."""
+        return round(mean(r.score for r in self.requirements), 3) if self.requirements else None
+
+    @property
+    def reason(self) -> str:
+        """Why ``score`` is unknown ("" when it is known)."""
+        return "" if self.requirements else NO_REQUIREMENTS
 
     @property
     def flagged(self) -> int:

@@ -369,6 +369,8 @@ _VERB_BEFORE = re.compile(r"(?:\bto|shall|will|must|should|may|might|can|could|w
 _DETERMINER_AFTER = re.compile(r"\s+(?:the|a|an|its|their|his|her|this|that|these|those|our|your|it|them)\b")
 _BOUND_NUMBER = re.compile(r"\s+(?:\S+\s+)?[\d€$£]|\s+(?:" + _NUMBER_WORD + r")\b")
 _FOLLOWED_BY_WORD = re.compile(r"\s+[^\W\d_]")
+_APPROXIMATORS = frozenset(_normal(a) for a in lx.APPROXIMATORS)
+_NUMBER_AFTER = re.compile(r"\s+(?:[€$£]\s?)?\d|\s+(?:" + _NUMBER_WORD + r")(?![\w-])")
 _CONJUNCTION_BEFORE = re.compile(r"(?<![\w-])(?:and|but|so|because|since|although|though|then|otherwise)\s+$")
 _MONTH_CONTEXT = re.compile(r"(?:\b(?:in|by|until|till|before|after|since|from|of|mid|early|late|end)\s+)$")
 
@@ -652,7 +654,15 @@ def _literal(low: str, m: re.Match[str]) -> Candidate | None:
             key = "comparative/than"
     if m.group(0) in _VERBISH and _used_as_verb(low, start, end):
         return None
+    if _rounds_a_number(low, m):
+        return None
     return start, end, key
+
+
+def _rounds_a_number(low: str, m: re.Match[str]) -> bool:
+    """ "roughly 300 controls", "almost 40%", "nearly two weeks": a hedge that rounds the number after it
+    states an amount a reader can check, so it is not vague (see :data:`lexicon.APPROXIMATORS`)."""
+    return _normal(m.group(0)) in _APPROXIMATORS and bool(_NUMBER_AFTER.match(low, m.end()))
 
 
 def _has_baseline(low: str, start: int, end: int) -> bool:
