@@ -68,8 +68,10 @@ def test_open_action_items_are_counted_as_information_and_unowned_ones_warned(tm
     proc = cpto("check", "-w", str(tmp_path), "--json")
     data = json.loads(proc.stdout)
     assert data["open_action_items"] == 1
-    assert [(p["level"], p["where"].rsplit(":", 1)[1]) for p in data["problems"]] == [("info", "9")]
-    assert cpto("check", "-w", str(tmp_path), "--strict").returncode == 0  # open work is not a problem
+    records = [p for p in data["problems"] if not p["message"].startswith("set-up: ")]
+    assert [(p["level"], p["where"].rsplit(":", 1)[1]) for p in records] == [("info", "9")]
+    # open work is not a problem: the only warnings are the set-up gaps of this bare folder
+    assert data["warnings"] == len(data["problems"]) - 1
     path = tmp_path / "incidents" / "2026-11-03-x.md"
     path.write_text(path.read_text() + "- [ ] Someone should look at the alerts\n")
     strict = cpto("check", "-w", str(tmp_path), "--strict", "--format", "markdown")
@@ -84,3 +86,17 @@ def test_a_workspace_without_records_says_what_is_missing_instead_of_zero(tmp_pa
     assert data["open_action_items"] is None
     text = cpto("check", "-w", str(tmp_path)).stdout
     assert "nothing checked" in text and "no decision records" in text
+
+
+def test_set_up_gaps_are_warnings_that_say_how_to_close_them(make_repo):
+    repo = make_repo()
+    repo.commit("feat: first", {"app.py": "x = 1\n"})
+    repo.git("tag", "1.0.0")
+    repo.commit("feat: second", {"app.py": "x = 2\n"})
+    repo.git("tag", "1.1.0")
+    data = json.loads(cpto("check", "-w", str(repo.path), "--json").stdout)
+    gaps = [p["message"] for p in data["problems"] if p["message"].startswith("set-up: ")]
+    deploys = next(g for g in gaps if "no deploys" in g)
+    assert "[deploys] tags" in deploys and "[0-9]*" in deploys
+    assert any("no PRDs" in g for g in gaps) and any("no incidents yet" in g for g in gaps)
+    assert cpto("check", "-w", str(repo.path), "--strict").returncode == 1

@@ -21,6 +21,7 @@ from cpto.cli import (
     heartbeat,
     history,
     incident,
+    init,
     lint,
     people,
     precision,
@@ -76,6 +77,7 @@ alarm.register(app)
 lint.register(app)
 precision.register(app)
 actions.register(app)
+init.register(app)
 
 
 def main() -> None:

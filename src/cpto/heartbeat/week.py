@@ -15,7 +15,7 @@ from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, debt_trend
 from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
 from cpto.heartbeat.hotspots import Hotspot, hotspots
-from cpto.heartbeat.tagscheme import suggest_tag_pattern
+from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
@@ -222,13 +222,16 @@ def _tag_hint(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str, found:
         [repo_id],
     ).fetchall()
     names = [str(n) for (n,) in rows]
-    suggestion = suggest_tag_pattern(names)
+    scheme = suggest_tag_pattern(names)
+    suggestion = release_pattern(names, scheme) if scheme else None  # what `cpto init` would write
     if found:
-        if suggestion is None or suggestion == pattern:
+        if scheme is None or suggestion == pattern:
             return ""
-        theirs = [n for n in names if fnmatchcase(n, suggestion)]
+        theirs = [n for n in names if fnmatchcase(n, scheme)]
         if len(theirs) <= found:
             return ""
+        if all(fnmatchcase(n, scheme) for n in names if fnmatchcase(n, pattern)):
+            return ""  # a narrowing of the scheme (pre-releases left out, as cpto init does), not a stray few
         return (
             f"`{pattern}` matches only {found} of the {len(names)} tags; {len(theirs)} look like"
             f' `{theirs[0]}` \u2014 set `[deploys] tags = "{suggestion}"` in cpto.toml'
@@ -243,7 +246,7 @@ def _tag_hint(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str, found:
             f"no tag matches `{pattern}` and none of the {len(names)} tags looks like a version"
             f" (newest: `{names[0]}`); set [deploys] tags to your release tags' pattern, or use [deploys] log"
         )
-    example = next(n for n in names if fnmatchcase(n, suggestion))
+    example = next((n for n in names if fnmatchcase(n, suggestion)), names[0])
     return (
         f"no tag matches `{pattern}`; tags here look like `{example}` \u2014 set"
         f' `[deploys] tags = "{suggestion}"` in cpto.toml'

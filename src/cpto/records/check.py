@@ -139,6 +139,11 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     checked["verdict files"], findings = check_verdicts(config, prds)
     problems += [Problem(f.level, f.where, f.message) for f in findings]
 
+    from cpto.workspace.init import setup_gaps  # it reads the repositories' tags and the review's PRDs
+
+    where = str(config.root / "cpto.toml")
+    problems += [Problem(WARNING, where, f"set-up: {gap}") for gap in setup_gaps(config)]
+
     folders = {p.parent if p.suffix else p for p in config.record_paths} | {p.path.parent for p in prds}
     for folder in folders:
         for leftover in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:

@@ -925,8 +925,10 @@ def check_report(result: CheckResult) -> Report:
     ordered = sorted(result.problems, key=lambda p: (order.get(p.level, 3), p.where))
     infos = sum(p.level == INFO for p in ordered)
     summary = f"{result.errors} error(s), {result.warnings} warning(s)" + (f", {infos} info" if infos else "")
-    if not any(result.checked.values()) and not ordered:
-        summary = "nothing checked: the workspace has no records or PRDs yet (see below for each kind)"
+    if not any(result.checked.values()) and not result.errors:
+        summary = "nothing checked: the workspace has no records or PRDs yet" + (
+            f"; {result.warnings} set-up warning(s) say how to start each" if result.warnings else ""
+        )
     elif not result.errors and not result.warnings:
         summary = "ok" + (f"; {infos} info" if infos else "")
     actions_known = "decisions" not in result.missing or "incidents" not in result.missing
