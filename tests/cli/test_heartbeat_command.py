@@ -57,6 +57,13 @@ def test_the_week_of_the_checkout_incident(tmp_path):
     assert [i["id"] for i in data["incidents"]] == ["INC-3"]
     assert data["incidents"][0]["restored_by"] == "mitigated"
     assert any("change fail rate 50%" in b for b in data["threshold_breaches"]["items"])
+    # open follow-ups of the records, as `cpto actions` lists them, whatever the week
+    actions = json.loads(ok("actions", "-w", str(demo), "--json"))
+    assert len(data["open_action_items"]) == 3
+    assert sorted(a["owner"] for a in data["open_action_items"]) == ["jordan", "marco", "marco"]
+    assert {a["where"] for a in data["open_action_items"]} == {
+        f"{i['path']}:{i['line']}" for i in actions["items"] if not i["done"]
+    }
 
 
 def test_a_plain_repository_shows_unknowns_with_what_to_set_up(make_repo, tmp_path):

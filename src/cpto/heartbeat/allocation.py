@@ -53,9 +53,12 @@ def allocation(
     start: datetime,
     end: datetime,
     axes: Mapping[str, Labeller] | None = None,
+    person: Callable[[str, str], str] | None = None,
 ) -> Allocation:
     """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
-    and per label of each of ``axes``."""
+    and per label of each of ``axes``. ``person`` (email, name) -> who, by the identity rule
+    (``cpto.history.summary.identity_resolver``), so one person's two emails are one person-week;
+    without it, the lower-cased email."""
     rows = con.execute(
         """
         SELECT c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
@@ -74,7 +77,7 @@ def allocation(
         category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
         result.commits[category] += 1
         result.lines[category] += lines
-        per_author[email][category] += 1
+        per_author[person(email or "", name or "") if person else email][category] += 1
         for axis, labeller in (axes or {}).items():
             labels = list(dict.fromkeys(labeller(sha, email or "", name or ""))) or ["(none)"]
             for label in labels:

@@ -16,9 +16,11 @@ from cpto.heartbeat.allocation import Allocation
 from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.debt import complexity_grew
 from cpto.heartbeat.dora import SOURCE, Delivery, Metric, assess, breaches, restored
+from cpto.heartbeat.hotspots import EXCLUDED
 from cpto.heartbeat.week import Heartbeat
 from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
+from cpto.records.people import COUNT_RULE, IDENTITY_RULE
 from cpto.records.views import duration
 from cpto.report import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
 
@@ -331,7 +333,10 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 ]
                 for c in CATEGORIES
             ],
-            caption="buckets from cpto classify (conventional types, leading verbs, words, changed paths)",
+            caption=(
+                "buckets from cpto classify (conventional types, leading verbs, words, changed paths);"
+                f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
+            ),
         )
         if active
         else Table("Where effort went this week", [""], [[f"{QUIET}: nothing was committed in {beat.week}"]]),
@@ -355,7 +360,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             ["file", "score", "why"],
             [[h.path, h.score, h.why] for h in beat.hotspots]
             or [["none", "", "no code file changed in the last 12 weeks"]],
-            caption="score = commits x indentation complexity at HEAD (Tornhill); tests, docs, build files and records excluded",
+            caption=f"score = commits x indentation complexity at HEAD (Tornhill); {EXCLUDED}",
         ),
         Table(
             "Tech-debt trend",
@@ -382,6 +387,15 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             caption="service restored = the first mitigated event, else resolved (said so)"
             if beat.sources.incident_records
             else "no incident records: record incidents with `cpto incident new`",
+        ),
+        Table(
+            "Open action items",
+            ["owner", "action", "record", "where"],
+            [[a.owner or "(nobody)", a.text, a.record, f"{a.path.name}:{a.line}"] for a in beat.open_actions]
+            or [["none", "", "", ""]],
+            caption="the - [ ] lines of incident and decision records, whatever the week; `cpto actions` lists them"
+            if beat.sources.incident_records or beat.open_actions
+            else "no incident records to hold action items: record incidents with `cpto incident new`",
         ),
         Table(
             "Decisions open past their SLA",
@@ -412,6 +426,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 len(beat.incidents) if beat.sources.incident_records else "no incident records",
             ),
             ("decisions open past SLA", len(beat.past_sla)),
+            ("open action items", len(beat.open_actions)),
             ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
         ],
         tables=[t for t in sections if t is not None],
@@ -483,7 +498,12 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             ],
             "hotspots": [asdict(h) | {"why": h.why} for h in beat.hotspots],
             "debt": [asdict(w) | {"test_ratio": w.test_ratio} for w in beat.debt],
+            "rules": {"count": COUNT_RULE, "identity": IDENTITY_RULE},
             "decisions_past_sla": [x.id for x in beat.past_sla],
+            "open_action_items": [
+                {"owner": a.owner or None, "text": a.text, "record": a.record, "where": a.where}
+                for a in beat.open_actions
+            ],
             "appeal_rate": beat.appeal_rate,
             "warnings": beat.warnings,
         },

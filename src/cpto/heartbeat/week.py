@@ -17,6 +17,8 @@ from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
 from cpto.heartbeat.hotspots import Hotspot, hotspots
 from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
+from cpto.history.summary import identity_resolver
+from cpto.records.actions import ActionItem, items_of
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.deploys import workspace_releases
@@ -84,6 +86,7 @@ class Heartbeat:
     pulled: list[Alarm]  # stop cords open now, whenever they were pulled (even after the window)
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
+    open_actions: list[ActionItem]  # - [ ] lines of incidents and decisions: open work, whatever the week
     appeal_rate: float | None  # this quarter, decided decisions appealed
     max_appeal_rate: float
     thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
@@ -138,15 +141,21 @@ def heartbeat(
     graph = load_graph(con, repo_id, releases=releases)
     committed = commit_times(con, repo_id)
     trend = [(name, delivery(graph, committed, incidents, s, e)) for name, s, e in named]
+    resolve = identity_resolver(con, people)  # one identity rule with history and people
+
+    def person(email: str, name: str) -> str:
+        return resolve(repo_id, email, name).key
+
     axes: dict[str, Labeller] = {}
     if people is not None and people.people:
-        axes["team"] = team_labeller(people)
+        axes["team"] = team_labeller(people, lambda email, name: resolve(repo_id, email, name).handle)
     if traced is not None:
         axes.update(traced.labellers())
-    effort = [(name, allocation(con, repo_id, s, e, axes)) for name, s, e in named]
+    effort = [(name, allocation(con, repo_id, s, e, axes, person)) for name, s, e in named]
     repo = config.repos[0]
     records = frozenset(_relative(p, repo) for p in config.record_paths)
-    spots = hotspots(con, repo_id, repo, end - timedelta(weeks=HOTSPOT_WEEKS), end, exclude=records)
+    since = end - timedelta(weeks=HOTSPOT_WEEKS)
+    spots = hotspots(con, repo_id, repo, since, end, exclude=records, settings=config.code_kinds)
     debt = debt_trend(con, repo_id, repo, named, {h.path for h in spots}, exclude=records)
     so_far = None
     if now is not None:
@@ -157,7 +166,7 @@ def heartbeat(
                 monday,
                 now,
                 delivery(graph, committed, incidents, monday, now),
-                allocation(con, repo_id, monday, now),
+                allocation(con, repo_id, monday, now, person=person),
                 [i for i in incidents if i.started and monday <= i.started < now],
             )
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
@@ -173,6 +182,7 @@ def heartbeat(
         debt=debt,
         pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in incidents if i.started and start <= i.started < end],
+        open_actions=[a for a in items_of(incidents, decisions) if not a.done],
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
         ],

@@ -7,6 +7,7 @@ requirement), so the heartbeat and the review tell the same story about the same
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -23,12 +24,13 @@ NO_TEAM = "(no team)"
 STRANGER = "(not in people.yaml)"
 
 
-def team_labeller(people: People) -> Labeller:
-    """A commit counts for its author's team in people.yaml."""
+def team_labeller(people: People, who: Callable[[str, str], str | None] | None = None) -> Labeller:
+    """A commit counts for its author's team in people.yaml. ``who`` (email, name) -> handle by the
+    identity rule (.mailmap applied); without it, people.yaml's own matching of the raw identity."""
 
     def team(_sha: str, email: str, name: str) -> list[str]:
-        handle = people.identify(email, name)
-        if handle is None:
+        handle = who(email, name) if who else people.identify(email, name)
+        if handle is None or handle not in people.by_handle:
             return [STRANGER]
         return [people.by_handle[handle].team or NO_TEAM]
 

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpto.records.decisions import decisions_folder, read_decisions
+from cpto.records.decisions import Decision, decisions_folder, read_decisions
 from cpto.records.ids import Section, no_records, record_files
-from cpto.records.incidents import incidents_folder, read_incidents
+from cpto.records.incidents import Incident, incidents_folder, read_incidents
 from cpto.workspace.config import WorkspaceConfig
 
 _CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*?)\s*$")
@@ -86,10 +86,16 @@ def action_items(config: WorkspaceConfig) -> list[ActionItem]:
     Reads the records with their own readers, so a broken record is the same one-line error as in
     ``cpto incident list`` or ``cpto decision list``.
     """
+    incidents = read_incidents(incidents_folder(config), config.severities)
+    return items_of(incidents, read_decisions(decisions_folder(config)))
+
+
+def items_of(incidents: Sequence[Incident], decisions: Sequence[Decision]) -> list[ActionItem]:
+    """The action items of records already read (open and done), incidents first."""
     items = []
-    for i in read_incidents(incidents_folder(config), config.severities):
+    for i in incidents:
         items += record_action_items("incident", i.id, i.title, i.path, i.sections)
-    for d in read_decisions(decisions_folder(config)):
+    for d in decisions:
         items += record_action_items("decision", d.id, d.title, d.path, d.sections)
     return items
 
