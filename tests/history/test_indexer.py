@@ -26,6 +26,22 @@ def query(index_path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
         return con.execute(sql).fetchall()
 
 
+def commit_words(index_path: Path) -> dict[str, tuple[str, str]]:
+    """sha -> (message words, path words) as the index keeps them, the word ids read back as words."""
+    vocabulary = dict(query(index_path, "SELECT word_id, word FROM words"))
+    rows = query(index_path, "SELECT sha, message, paths FROM commit_words")
+    return {
+        sha: (" ".join(vocabulary[i] for i in m), " ".join(vocabulary[i] for i in p)) for sha, m, p in rows
+    }
+
+
+def change_words(index_path: Path, sha: str | None = None) -> dict[str, str]:
+    """Changed path -> the words its diff adds (of commit ``sha``, or of all commits)."""
+    vocabulary = dict(query(index_path, "SELECT word_id, word FROM words"))
+    rows = query(index_path, "SELECT sha, path, words FROM change_words")
+    return {path: " ".join(vocabulary[i] for i in ids) for s, path, ids in rows if sha in (None, s)}
+
+
 def test_first_run_reads_commits_changes_refs(repo, tmp_path):
     db = tmp_path / "index.duckdb"
     result = index(repo.path, db)
@@ -312,12 +328,15 @@ def test_search_words_are_kept_per_commit_and_per_changed_file(make_repo, tmp_pa
     )
     db = tmp_path / "index.duckdb"
     index(r.path, db)
-    assert query(db, "SELECT message, paths FROM commit_words") == [
-        ("add the invoice exporter", "billing export csv py")
-    ]
-    path, words = query(db, f"SELECT path, words FROM change_words WHERE sha = '{sha}'")[0]
+    assert commit_words(db) == {sha: ("add the invoice exporter", "billing export csv py")}
+    [(path, words)] = change_words(db, sha).items()
     assert path == "billing/exportCsv.py"
     assert set(words.split()) >= {"export", "invoice", "rows", "spreadsheet", "friendly"}
+    # Each word once in the vocabulary, whatever the number of times commits use it.
+    assert (
+        query(db, "SELECT count(*), count(DISTINCT word) FROM words")[0]
+        == (len(set(" ".join([*commit_words(db)[sha], words]).split())),) * 2
+    )
 
 
 def test_an_index_from_before_search_words_gets_them_on_the_next_run(repo, tmp_path):
@@ -341,9 +360,8 @@ def test_diff_text_that_looks_like_the_readers_markers_is_just_text(make_repo, t
     second = r.commit("plain follow-up", {"src/ok.py": "def fine_name():\n    pass\n"})
     db = tmp_path / "index.duckdb"
     index(r.path, db)
-    shas = {row[0] for row in query(db, "SELECT sha FROM commit_words")}
-    assert shas == {first, second}
-    words = dict(query(db, "SELECT path, words FROM change_words"))
+    assert set(commit_words(db)) == {first, second}
+    words = change_words(db)
     assert "fine" in words["src/ok.py"].split() and "elsewhere.py" not in words
     assert {"tail", "word", "elsewhere"} <= set(words["notes/odd.txt"].split())
 
@@ -361,6 +379,85 @@ def test_added_words_go_to_the_right_file_whatever_its_name_or_lines(make_repo, 
     )
     db = tmp_path / "index.duckdb"
     index(r.path, db)
-    words = dict(query(db, "SELECT path, words FROM change_words"))
+    words = change_words(db)
     assert set(words) == {"docs/billing plan.md", "src/plus.py"}
     assert {"plusplus", "word", "after"} <= set(words["src/plus.py"].split())
+
+
+def test_later_runs_add_only_new_words_to_the_vocabulary(make_repo, tmp_path):
+    """Words are ids of one vocabulary per repository: a later run reuses the ids of known words."""
+    r = make_repo()
+    first = r.commit("Export invoices", {"billing/export.py": "def export_invoices():\n    pass\n"})
+    db = tmp_path / "index.duckdb"
+    index(r.path, db)
+    before = dict(query(db, "SELECT word, word_id FROM words"))
+    second = r.commit("Export refunds too", {"billing/refunds.py": "def export_refunds():\n    pass\n"})
+    index(r.path, db)
+    after = dict(query(db, "SELECT word, word_id FROM words"))
+    assert {w: after[w] for w in before} == before  # known words keep their ids
+    assert set(after) - set(before) == {"refunds", "too"}
+    assert sorted(after.values()) == list(range(len(after)))  # one id per word, none skipped
+    assert commit_words(db)[first][0] == "export invoices"
+    assert commit_words(db)[second][0] == "export refunds too"
+    assert set(change_words(db, second)["billing/refunds.py"].split()) == {"def", "export", "refunds", "pass"}
+
+
+def downgrade_to_text_words(db: Path) -> None:
+    """Rewrite an index's words as cpto wrote them before schema 3: space-separated text, no vocabulary."""
+    commits = commit_words(db)
+    rows = query(db, "SELECT repo_id, sha, path FROM change_words")
+    changes = {(sha, path): words for sha in commits for path, words in change_words(db, sha).items()}
+    with store.open_index(db) as con:
+        con.execute("DROP TABLE commit_words")
+        con.execute("DROP TABLE change_words")
+        con.execute("DROP TABLE words")
+        con.execute(
+            "CREATE TABLE commit_words (repo_id INTEGER, sha VARCHAR, message VARCHAR, paths VARCHAR)"
+        )
+        con.execute("CREATE TABLE change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words VARCHAR)")
+        for sha, (message, paths) in commits.items():
+            con.execute("INSERT INTO commit_words VALUES (1, ?, ?, ?)", [sha, message, paths])
+        for repo_id, sha, path in rows:
+            con.execute(
+                "INSERT INTO change_words VALUES (?, ?, ?, ?)", [repo_id, sha, path, changes[sha, path]]
+            )
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+def test_an_index_with_words_as_text_is_converted_without_reading_git_again(make_repo, tmp_path):
+    from cpto.review.prd import read_prd
+    from cpto.review.service import review
+
+    r = make_repo()
+    r.commit("Export invoices as CSV", {"billing/export.py": "def export_invoices_csv():\n    pass\n"})
+    r.commit("1234", {"data.bin": "0 1 2\n"})  # no words at all: its row stays, empty
+    r.git("checkout", "-q", "-b", "refunds")
+    r.commit("Refund a paid invoice", {"billing/refund.py": "class RefundRequest:\n    amount = 0\n"})
+    r.git("checkout", "-q", "main")
+    r.merge("refunds", "Merge pull request #7 from acme/refunds\n\nRefunds for paid invoices")
+    prd = tmp_path / "prd.md"
+    prd.write_text(
+        "# Billing\n\n## B-1: Invoices as CSV\nExport invoices.\n\n## B-2: Refunds\nRefund invoices.\n"
+    )
+    db = tmp_path / "index.duckdb"
+    index(r.path, db)
+    words = (commit_words(db), change_words(db))
+
+    def traced() -> list[tuple[str, list[tuple[str, str, float, bool, str]]]]:
+        with store.open_index(db, read_only=True) as con:
+            result = review(con, r.path, [read_prd(prd)])
+        return [
+            (t.status, [(x.kind, x.ref, x.score, x.linked, x.why) for x in t.links])
+            for t in result.requirements
+        ]
+
+    fresh = traced()
+    downgrade_to_text_words(db)
+    with pytest.raises(CptoError, match="older cpto"):  # read as it is, it would lose its words
+        traced()
+    result = index(r.path, db)  # opening it for writing converts it; git has nothing new to give
+    assert result.up_to_date
+    assert (commit_words(db), change_words(db)) == words
+    assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(store.SCHEMA_VERSION),)]
+    assert traced() == fresh
+    assert any(links for _, links in fresh)

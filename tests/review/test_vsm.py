@@ -1,6 +1,8 @@
 """The ranker: cosine over TF-IDF with IDF shared by requirements and documents."""
 
-from cpto.review.vsm import Ranker, TermMatrix
+import numpy as np
+
+from cpto.review.vsm import Ranker, TermMatrix, summed
 
 
 def rank(documents: list[list[str]], queries: list[list[str]], query: list[str]) -> list[int]:
@@ -37,3 +39,17 @@ def test_shared_terms_explain_a_match_rarest_first():
 def test_an_empty_collection_scores_nothing():
     ranker = Ranker.build(TermMatrix.build([]), [["a"]])
     assert ranker.scores(["a"]).size == 0
+
+
+def test_repeated_postings_add_up_the_same_whether_counted_one_by_one_or_weighted():
+    """Words as they come (each posting one occurrence) take a plain sort; weighted ones add up."""
+    rng = np.random.default_rng(7)
+    terms = rng.integers(0, 50, 5000)
+    docs = rng.integers(0, 300, 5000)
+    ones = summed(terms, docs, np.ones(5000), 300)
+    weighted = summed(terms, docs, np.full(5000, 0.5), 300)
+    pairs = sorted(zip(terms.tolist(), docs.tolist(), strict=True))
+    assert list(zip(ones[0].tolist(), ones[1].tolist(), strict=True)) == sorted(set(pairs))
+    assert ones[2].tolist() == [float(pairs.count(p)) for p in sorted(set(pairs))]
+    assert np.array_equal(ones[0], weighted[0]) and np.array_equal(ones[1], weighted[1])
+    assert np.allclose(ones[2], 2 * weighted[2])

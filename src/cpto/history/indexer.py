@@ -110,38 +110,43 @@ def _index_words(
     in the index, so a review reads them instead of tokenising and diffing the whole history again.
 
     Words are split but not stemmed: stemming depends on the PRD's language, and costs one lookup per
-    distinct word at review time. Commits indexed by an older cpto get their words on the next run.
+    distinct word at review time. They are kept as ids of the repository's vocabulary, so a review reads
+    integer lists and stems the vocabulary once. Commits indexed by an older cpto get their words on
+    the next run.
     """
     todo = {sha: (message, paths) for sha, message, paths in store.commits_without_words(con, repo_id)}
     if not todo:
         return
     if on_start:
         on_start(path, len(todo))
-    commits: list[tuple[str, str, str]] = []
-    changes: list[tuple[str, str, str]] = []
+    vocabulary = store.Vocabulary(con, repo_id)
+    commits: list[tuple[str, list[int], list[int]]] = []
+    changes: list[tuple[str, str, list[int]]] = []
     for sha, added in git.read_added_text(path, sorted(todo), jobs=jobs):
-        commits.append(_commit_words(sha, *todo.pop(sha, ("", []))))
-        changes.extend((sha, changed, added_words(text)) for changed, text in added.items())
+        commits.append(_commit_words(vocabulary, sha, *todo.pop(sha, ("", []))))
+        changes.extend((sha, changed, vocabulary.ids(added_words(text))) for changed, text in added.items())
         if len(commits) >= 1000:
-            store.insert_words(con, repo_id, commits, changes)
+            store.insert_words(con, vocabulary, commits, changes)
             if on_advance:
                 on_advance(len(commits))
             commits, changes = [], []
-    commits += [_commit_words(sha, message, paths) for sha, (message, paths) in todo.items()]
-    store.insert_words(con, repo_id, commits, changes)
+    commits += [_commit_words(vocabulary, sha, message, paths) for sha, (message, paths) in todo.items()]
+    store.insert_words(con, vocabulary, commits, changes)
     if on_advance:
         on_advance(len(commits))
 
 
-def _commit_words(sha: str, message: str, paths: list[str]) -> tuple[str, str, str]:
+def _commit_words(
+    vocabulary: store.Vocabulary, sha: str, message: str, paths: list[str]
+) -> tuple[str, list[int], list[int]]:
     """(sha, message words, path words): a commit's row of ``commit_words``."""
-    return sha, " ".join(words(message)), " ".join(words(" ".join(paths)))
+    return sha, vocabulary.ids(words(message)), vocabulary.ids(words(" ".join(paths)))
 
 
-def added_words(text: str) -> str:
+def added_words(text: str) -> list[str]:
     """The words of the identifiers and comments a change adds to a file: each distinct identifier
     once, split, so a word several identifiers share counts that often; at most MAX_ADDED_WORDS."""
-    return " ".join(words(" ".join(dict.fromkeys(_IDENTIFIER.findall(text))))[:MAX_ADDED_WORDS])
+    return words(" ".join(dict.fromkeys(_IDENTIFIER.findall(text))))[:MAX_ADDED_WORDS]
 
 
 def _finish(

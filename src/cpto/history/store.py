@@ -16,7 +16,7 @@ import pyarrow as pa
 from cpto.errors import CptoError
 from cpto.history.git import CommitBatch, Ref, RepoState
 
-SCHEMA_VERSION = 2  # 2: commit_words
+SCHEMA_VERSION = 3  # 2: commit_words; 3: words kept as ids of each repository's vocabulary (words)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -34,8 +34,49 @@ CREATE TABLE IF NOT EXISTS file_changes (
 CREATE TABLE IF NOT EXISTS refs (
     repo_id INTEGER, name VARCHAR, kind VARCHAR, sha VARCHAR, tag_object VARCHAR, tagger_time TIMESTAMPTZ);
 CREATE TABLE IF NOT EXISTS problems (repo_id INTEGER, sha VARCHAR, problem VARCHAR);
-CREATE TABLE IF NOT EXISTS commit_words (repo_id INTEGER, sha VARCHAR, message VARCHAR, paths VARCHAR);
-CREATE TABLE IF NOT EXISTS change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words VARCHAR);
+CREATE TABLE IF NOT EXISTS words (repo_id INTEGER, word_id INTEGER, word VARCHAR);
+CREATE TABLE IF NOT EXISTS commit_words (repo_id INTEGER, sha VARCHAR, message INTEGER[], paths INTEGER[]);
+CREATE TABLE IF NOT EXISTS change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words INTEGER[]);
+"""
+
+# Schema 2 kept search words as space-separated text. Each word becomes an id of its repository's
+# vocabulary (ids by word order), every list keeping its words in order; rows whose words were all
+# empty keep an empty list, so no commit loses its row (and is read from git again).
+_WORDS_AS_IDS = """
+ALTER TABLE commit_words RENAME TO commit_words_text;
+ALTER TABLE change_words RENAME TO change_words_text;
+INSERT INTO words
+SELECT repo_id, (row_number() OVER (PARTITION BY repo_id ORDER BY word) - 1)::INTEGER, word FROM (
+    SELECT DISTINCT repo_id, unnest(string_split(message, ' ')) AS word FROM commit_words_text
+    UNION SELECT DISTINCT repo_id, unnest(string_split(paths, ' ')) FROM commit_words_text
+    UNION SELECT DISTINCT repo_id, unnest(string_split(words, ' ')) FROM change_words_text
+) WHERE word <> '';
+CREATE TABLE commit_words (repo_id INTEGER, sha VARCHAR, message INTEGER[], paths INTEGER[]);
+CREATE TABLE change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words INTEGER[]);
+CREATE TEMP TABLE _split AS
+SELECT repo_id, sha, NULL::VARCHAR AS path, 0 AS field, string_split(message, ' ') AS list FROM commit_words_text
+UNION ALL SELECT repo_id, sha, NULL, 1, string_split(paths, ' ') FROM commit_words_text
+UNION ALL SELECT repo_id, sha, path, 2, string_split(words, ' ') FROM change_words_text;
+CREATE TEMP TABLE _ids AS
+WITH flat AS (
+    SELECT repo_id, sha, path, field, unnest(list) AS word, generate_subscripts(list, 1) AS i FROM _split
+)
+SELECT f.repo_id, f.sha, f.path, f.field, list(w.word_id ORDER BY f.i) AS ids
+FROM flat f JOIN words w ON w.repo_id = f.repo_id AND w.word = f.word
+GROUP BY ALL;
+INSERT INTO commit_words
+SELECT c.repo_id, c.sha, coalesce(m.ids, []::INTEGER[]), coalesce(p.ids, []::INTEGER[])
+FROM commit_words_text c
+LEFT JOIN _ids m ON m.repo_id = c.repo_id AND m.sha = c.sha AND m.field = 0
+LEFT JOIN _ids p ON p.repo_id = c.repo_id AND p.sha = c.sha AND p.field = 1;
+INSERT INTO change_words
+SELECT c.repo_id, c.sha, c.path, coalesce(a.ids, []::INTEGER[])
+FROM change_words_text c
+LEFT JOIN _ids a ON a.repo_id = c.repo_id AND a.sha = c.sha AND a.path = c.path AND a.field = 2;
+DROP TABLE _ids;
+DROP TABLE _split;
+DROP TABLE commit_words_text;
+DROP TABLE change_words_text;
 """
 
 _COMMIT_SCHEMA = pa.schema(
@@ -95,11 +136,32 @@ def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
     try:
         con.execute("SET TimeZone = 'UTC'")  # the same answers on every machine
         if not read_only:
-            con.execute(_SCHEMA)
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            with transaction(con):
+                con.execute(_SCHEMA)
+                if _column_type(con, "commit_words", "message") == "VARCHAR":
+                    con.execute(_WORDS_AS_IDS)
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         yield con
     finally:
         con.close()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema the index was last written with (0 for an index without one)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0]) if row else 0
+
+
+def _column_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str | None:
+    row = con.execute(
+        "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 @contextmanager
@@ -254,14 +316,59 @@ def commits_without_words(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[
     return [(r[0], r[1] or "", list(r[2] or ())) for r in rows]
 
 
+class Vocabulary:
+    """One repository's words and their ids (0, 1, 2, ... in the order first met): the index keeps each
+    distinct word once and every commit's words as ids, so a review reads integers, not text."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, repo_id: int) -> None:
+        rows = con.execute("SELECT word, word_id FROM words WHERE repo_id = ?", [repo_id]).fetchall()
+        self.repo_id = repo_id
+        self._ids: dict[str, int] = {word: int(i) for word, i in rows}
+        self._next = max(self._ids.values(), default=-1) + 1
+        self._new: list[str] = []
+
+    def ids(self, words: Iterable[str]) -> list[int]:
+        """The ids of ``words``, new words getting the next ones."""
+        known = self._ids
+        out = []
+        for word in words:
+            found = known.get(word)
+            if found is None:
+                found = known[word] = self._next
+                self._next += 1
+                self._new.append(word)
+            out.append(found)
+        return out
+
+    def take_new(self) -> list[tuple[int, str]]:
+        """(id, word) of the words met since the last call: the rows ``words`` still lacks."""
+        new, self._new = self._new, []
+        return [(self._ids[word], word) for word in new]
+
+
 def insert_words(
     con: duckdb.DuckDBPyConnection,
-    repo_id: int,
-    commits: Sequence[tuple[str, str, str]],
-    changes: Sequence[tuple[str, str, str]],
+    vocabulary: Vocabulary,
+    commits: Sequence[tuple[str, list[int], list[int]]],
+    changes: Sequence[tuple[str, str, list[int]]],
 ) -> None:
-    """Store search words: (sha, message words, path words) per commit and (sha, path, added words) per
-    changed file, each a space-separated string."""
+    """Store search words as ids of ``vocabulary``: (sha, message words, path words) per commit and
+    (sha, path, added words) per changed file; the words new to the vocabulary are stored with them."""
+    repo_id = vocabulary.repo_id
+    new = vocabulary.take_new()
+    ids = pa.list_(pa.int32())
+    if new:
+        _append(
+            con,
+            "words",
+            pa.table(
+                {
+                    "repo_id": pa.array([repo_id] * len(new), pa.int32()),
+                    "word_id": pa.array([i for i, _ in new], pa.int32()),
+                    "word": pa.array([w for _, w in new], pa.string()),
+                }
+            ),
+        )
     if commits:
         _append(
             con,
@@ -270,8 +377,8 @@ def insert_words(
                 {
                     "repo_id": pa.array([repo_id] * len(commits), pa.int32()),
                     "sha": pa.array([r[0] for r in commits], pa.string()),
-                    "message": pa.array([r[1] for r in commits], pa.string()),
-                    "paths": pa.array([r[2] for r in commits], pa.string()),
+                    "message": pa.array([r[1] for r in commits], ids),
+                    "paths": pa.array([r[2] for r in commits], ids),
                 }
             ),
         )
@@ -284,7 +391,7 @@ def insert_words(
                     "repo_id": pa.array([repo_id] * len(changes), pa.int32()),
                     "sha": pa.array([r[0] for r in changes], pa.string()),
                     "path": pa.array([r[1] for r in changes], pa.string()),
-                    "words": pa.array([r[2] for r in changes], pa.string()),
+                    "words": pa.array([r[2] for r in changes], ids),
                 }
             ),
         )

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cpto.errors import CptoError
 from cpto.history import store
 from cpto.history.git import read_tree_files, resolve_commit
 from cpto.memory import give_back_freed_memory
@@ -239,9 +240,10 @@ def load_corpus(
     vocabulary: dict[str, int] = {}
     words = _WordTerms(vocabulary, language)
     position = {c.sha: j for j, c in enumerate(commits)}
-    commit_fields = _commit_postings(con, repo_id, commits, position, excluded, words)
+    term_of = _term_ids(con, repo_id, words)
+    commit_fields = _commit_postings(con, repo_id, commits, excluded, words, term_of)
     give_back_freed_memory()  # what DuckDB's reader threads freed (see cpto.memory)
-    units, unit_of, unit_fields = _units(con, repo_id, position, commit_fields, words)
+    units, unit_of, unit_fields = _units(con, repo_id, position, commit_fields, words, term_of)
     give_back_freed_memory()
     # A repository without commits has no HEAD to read files from: no files, not an error.
     has_head = resolve_commit(repo, "HEAD") is not None
@@ -372,55 +374,68 @@ class _WordTerms:
         return np.array(out, dtype=np.int64)
 
 
-_FIELD_WORDS = """
-SELECT sha, 0 AS field, unnest(string_split(message, ' ')) AS word FROM commit_words WHERE repo_id = $repo
-UNION ALL
-SELECT sha, 1, unnest(string_split(paths, ' ')) FROM commit_words WHERE repo_id = $repo
-UNION ALL
-SELECT sha, 2, unnest(string_split(words, ' ')) FROM change_words
+_CHANGE_WORDS = """
+SELECT sha, words FROM change_words
 WHERE repo_id = $repo AND NOT list_bool_or([path = r OR starts_with(path, r || '/') for r in $records])
 """
-_BATCH_ROWS = 1 << 17
+_BATCH_ROWS = 1 << 14
+
+
+def _term_ids(con: duckdb.DuckDBPyConnection, repo_id: int, words: _WordTerms) -> npt.NDArray[np.int64]:
+    """The term id of every word of the repository's vocabulary, by word id (-1: a stop word), then -1
+    for "no word": each distinct word of the history is stemmed once, whatever the history's length."""
+    if store.schema_version(con) < 3:
+        raise CptoError("the index was written by an older cpto; run `cpto index` to bring it up to date")
+    rows = con.execute(
+        "SELECT word_id, word FROM words WHERE repo_id = ? ORDER BY word_id", [repo_id]
+    ).fetchall()
+    term_of = np.full((rows[-1][0] + 2) if rows else 1, -1, dtype=np.int64)
+    if rows:
+        term_of[[r[0] for r in rows]] = words.ids(r[1] for r in rows)
+    return term_of
 
 
 def _commit_postings(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
     commits: Sequence[CommitDoc],
-    position: Mapping[str, int],
     records: Sequence[str],
     words: _WordTerms,
+    term_of: npt.NDArray[np.int64],
 ) -> list[Postings]:
-    """Each commit's fields (message, paths, added words) as postings, streamed from the index in
-    batches of term ids (memory stays a few bytes per word, whatever the history): Python only stems
-    each distinct word once. What a commit adds to a record is not its work."""
-    relation = con.sql(_FIELD_WORDS, params={"repo": repo_id, "records": list(records) or [""]})
-    # DuckDB 2 names it to_arrow_reader, DuckDB 1 fetch_record_batch.
-    reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(_BATCH_ROWS)
+    """Each commit's fields (message, paths, added words) as postings, from the word ids the index keeps:
+    lists of integers mapped through ``term_of`` by NumPy, the added words streamed in batches so memory
+    stays a few bytes per word, whatever the history. What a commit adds to a record is not its work."""
+    shas = pa.array([c.sha for c in commits], pa.string())
     parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]  # per field: term ids, then documents
     doc_parts: list[list[npt.NDArray[np.int64]]] = [[], [], []]
-    indexed: set[str] = set()
-    for batch in reader:
-        shas = pc.dictionary_encode(batch.column(0))
-        known = shas.dictionary.to_pylist()
-        indexed.update(known)
-        doc_of = np.array([position.get(sha, -1) for sha in known] + [-1], dtype=np.int64)
-        docs = doc_of[shas.indices.to_numpy(zero_copy_only=False)]
-        vocab = pc.dictionary_encode(batch.column(2))
-        term_of = np.append(words.ids(vocab.dictionary.to_pylist()), -1)
-        terms = term_of[vocab.indices.to_numpy(zero_copy_only=False)]
-        fields = batch.column(1).to_numpy(zero_copy_only=False)
+
+    def add(field: int, sha: pa.Array, ids: pa.Array) -> None:
+        docs_of_rows = np.append(pc.index_in(sha, value_set=shas).fill_null(-1).to_numpy(), -1)
+        flat = pc.list_flatten(ids).to_numpy(zero_copy_only=False)
+        terms = term_of[flat]
+        docs = docs_of_rows[pc.list_parent_indices(ids).to_numpy(zero_copy_only=False)]
         keep = (docs >= 0) & (terms >= 0)
-        for f in range(3):
-            chosen = keep & (fields == f)
-            parts[f].append(terms[chosen])
-            doc_parts[f].append(docs[chosen])
+        parts[field].append(terms[keep])
+        doc_parts[field].append(docs[keep])
+
+    own = con.sql(
+        "SELECT sha, message, paths FROM commit_words WHERE repo_id = $repo", params={"repo": repo_id}
+    ).to_arrow_table()
+    for f, name in enumerate(("message", "paths")):
+        add(f, own.column("sha").combine_chunks(), own.column(name).combine_chunks())
+    relation = con.sql(_CHANGE_WORDS, params={"repo": repo_id, "records": list(records) or [""]})
+    # DuckDB 2 names it to_arrow_reader, DuckDB 1 fetch_record_batch.
+    reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(_BATCH_ROWS)
+    for batch in reader:
+        add(2, batch.column(0), batch.column(1))
     out = []
     for f in range(3):
         terms = np.concatenate(parts[f]) if parts[f] else np.zeros(0, dtype=np.int64)
         docs = np.concatenate(doc_parts[f]) if doc_parts[f] else np.zeros(0, dtype=np.int64)
         out.append(Postings(terms, docs, np.ones(len(terms))))
-    missing = [j for j, c in enumerate(commits) if c.sha not in indexed]
+    indexed = pc.is_in(shas, value_set=own.column("sha").combine_chunks()).to_numpy(zero_copy_only=False)
+    missing = np.flatnonzero(~indexed).tolist() if len(commits) else []
     return _with_unindexed(out, [(j, commits[j]) for j in missing], words) if missing else out
 
 
@@ -451,16 +466,26 @@ def _units(
     position: Mapping[str, int],
     commit_fields: Sequence[Postings],
     words: _WordTerms,
+    term_of: npt.NDArray[np.int64],
 ) -> tuple[list[PullRequest], npt.NDArray[np.int64], list[Postings]]:
     """The repository's pull requests, each commit's pull request, and each pull request's fields: its
     merge message and branch with its commits' messages, its commits' paths, and what they add."""
+    # A merge's whole message (its title follows the subject), only the subject of other commits (a
+    # squash merge's "(#N)" ends it); the time orders the merges, so seconds do.
     rows = con.execute(
-        "SELECT c.sha, c.parents, c.message, c.committer_time, w.message FROM commits c"
-        " LEFT JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha WHERE c.repo_id = ?",
+        "SELECT sha, parents, CASE WHEN len(parents) > 1 THEN message ELSE split_part(message, chr(10), 1)"
+        " END, coalesce(epoch(committer_time), 0)::BIGINT FROM commits WHERE repo_id = ?",
         [repo_id],
     ).fetchall()
     graph = {r[0]: GraphCommit(tuple(r[1] or ()), r[2] or "", r[3]) for r in rows}
-    merge_words = {r[0]: r[4] or " ".join(split_words(r[2] or "")) for r in rows if len(r[1] or ()) > 1}
+    merge_words: dict[str, list[int] | None] = {r[0]: None for r in rows if len(r[1] or ()) > 1}
+    merge_words.update(  # the word ids of each merge's message
+        con.execute(
+            "SELECT w.sha, w.message FROM commit_words w JOIN commits c ON c.repo_id = w.repo_id"
+            " AND c.sha = w.sha WHERE w.repo_id = ? AND len(c.parents) > 1",
+            [repo_id],
+        ).fetchall()
+    )
     head = store.head_commit(con, repo_id)
     tips = [
         r[0]
@@ -471,21 +496,17 @@ def _units(
     units: list[PullRequest] = []
     unit_of = np.full(len(position), -1, dtype=np.int64)
     own_units: list[int] = []
-    said: list[str] = []
+    own_terms: list[int] = []
     for unit in find_pull_requests(graph, head, tips):
         members = [position[s] for s in unit.commits if s in position]
         if not members:
             continue
         unit_of[members] = len(units)
-        words_of_unit = (
-            f"{merge_words.get(unit.landed_by) or ''} {' '.join(split_words(unit.branch))}".split()
-        )
-        said.extend(words_of_unit)
-        own_units.extend([len(units)] * len(words_of_unit))
+        said = [*_merge_terms(unit, merge_words, graph, words, term_of), *words.ids(split_words(unit.branch))]
+        said = [int(t) for t in said if t >= 0]
+        own_terms.extend(said)
+        own_units.extend([len(units)] * len(said))
         units.append(unit)
-    said_ids = words.ids(said)  # one pass over every merge title and branch
-    own_terms = [int(t) for t in said_ids[said_ids >= 0]]
-    own_units = [u for u, t in zip(own_units, said_ids.tolist(), strict=True) if t >= 0]
     fields = []
     for f, postings in enumerate(commit_fields):
         units_of_postings = unit_of[postings.docs]
@@ -497,6 +518,21 @@ def _units(
             counts = np.concatenate([counts, np.ones(len(own_terms))])
         fields.append(Postings(terms, docs, counts))
     return units, unit_of, fields
+
+
+def _merge_terms(
+    unit: PullRequest,
+    merge_words: Mapping[str, list[int] | None],
+    graph: Mapping[str, GraphCommit],
+    words: _WordTerms,
+    term_of: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """The terms of the merge that landed ``unit`` (none for a squash merge): its words kept in the
+    index, or its message split here when the index has none for it."""
+    if unit.landed_by not in merge_words:
+        return np.zeros(0, dtype=np.int64)
+    kept = merge_words[unit.landed_by]
+    return term_of[kept] if kept else words.ids(split_words(graph[unit.landed_by].message))
 
 
 def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc]:

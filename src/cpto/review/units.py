@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 _GITHUB = re.compile(r"^Merge pull request #(\d+) from (\S+)")
 _GITLAB = re.compile(r"^See merge request \S*!(\d+)\s*$", re.MULTILINE)
@@ -48,8 +47,8 @@ class GraphCommit:
     """What unit recovery needs to know of a commit."""
 
     parents: tuple[str, ...]
-    message: str
-    time: datetime
+    message: str  # a merge's whole message; the subject is enough for other commits
+    time: int  # committer time in seconds: orders merges of the same generation, and squash merges
 
 
 def find_pull_requests(

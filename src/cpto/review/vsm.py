@@ -163,6 +163,9 @@ def summed(
     """(term, document, count) triples with repeated pairs added up, ordered by term then document:
     the layout both matrices keep their postings in."""
     span = max(size, 1)
+    if bool(np.all(counts == 1)):  # each posting one occurrence (words as they come): a plain sort
+        keys, occurrences = np.unique(terms * span + docs, return_counts=True)
+        return keys // span, keys % span, occurrences.astype(np.float64)
     keys, inverse = np.unique(terms * span + docs, return_inverse=True)
     total = np.bincount(inverse.ravel(), weights=counts, minlength=len(keys)).astype(np.float64)
     return keys // span, keys % span, total
