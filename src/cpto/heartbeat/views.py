@@ -27,6 +27,9 @@ from cpto.report import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
 QUIET = "no activity"
 
 
+NO_DECISIONS = "no decision records: record decisions with `cpto decision new`"
+
+
 def _pct(rate: float | None) -> str:
     return f"{rate:.0%}" if rate is not None else ""
 
@@ -383,7 +386,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 [i.id, i.severity, i.title[:50], i.caused_by or "(not named)", _restore_text(i)]
                 for i in beat.incidents
             ]
-            or [["none", "", "", "", ""]],
+            or [["none" if beat.sources.incident_records else "unknown", "", "", "", ""]],
             caption="service restored = the first mitigated event, else resolved (said so)"
             if beat.sources.incident_records
             else "no incident records: record incidents with `cpto incident new`",
@@ -392,10 +395,12 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             "Open action items",
             ["owner", "action", "record", "where"],
             [[a.owner or "(nobody)", a.text, a.record, f"{a.path.name}:{a.line}"] for a in beat.open_actions]
-            or [["none", "", "", ""]],
+            or [
+                ["none" if beat.sources.incident_records or beat.decision_records else "unknown", "", "", ""]
+            ],
             caption="the - [ ] lines of incident and decision records, whatever the week; `cpto actions` lists them"
-            if beat.sources.incident_records or beat.open_actions
-            else "no incident records to hold action items: record incidents with `cpto incident new`",
+            if beat.sources.incident_records or beat.decision_records
+            else "no incident or decision records to hold action items: `cpto incident new`, `cpto decision new`",
         ),
         Table(
             "Decisions open past their SLA",
@@ -409,7 +414,8 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 ]
                 for x in beat.past_sla
             ]
-            or [["none", "", "", ""]],
+            or [["none" if beat.decision_records else "unknown", "", "", ""]],
+            caption="" if beat.decision_records else NO_DECISIONS,
         ),
     ]
     deploys_fact: Any = len(d.deploys) if beat.sources.deploys_known else "unknown (see Delivery)"
@@ -425,8 +431,16 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 "incidents started",
                 len(beat.incidents) if beat.sources.incident_records else "no incident records",
             ),
-            ("decisions open past SLA", len(beat.past_sla)),
-            ("open action items", len(beat.open_actions)),
+            (
+                "decisions open past SLA",
+                len(beat.past_sla) if beat.decision_records else "no decision records",
+            ),
+            (
+                "open action items",
+                len(beat.open_actions)
+                if beat.sources.incident_records or beat.decision_records
+                else "no incident or decision records",
+            ),
             ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
         ],
         tables=[t for t in sections if t is not None],
@@ -499,11 +513,14 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             "hotspots": [asdict(h) | {"why": h.why} for h in beat.hotspots],
             "debt": [asdict(w) | {"test_ratio": w.test_ratio} for w in beat.debt],
             "rules": {"count": COUNT_RULE, "identity": IDENTITY_RULE},
-            "decisions_past_sla": [x.id for x in beat.past_sla],
+            "decisions_past_sla": [x.id for x in beat.past_sla] if beat.decision_records else None,
+            "decisions_past_sla_reason": None if beat.decision_records else NO_DECISIONS,
             "open_action_items": [
                 {"owner": a.owner or None, "text": a.text, "record": a.record, "where": a.where}
                 for a in beat.open_actions
-            ],
+            ]
+            if beat.sources.incident_records or beat.decision_records
+            else None,
             "appeal_rate": beat.appeal_rate,
             "warnings": beat.warnings,
         },

@@ -87,6 +87,7 @@ class Heartbeat:
     incidents: list[Incident]  # started this week
     past_sla: list[Decision]  # open at the week's end for longer than [sla] decision
     open_actions: list[ActionItem]  # - [ ] lines of incidents and decisions: open work, whatever the week
+    decision_records: int  # how many were read: none means decision figures are unknown, not zero
     appeal_rate: float | None  # this quarter, decided decisions appealed
     max_appeal_rate: float
     thresholds: AlarmThresholds = field(default_factory=AlarmThresholds)
@@ -183,6 +184,7 @@ def heartbeat(
         pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in incidents if i.started and start <= i.started < end],
         open_actions=[a for a in items_of(incidents, decisions) if not a.done],
+        decision_records=len(decisions),
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
         ],

@@ -88,7 +88,8 @@ def _rich_table(table: Table) -> RichTable:
             Text(column, style="bold"),
             justify="right" if i in numeric else "left",
             overflow="fold",
-            no_wrap=i in numeric or i in unbroken or i == 0,
+            # the first column is a row's name, kept whole; a table of one column is prose and wraps
+            no_wrap=i in numeric or i in unbroken or (i == 0 and len(table.columns) > 1),
         )
     for row in table.rows:
         rich.add_row(*(_rich_cell(v) for v in row))
