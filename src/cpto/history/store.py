@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from cpto.errors import CptoError
 from cpto.history.git import CommitBatch, Ref, RepoState
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_VERSION = 3  # 2: commit_words; 3: words kept as ids of each repository's vocabulary (words)
 
@@ -79,38 +83,46 @@ DROP TABLE commit_words_text;
 DROP TABLE change_words_text;
 """
 
-_COMMIT_SCHEMA = pa.schema(
-    [
-        ("repo_id", pa.int32()),
-        ("sha", pa.string()),
-        ("parents", pa.list_(pa.string())),
-        ("author_name", pa.string()),
-        ("author_email", pa.string()),
-        ("author_time", pa.timestamp("s", tz="UTC")),
-        ("author_tz", pa.int16()),
-        ("committer_name", pa.string()),
-        ("committer_email", pa.string()),
-        ("committer_time", pa.timestamp("s", tz="UTC")),
-        ("committer_tz", pa.int16()),
-        ("message", pa.string()),
-        ("files", pa.int32()),
-        ("added", pa.int32()),
-        ("deleted", pa.int32()),
-        ("diff_complete", pa.bool_()),
-    ]
-)
 
-_CHANGE_SCHEMA = pa.schema(
-    [
-        ("repo_id", pa.int32()),
-        ("sha", pa.string()),
-        ("path", pa.string()),
-        ("old_path", pa.string()),
-        ("added", pa.int32()),
-        ("deleted", pa.int32()),
-        ("binary", pa.bool_()),
-    ]
-)
+@cache
+def _arrow_schemas() -> tuple[pa.Schema, pa.Schema]:
+    """The Arrow schemas of commits and file changes, made on first insert: importing PyArrow is kept
+    out of commands that only read the index (a no-op ``cpto index`` starts faster)."""
+    import pyarrow as pa
+
+    commits = pa.schema(
+        [
+            ("repo_id", pa.int32()),
+            ("sha", pa.string()),
+            ("parents", pa.list_(pa.string())),
+            ("author_name", pa.string()),
+            ("author_email", pa.string()),
+            ("author_time", pa.timestamp("s", tz="UTC")),
+            ("author_tz", pa.int16()),
+            ("committer_name", pa.string()),
+            ("committer_email", pa.string()),
+            ("committer_time", pa.timestamp("s", tz="UTC")),
+            ("committer_tz", pa.int16()),
+            ("message", pa.string()),
+            ("files", pa.int32()),
+            ("added", pa.int32()),
+            ("deleted", pa.int32()),
+            ("diff_complete", pa.bool_()),
+        ]
+    )
+
+    changes = pa.schema(
+        [
+            ("repo_id", pa.int32()),
+            ("sha", pa.string()),
+            ("path", pa.string()),
+            ("old_path", pa.string()),
+            ("added", pa.int32()),
+            ("deleted", pa.int32()),
+            ("binary", pa.bool_()),
+        ]
+    )
+    return commits, changes
 
 
 @contextmanager
@@ -217,6 +229,8 @@ def stored_refs(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[Ref]:
 
 def indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int, among: Sequence[str]) -> set[str]:
     """Which of ``among`` are already in the index."""
+    import pyarrow as pa
+
     if not among:
         return set()
     table = pa.table({"sha": pa.array(list(among), pa.string())})
@@ -232,6 +246,8 @@ def indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int, among: Sequence[s
 
 def insert_batch(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatch) -> None:
     """Bulk-insert one batch of commits, file changes and problems through Arrow."""
+    import pyarrow as pa
+
     n = len(batch)
     if n:
         commits = pa.table(
@@ -253,7 +269,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatc
                 pa.array(batch.deleted, pa.int32()),
                 pa.array(batch.diff_complete, pa.bool_()),
             ],
-            schema=_COMMIT_SCHEMA,
+            schema=_arrow_schemas()[0],
         )
         _append(con, "commits", commits)
     m = len(batch.change_sha)
@@ -268,7 +284,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatc
                 pa.array(batch.change_deleted, pa.int32()),
                 pa.array(batch.change_binary, pa.bool_()),
             ],
-            schema=_CHANGE_SCHEMA,
+            schema=_arrow_schemas()[1],
         )
         _append(con, "file_changes", changes)
     for sha, problem in batch.problems:
@@ -286,6 +302,8 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
 
 def delete_commits(con: duckdb.DuckDBPyConnection, repo_id: int, shas: Iterable[str]) -> int:
     """Drop commits (and their changes and problems) that no ref reaches any more."""
+    import pyarrow as pa
+
     table = pa.table({"sha": pa.array(list(shas), pa.string())})
     if not table.num_rows:
         return 0
@@ -354,6 +372,8 @@ def insert_words(
 ) -> None:
     """Store search words as ids of ``vocabulary``: (sha, message words, path words) per commit and
     (sha, path, added words) per changed file; the words new to the vocabulary are stored with them."""
+    import pyarrow as pa
+
     repo_id = vocabulary.repo_id
     new = vocabulary.take_new()
     ids = pa.list_(pa.int32())
@@ -404,6 +424,8 @@ def all_indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
 
 def save_repo_state(con: duckdb.DuckDBPyConnection, repo_id: int, state: RepoState) -> None:
     """Record the refs and repository flags that this run indexed up to."""
+    import pyarrow as pa
+
     con.execute("DELETE FROM refs WHERE repo_id = ?", [repo_id])
     refs = state.refs
     if refs:

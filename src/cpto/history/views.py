@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from cpto.history.indexer import IndexResult
-from cpto.history.summary import HistorySummary
 from cpto.records.people import COUNT_RULE, IDENTITY_RULE
 from cpto.report import Report, Table
+
+if TYPE_CHECKING:
+    from cpto.history.indexer import IndexResult
+    from cpto.history.summary import HistorySummary
 
 
 def index_report(results: list[IndexResult], index_path: str) -> Report:

@@ -22,6 +22,8 @@ NARROW = "narrow"  # only where it does not (a narrow terminal, a pipe at 80 col
 
 TONES = ("good", "warn", "attention", "bad", "info", "muted")
 
+FORMATS = ("terminal", "markdown", "json", "html")  # what every reporting command can write
+
 
 @dataclass(frozen=True)
 class Tag:

@@ -15,10 +15,8 @@ from rich.segment import Segment
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from cpto.report.charts import chart_svg
 from cpto.report.model import ALWAYS, NARROW, WIDE, Block, Blocks, LazyRows, Report, Table, Tag
 
-FORMATS = ("terminal", "markdown", "json", "html")
 WIDE_COLUMNS = 120  # a terminal narrower than this gets a section's narrow form (a pipe is 80)
 TONE_STYLE = {
     "good": "green",
@@ -282,6 +280,8 @@ def render_html(report: Report) -> str:
     for note in report.notes:
         parts.append(f'<p class="note">{esc(note)}</p>')
     for number, chart in enumerate(report.charts):
+        from cpto.report.charts import chart_svg  # pygal only when a page has charts
+
         parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart, number)}")
     for section in report.tables:
         parts.append(f'<section class="{section.show}">' if section.show else "<section>")
