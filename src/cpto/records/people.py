@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 _HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 BUILDING = "engineering"  # the discipline whose lane code is; code by anyone else crosses lanes
 
+UNKNOWN_DISCIPLINE = (
+    "unknown"  # a person without a discipline in people.yaml: never counted in or out of a lane
+)
+
 
 @dataclass(frozen=True)
 class Person:
@@ -127,7 +131,7 @@ def _person(path: Path, line: int, item: Any) -> Person:
     return Person(
         handle=handle,
         name=str(item.get("name") or handle),
-        discipline=str(item.get("discipline") or "unknown").strip().lower(),
+        discipline=str(item.get("discipline") or UNKNOWN_DISCIPLINE).strip().lower(),
         role=str(item.get("role") or ""),
         team=str(item.get("team") or ""),
         manager=str(item.get("manager") or "").strip(),
@@ -264,7 +268,7 @@ def contributions(people: People, authors: Iterable[Author]) -> Contributions:
     across = [
         (people.by_handle[h], n)
         for h, n in sorted(code.items(), key=lambda kv: (-kv[1], kv[0]))
-        if n and people.by_handle[h].discipline not in (BUILDING, "unknown")
+        if n and people.by_handle[h].discipline not in (BUILDING, UNKNOWN_DISCIPLINE)
     ]
     unmapped.sort(key=lambda a: (-a.commits, a.email))
     unknown = [] if people.people else [NO_PEOPLE]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +22,7 @@ from cpto.records.decisions import (
 )
 from cpto.records.ids import Section, no_records
 from cpto.records.incidents import KINDS, Incident, check_incident
-from cpto.records.people import Contributions, Lanes, People, org_shape
+from cpto.records.people import UNKNOWN_DISCIPLINE, Contributions, Lanes, People, Person, org_shape
 from cpto.records.roadmap import ItemClock, Review, Roadmap, overall_speed
 from cpto.records.timeline import SOURCES, Moment
 from cpto.records.times import days
@@ -34,25 +34,23 @@ def people_report(people: People, work: Contributions | None, crossings: Lanes |
     """Who is who, the organisation's shape, whose git identities are whose, and work across lanes."""
     shape = org_shape(people)
     commits = work.commits if work else {}
-    rows = [
-        [
-            p.handle,
-            p.name,
-            p.discipline,
-            p.role,
-            p.team,
-            p.manager,
-            shape.spans.get(p.handle, 0),
-            commits.get(p.handle, 0),
-        ]
-        for p in people.people
+    known = {d: n for d, n in shape.disciplines.items() if d != UNKNOWN_DISCIPLINE}
+    # A column nobody in people.yaml fills says nothing: it is left out (and a narrow terminal keeps
+    # the names readable); the facts below say what is not set.
+    columns: list[tuple[str, Callable[[Person], Any], bool]] = [
+        ("handle", lambda p: p.handle, True),
+        ("name", lambda p: p.name, True),
+        ("discipline", lambda p: p.discipline, bool(known)),
+        ("role", lambda p: p.role, any(p.role for p in people.people)),
+        ("team", lambda p: p.team, any(p.team for p in people.people)),
+        ("manager", lambda p: p.manager, bool(shape.spans)),
+        ("reports", lambda p: shape.spans.get(p.handle, 0), bool(shape.spans)),
+        ("commits", lambda p: commits.get(p.handle, 0), True),
     ]
+    shown = [(name, value) for name, value, filled in columns if filled]
+    rows = [[value(p) for _, value in shown] for p in people.people]
     tables = [
-        Table(
-            "People",
-            ["handle", "name", "discipline", "role", "team", "manager", "reports", "commits"],
-            rows,
-        ),
+        Table("People", [name for name, _ in shown], rows),
         Table(
             "Disciplines",
             ["discipline", "people", "commits"],
@@ -99,10 +97,10 @@ def people_report(people: People, work: Contributions | None, crossings: Lanes |
     spans = shape.spans.values()
     facts: list[tuple[str, Any]] = [
         ("people", len(people.people)),
-        ("disciplines", len(shape.disciplines)),
-        ("teams", len(shape.teams)),
-        ("managers", len(shape.spans)),
-        ("widest span", max(spans) if spans else 0),
+        ("disciplines", len(known) if known else "unknown: no discipline set in people.yaml"),
+        ("teams", len(shape.teams) if any(p.team for p in people.people) else "none set in people.yaml"),
+        ("managers", len(shape.spans) if spans else "none set in people.yaml"),
+        ("widest span", max(spans) if spans else "unknown: no manager set in people.yaml"),
     ]
     if work:
         facts.append(("unmapped identities", len(work.unmapped)))
