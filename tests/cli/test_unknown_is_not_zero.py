@@ -104,7 +104,8 @@ def test_people_and_history_say_disciplines_are_unknown_not_that_everyone_is_out
     history = run_json(project, "history")
     assert history["rules"] == people["rules"]  # one count rule, said in both
     text = cpto("people", "-w", str(project.path)).stdout
-    assert "unknown" in text
+    assert "unknown: no discipline set in people.yaml" in text  # init's draft leaves disciplines to people
+    assert "unknown: no manager set in people.yaml" in text
 
 
 @pytest.mark.parametrize(
