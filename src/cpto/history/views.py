@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpto.records.people import COUNT_RULE, IDENTITY_RULE
@@ -86,9 +88,17 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
         tables=[
             Table(
                 "Repositories",
-                ["repository", "commits", "merges", "people", "first", "last", "branches", "tags"],
+                ["repository", "commits", "merges", "people", "period", "branches", "tags"],
                 [
-                    [r.path, r.commits, r.merges, r.authors, r.first, r.last, r.branches, r.tags]
+                    [
+                        _repo_name(r.path, workspace),
+                        r.commits,
+                        r.merges,
+                        r.authors,
+                        f"{r.first:%Y-%m} to {r.last:%Y-%m}" if r.first and r.last else "no commits",
+                        r.branches,
+                        r.tags,
+                    ]
                     for r in summary.repos
                 ],
                 caption="commits are non-merge commits; merges are counted apart",
@@ -120,7 +130,7 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
                 caption=rule,
             ),
             Table(
-                "Latest releases",
+                "Latest tags",
                 ["tag", "commit", "date"],
                 [[r.tag, r.sha[:10], r.date] for r in summary.releases],
             ),
@@ -142,3 +152,10 @@ def _months(first: datetime, last: datetime) -> str:
 def _day(moment: datetime | None) -> date | None:
     """Tables show days; the JSON keeps the full timestamp."""
     return moment.date() if moment else None
+
+
+def _repo_name(path: str, workspace: str) -> str:
+    """A repository as the workspace names it (``../api``), or its folder's name when it is the workspace:
+    paths of this machine say nothing to the reader."""
+    relative = os.path.relpath(path, workspace)
+    return Path(path).name if relative == "." else relative
