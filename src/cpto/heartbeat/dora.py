@@ -319,7 +319,7 @@ def _frequency(d: Delivery, sources: Sources, cadence: list[Delivery]) -> Metric
     level = frequency_level(rate)
     basis = f"{len(d.deploys)} this window" + (f" ({_names(d.deploys)})" if d.deploys else "")
     if len(cadence) > 1:
-        basis += f"; level read from {count} deploy{"" if count == 1 else "s"} in the last {weeks:g} weeks ({rate:.2f}/week)"
+        basis += f"; level read from {count} deploy{'' if count == 1 else 's'} in the last {weeks:g} weeks ({rate:.2f}/week)"
     return Metric(
         FREQUENCY,
         d.deploys_per_week,
