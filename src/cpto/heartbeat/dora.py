@@ -25,6 +25,7 @@ from statistics import median
 import duckdb
 
 from cpto.records.incidents import Incident
+from cpto.records.times import duration
 from cpto.review.graph import CommitGraph, Release, load_graph
 from cpto.workspace.config import BANDS
 
@@ -268,14 +269,7 @@ def _names(items: list[str], limit: int = 6) -> str:
 
 
 def _hours_text(hours: float) -> str:
-    minutes = round(hours * 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    h, m = divmod(minutes, 60)
-    if h < 24:
-        return f"{h}h {m:02d}m"
-    d, h = divmod(h, 24)
-    return f"{d}d {h}h"
+    return duration(timedelta(hours=hours))
 
 
 def assess(

@@ -21,7 +21,7 @@ from cpto.heartbeat.week import Heartbeat
 from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
 from cpto.records.people import COUNT_RULE, IDENTITY_RULE
-from cpto.records.views import duration
+from cpto.records.times import duration
 from cpto.report import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
 
 QUIET = "no activity"

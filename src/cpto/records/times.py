@@ -32,3 +32,17 @@ def stamp(moment: datetime) -> str:
 def days(span: timedelta) -> float:
     """A span in days, as decision reports show waiting times."""
     return span.total_seconds() / 86400
+
+
+def duration(span: timedelta | None) -> str:
+    """5m, 2h 10m, 1d 3h: how incident and delivery times read (to the nearest minute); "" for None."""
+    if span is None:
+        return ""
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {minutes:02d}m"
+    d, hours = divmod(hours, 24)
+    return f"{d}d {hours}h"

@@ -25,7 +25,7 @@ from cpto.records.incidents import KINDS, Incident, check_incident
 from cpto.records.people import UNKNOWN_DISCIPLINE, Contributions, Lanes, People, Person, org_shape
 from cpto.records.roadmap import ItemClock, Review, Roadmap, overall_speed
 from cpto.records.timeline import SOURCES, Moment
-from cpto.records.times import days
+from cpto.records.times import days, duration
 from cpto.report import NARROW, WIDE, Block, Blocks, Report, Table, Tag
 from cpto.workspace.config import WorkspaceConfig
 
@@ -367,20 +367,6 @@ def decision_report(
 
 
 MEASURES = ("detect", "acknowledge", "mitigate", "restore")  # time to ..., for KINDS[1:]
-
-
-def duration(span: timedelta | None) -> str:
-    """5m, 2h 10m, 1d 3h: how incident times read."""
-    if span is None:
-        return ""
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h {minutes:02d}m"
-    d, hours = divmod(hours, 24)
-    return f"{d}d {hours}h"
 
 
 def _minutes(span: timedelta | None) -> float | None:
