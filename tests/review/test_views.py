@@ -218,7 +218,8 @@ def test_each_prd_against_its_target_date_from_its_front_matter(workspace: Path)
     assert "Checkout v2 target 2026-12-15 in 10 days" in text
     # deferred and dropped are decisions, not work left: 1 of the 4 still planned is shipped
     assert (
-        "status: 1 of 4 shipped (25-50%), 1 in progress, 1 unclear, 1 not started, 1 deferred, 1 dropped" in text
+        "status: 1 of 4 shipped (25-50%), 1 in progress, 1 unclear, 1 not started, 1 deferred, 1 dropped"
+        in text
     )
 
 

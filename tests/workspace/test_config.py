@@ -60,7 +60,7 @@ def test_a_setting_of_the_wrong_type_names_the_file_and_the_setting(tmp_path, to
     assert str(tmp_path / "cpto.toml") in caught.value.message and problem in caught.value.message
 
 
-def test_code_and_privacy_settings_are_read_and_checked(tmp_path: Path) -> None:
+def test_code_and_privacy_settings_are_read_and_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "cpto.toml").write_text('[code]\ntests = ["testing/**"]\n[privacy]\nperson_scores = false\n')
     config = load_workspace(tmp_path)
     assert config.code_kinds == {"tests": ("testing/**",)}
