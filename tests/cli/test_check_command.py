@@ -43,7 +43,7 @@ def test_every_broken_file_is_reported_not_just_the_first(tmp_path):
         (p["level"], p["where"].replace(str(tmp_path), "")): p["message"]
         for p in json.loads(proc.stdout)["problems"]
     }
-    assert "status 'maybe'" in problems[("error", "/decisions/0001-a.md:1")]
+    assert "status 'maybe'" in problems[("error", "/decisions/0001-a.md:3")]  # the status line
     assert "invalid front matter" in problems[("error", "/decisions/0003-c.md:3")]
     assert "binary file" in problems[("error", "/incidents/i.md")]
     assert "horizon 'soon'" in problems[("error", "/roadmap.yaml:2")]

@@ -345,6 +345,7 @@ def test_an_index_from_before_search_words_gets_them_on_the_next_run(repo, tmp_p
     with store.open_index(db) as con:  # what a cpto from before the word tables left behind
         con.execute("DROP TABLE commit_words")
         con.execute("DROP TABLE change_words")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     result = index(repo.path, db)
     assert result.up_to_date
     assert query(db, "SELECT count(*) FROM commit_words") == [(4,)]

@@ -285,3 +285,93 @@ def test_meeting_days_are_the_workspaces_days_not_utcs(tmp_path):
     late = replace(d, decided=datetime(2026, 11, 6, 1, tzinfo=UTC))  # Thursday 17:00 in Los Angeles
     assert waited_for_meeting(late, ("thursday",)) is None  # Friday in UTC
     assert waited_for_meeting(late, ("thursday",), ZoneInfo("America/Los_Angeles")) == 3
+
+
+def test_an_empty_decision_file_is_an_error_not_a_proposed_decision(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    for text in ("", "\n  \n", "---\n---\n"):
+        (folder / "0001-x.md").write_text(text)
+        with pytest.raises(CptoError, match=r"0001-x.md:1: empty decision record"):
+            read_decisions(folder)
+
+
+def test_a_record_that_says_no_status_is_warned_about_and_never_counted(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "notes.md").write_text("# Some notes\n\nNot a decision, just text.\n")
+    (folder / "0002-y.md").write_text(
+        "---\nid: D-2\npoint: dana\nraised: 2026-11-01\ndecided: 2026-11-02\n---\n"
+    )
+    found = read_decisions(folder)
+    assert {d.status for d in found} == {"unknown"}
+    assert point_stats(found, timedelta(days=2), NOW) == []
+    assert appeal_rates(found, 0.2) == []
+    assert all(not d.is_open and d.waited(NOW) is None for d in found)
+    flagged = check_decisions(found, PEOPLE, now=NOW)
+    assert {(f.where.replace(str(folder), ""), f.problem[:10]) for f in flagged} == {
+        ("/0002-y.md:1", "no status "),
+        ("/notes.md:1", "no status "),
+    }
+
+
+def test_a_negative_wait_is_not_a_wait_and_is_warned_about_at_its_line(tmp_path):
+    folder = tmp_path / "decisions"
+    write(folder, "0001.md")  # decided 1 day 6 hours after it was raised
+    backwards = write(folder, "0002.md", decided="decided: 2026-10-01T10:00\n")
+    text = backwards.read_text().replace("id: D-0007", "id: D-0008")
+    backwards.write_text(text)
+    future = write(folder, "0003.md", status="proposed", decided="")
+    future.write_text(
+        future.read_text().replace("id: D-0007", "id: D-0009").replace("2026-11-02T10:00", "2099-01-01T10:00")
+    )
+    found = read_decisions(folder)
+    assert [d.waited(NOW) for d in found] == [timedelta(days=1, hours=6), None, None]
+    stats = point_stats(found, timedelta(days=2), NOW)
+    assert [(p.handle, p.decided, p.timed, p.median_days) for p in stats] == [("dana", 2, 1, 1.25)]
+    flagged = {
+        (f.where.replace(str(folder), ""), f.problem.split(" ")[0])
+        for f in check_decisions(found, PEOPLE, now=NOW)
+    }
+    assert ("/0002.md:8", "decided") in flagged  # the decided: line
+    assert ("/0003.md:7", "raised") in flagged  # raised 2099 is in the future
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("consulted: 5\n", ":9: consulted: expected a list of text"),
+        ("consulted: [li, {a: 1}]\n", ":9: consulted: item 2 should be text"),
+        ("appeal: [sam]\n", ":9: appeal: expected keys and values"),
+        ("appeal: {by: sam, at: soon}\n", ":9: appeal at: 'soon' is not a date"),
+        ("deciders: {a: 1}\n", ":9: deciders: expected a list of text"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_a_one_line_error_at_its_line(tmp_path, line, message):
+    path = write(tmp_path / "decisions")
+    path.write_text(
+        path.read_text().replace("consulted: [li, sam]\n", "").replace("---\n#", line + "---\n#", 1)
+    )
+    with pytest.raises(CptoError) as caught:
+        read_decision(path)
+    assert message in caught.value.message and "\n" not in caught.value.message
+
+
+def test_an_outcome_replaces_only_the_placeholder_under_decision_outcome(tmp_path):
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    text = new_decision_text(
+        "D-0001", "Not decided yet.", domain="outcomes", point="dana", raised=NOW, consulted=[], context=""
+    )
+    path = folder / "0001-x.md"
+    path.write_text(text)
+    update_file(path, decide_edit(read_decision(path), NOW, "Ship it"))
+    d = read_decision(path)
+    assert d.title == "Not decided yet."
+    assert next(s.text for s in d.sections if s.title == "Decision Outcome") == "Ship it"
+
+
+def test_a_folder_setting_that_names_a_file_is_an_error(tmp_path):
+    (tmp_path / "decisions").write_text("not a folder")
+    with pytest.raises(CptoError, match="decisions: is a file, not a folder of decision records"):
+        read_decisions(tmp_path / "decisions")

@@ -167,3 +167,10 @@ def test_a_note_that_starts_like_an_event_stays_a_note(tmp_path):
 def test_an_offset_of_a_day_or_more_is_an_error(tmp_path):
     with pytest.raises(CptoError, match=r":18: '\+24:00' is not a UTC offset"):
         read_incident(write(tmp_path, body="- 2026-11-03 10:05+24:00 note: x\n"))
+
+
+def test_a_timeline_time_outside_the_dates_cpto_reads_is_one_line(tmp_path):
+    path = tmp_path / "2026-11-03-x.md"
+    path.write_text("---\nid: INC-1\nseverity: SEV1\n---\n## Timeline\n- 0001-09-28 14:22 started: x\n")
+    with pytest.raises(CptoError, match=r"x.md:6: '0001-09-28 14:22' is outside the dates cpto reads"):
+        read_incident(path)

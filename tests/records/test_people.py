@@ -122,7 +122,7 @@ def test_an_unknown_manager_is_a_warning_with_file_and_line(tmp_path):
         ("people:\n  - name: No Handle\n", "people.yaml:2: person without a handle"),
         ("people:\n  - handle: a\n  - handle: a\n", "people.yaml:3: duplicate handle 'a' (first at line 2)"),
         ("people:\n  - handle: Dana K\n", "people.yaml:2: handle 'Dana K' must be lower-case"),
-        ("people:\n  - handle: a\n    emails: 3\n", "people.yaml:2: 'emails' must be a list of strings"),
+        ("people:\n  - handle: a\n    emails: 3\n", "people.yaml:2: emails: expected a list of text"),
         ("people: {a: 1}\n", "people.yaml:1: 'people' must be a list"),
         ("people:\n  - handle: [a\n", "people.yaml:3: invalid YAML"),
         ("- just a list\n", "people.yaml:1: expected a mapping with a 'people:' list"),
@@ -161,3 +161,39 @@ def test_prds_outside_product_and_consulting_across_disciplines_are_lanes_crosse
     )
     assert [(p.handle, path) for p, path in crossed.prds] == [("li", "docs/prd/search.md")]
     assert [(p.handle, n) for p, n in crossed.consulted] == [("aiko", 2), ("li", 1)]
+
+
+def test_a_manager_cycle_is_a_warning_naming_the_loop_and_its_line(tmp_path):
+    text = (
+        "people:\n  - handle: a\n    manager: b\n  - handle: b\n    manager: c\n"
+        "  - handle: c\n    manager: a\n  - handle: d\n    manager: a\n"
+    )
+    people = read_people(write(tmp_path, text))
+    assert people.warnings == [
+        f"{tmp_path / 'people.yaml'}:2: manager cycle: c manages b manages a manages c; nobody in it has a manager"
+    ]
+    # two who manage each other are a cycle too; a chain that ends is not
+    assert (
+        "manager cycle: b manages a manages b"
+        in read_people(
+            write(tmp_path, "people:\n  - handle: a\n    manager: b\n  - handle: b\n    manager: a\n")
+        ).warnings[0]
+    )
+    assert (
+        read_people(write(tmp_path, "people:\n  - handle: a\n    manager: b\n  - handle: b\n")).warnings == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("    manager: 0123\n", "people.yaml:2: manager: expected text, got 83"),
+        ("    name: [Dana, K]\n", "people.yaml:2: name: expected text, got a list"),
+        ("    discipline: {a: 1}\n", "people.yaml:2: discipline: expected text, got a mapping"),
+        ("    aliases: [ok, 5]\n", "people.yaml:2: aliases: item 2 should be text"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_an_error_not_its_text(tmp_path, entry, message):
+    with pytest.raises(CptoError) as caught:
+        read_people(write(tmp_path, "people:\n  - handle: a\n" + entry))
+    assert message in caught.value.message and "\n" not in caught.value.message

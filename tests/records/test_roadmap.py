@@ -77,7 +77,7 @@ def test_a_broken_old_version_is_skipped_with_a_warning(repo):
             ":4: duplicate roadmap id",
         ),
         ("items:\n  - title: no id\n    horizon: week\n", ":2: roadmap item needs an id"),
-        ("items:\n  - id: RM-1\n    horizon: week\n    target: Q3\n", "RM-1 target 'Q3' is not a date"),
+        ("items:\n  - id: RM-1\n    horizon: week\n    target: Q3\n", "RM-1 target: 'Q3' is not a date"),
     ],
 )
 def test_bad_items_are_errors_with_file_and_line(tmp_path, text, message):

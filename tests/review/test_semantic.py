@@ -18,7 +18,7 @@ def test_meaning_matches_where_no_word_is_shared(make_repo, tmp_path):
     r.commit("Render the weekly sales chart", {"chart.py": "def weekly_sales(): ...\n"})
     with store.open_index(tmp_path / "index.duckdb") as con:
         index_repository(con, r.path)
-        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+        corpus = load_corpus(con, store.indexed_repo_id(con, r.path.resolve()), r.path)
     scores = semantic_scores(corpus, ["Users sign in with a password"])
     by_commit = dict(zip([c.subject for c in corpus.commits], scores.commits[0], strict=True))
     assert (

@@ -33,7 +33,7 @@ def test_merges_and_squash_titles_become_pull_requests(make_repo, tmp_path: Path
     r, shas = build(make_repo)
     with store.open_index(tmp_path / "index.duckdb") as con:
         index_repository(con, r.path)
-        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+        corpus = load_corpus(con, store.indexed_repo_id(con, r.path.resolve()), r.path)
     units = {u.ref: u for u in corpus.units}
     assert set(units) == {"#12", "#15", "#20"}
     assert units["#12"].commits == (shas["wip"], shas["fix"])
@@ -76,7 +76,7 @@ def test_merges_at_the_same_second_are_taken_in_history_order(make_repo, tmp_pat
     r.merge("y", "Merge pull request #2 from u/y\n\nLogging")
     with store.open_index(tmp_path / "index.duckdb") as con:
         index_repository(con, r.path)
-        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+        corpus = load_corpus(con, store.indexed_repo_id(con, r.path.resolve()), r.path)
     units = {u.ref: u.commits for u in corpus.units}
     assert units == {"#1": (first,), "#2": (second,)}
 
@@ -94,7 +94,7 @@ def test_merges_between_feature_branches_belong_to_the_pull_request_that_lands_t
     r.merge("one", "Merge pull request #20 from u/one\n\nBoth parts")
     with store.open_index(tmp_path / "index.duckdb") as con:
         index_repository(con, r.path)
-        corpus = load_corpus(con, store.repo_id_for(con, r.path), r.path)
+        corpus = load_corpus(con, store.indexed_repo_id(con, r.path.resolve()), r.path)
     assert {u.ref: set(u.commits) for u in corpus.units} == {"#20": {a, b}}
 
 

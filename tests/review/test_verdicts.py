@@ -444,3 +444,14 @@ def test_the_documented_example_reads(tmp_path):
         "dropped by dana on 2026-11-06: legal: card data stays with Stripe",
     )
     assert vd.verdicts_path(Path("docs/prd/checkout.md")).as_posix() in doc
+
+
+def test_an_alias_bomb_in_a_verdicts_file_is_one_line_not_gigabytes(tmp_path: Path) -> None:
+    from cpto.errors import CptoError
+    from cpto.review.verdicts import parse_verdicts
+
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for n, p in zip("bcdefghi", "abcdefgh", strict=True)
+    )
+    with pytest.raises(CptoError, match=r"aliases .* expand to more than 100,000 values"):
+        parse_verdicts(f"CHK-1:\n  note: ok\n{bomb}", tmp_path / "p.review.yaml")

@@ -240,3 +240,63 @@ def test_a_markdown_record_with_quoted_keys_is_edited_in_place_on_disk(tmp_path)
     update_file(path, lambda text: set_front_matter(text, {"status": "decided"}, where=str(path)))
     assert path.read_bytes() == record.replace("'status': proposed", "'status': decided").encode()
     assert yaml.safe_load(path.read_text().split("---")[1])["status"] == "decided"
+
+
+def hostile_repo(tmp_path):
+    """A repository that ships committed links out of itself, and the file they point at."""
+    ws, home = tmp_path / "ws", tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("export PATH=/usr/bin\n")
+    subprocess.run(["git", "init", "-q", str(ws)], check=True)
+    (ws / "decisions").mkdir()
+    (ws / "decisions" / "0042-x.md").symlink_to(home / ".bashrc")
+    (ws / "incidents").symlink_to(home)
+    (ws / "notes").mkdir()
+    (ws / "notes" / "adr-7.md").write_text("---\nid: D-7\nstatus: proposed\n---\n")
+    (ws / "decisions" / "0007-y.md").symlink_to("../notes/adr-7.md")
+    subprocess.run(["git", "-C", str(ws), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(ws), "commit", "-qm", "links"], check=True)
+    return ws, home
+
+
+def test_update_file_refuses_a_committed_link_out_of_the_workspace(tmp_path):
+    ws, home = hostile_repo(tmp_path)
+    link = ws / "decisions" / "0042-x.md"
+    for root in (None, ws):  # the workspace found above the file, or the one the caller names
+        with pytest.raises(CptoError, match=r"0042-x.md: links to .*home/.bashrc, outside the workspace"):
+            update_file(link, lambda text: set_front_matter(text, {"status": "decided"}), root=root)
+    with pytest.raises(CptoError, match="outside the workspace"):
+        update_file(link, lambda text: append_to_section(text, "Discussion", "- hi"), commit="x")
+    assert (home / ".bashrc").read_text() == "export PATH=/usr/bin\n"
+    assert (
+        subprocess.run(["git", "-C", str(ws), "status", "--porcelain"], capture_output=True, text=True).stdout
+        == ""
+    )  # nothing written, nothing committed
+
+
+def test_a_committed_link_inside_the_workspace_is_edited_where_it_lives(tmp_path):
+    ws, _ = hostile_repo(tmp_path)
+    link = ws / "decisions" / "0007-y.md"
+    update_file(link, lambda text: set_front_matter(text, {"status": "decided"}), commit="decide D-7")
+    assert link.is_symlink() and "status: decided" in (ws / "notes" / "adr-7.md").read_text()
+    log = subprocess.run(
+        ["git", "-C", str(ws), "log", "-1", "--name-only", "--format=%s"], capture_output=True, text=True
+    ).stdout.split()
+    assert log == ["decide", "D-7", "notes/adr-7.md"]
+
+
+def test_create_file_refuses_a_folder_or_a_name_that_links_out_of_the_workspace(tmp_path):
+    ws, home = hostile_repo(tmp_path)
+    with pytest.raises(CptoError, match=r"incidents: links to .*home, outside the workspace"):
+        create_file(ws / "incidents", lambda: (ws / "incidents" / "0001-x.md", "x"))
+    (ws / "decisions" / "0043-new.md").symlink_to(home / "planted")  # a link to nothing yet
+    with pytest.raises(CptoError, match="already exists"):
+        create_file(ws / "decisions", lambda: (ws / "decisions" / "0043-new.md", "x"))
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc"]
+
+
+def test_a_link_loop_is_a_one_line_error_not_a_traceback(tmp_path):
+    (tmp_path / "a.md").symlink_to("b.md")
+    (tmp_path / "b.md").symlink_to("a.md")
+    with pytest.raises(CptoError, match=r"a\.md: cannot read"):
+        update_file(tmp_path / "a.md", lambda text: text + "x")

@@ -85,7 +85,9 @@ def main() -> None:
     try:
         app()
     except CptoError as exc:
-        typer.echo(f"cpto: error: {exc.message}", err=True)
+        from cpto.report.model import printable  # a message quotes file names and content: show, not obey
+
+        typer.echo(f"cpto: error: {printable(exc.message)}", err=True)
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)

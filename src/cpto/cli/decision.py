@@ -80,6 +80,10 @@ def new_command(
 ) -> None:
     """Raise a new decision: numbered after the folder's last one, status proposed, point person named.
 
+    The title is one line and handles follow people.yaml's rule (lower-case letters, digits, '.', '_',
+    '-'); the context may span lines but not start a heading. Anything the record could not read back
+    is refused with one line, and nothing is written.
+
     Example:
 
         cpto decision new "Guest checkout is the default path" --domain outcomes --point dana -c aiko,sam

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cpto.cli.options import stderr_console
+from cpto.cli.options import say
 from cpto.errors import CptoError
 
 
@@ -32,8 +32,7 @@ def demo_command(
         summary = build_demo(directory, seed=seed)
     except ValueError as exc:
         raise CptoError(f"{directory}: {exc}") from None
-    stderr_console().print(
+    say(
         f"built demo workspace {summary.path}: {summary.commits} commits by {summary.people} people, "
-        f"{len(summary.tags)} releases, {len(summary.prds)} PRDs",
-        highlight=False,
+        f"{len(summary.tags)} releases, {len(summary.prds)} PRDs"
     )

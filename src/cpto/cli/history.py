@@ -19,6 +19,7 @@ from cpto.cli.options import (
     WorkspaceOpt,
     chosen_format,
     emit,
+    say,
     stderr_console,
 )
 
@@ -44,6 +45,10 @@ def index_command(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Parallel git readers (default: cores + 1).")
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Delete this workspace's index and read the history again from git."),
+    ] = False,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -52,24 +57,36 @@ def index_command(
 
     The first run reads every commit reachable from branches, tags, remote-tracking branches and HEAD;
     later runs read only new commits and drop commits that rewritten history left behind. An
-    interrupted run leaves the previous index as it was.
+    interrupted run, or one that runs out of disk, leaves the previous index as it was. An index
+    written by an older cpto is upgraded in place; one that cannot be is started over with a note.
 
-    Example:
+    A moved or renamed workspace keeps its index: a repository is known by its first commits and
+    its remote, not by its folder. A damaged index (cut short, overwritten) is one error line:
+    --rebuild deletes this workspace's index and reads everything again.
+
+    Examples:
 
         cpto index --workspace acme
+
         cpto index --repo ../api --repo ../web --json
+
+        cpto index --rebuild
     """
     from cpto.history.views import index_report
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
+    if rebuild:
+        from cpto.history import store
+
+        store.remove_index(config.index_path)
     results = run_index(config.index_path, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
     if not quiet and chosen is not Format.json:
         for note in report.notes:
-            stderr_console().print(f"[yellow]![/yellow] {note}", highlight=False, markup=False)
+            say(f"! {note}")
         report.notes = []
     if quiet and chosen is Format.terminal:
         return
@@ -119,10 +136,12 @@ def history_command(
 
 def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool) -> list[IndexResult]:
     """Index ``repos`` into the index at ``index_path`` with a progress bar on standard error unless quiet."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from cpto.history import store
     from cpto.history.indexer import index_repository
+    from cpto.report.model import printable
 
     progress = Progress(
         TextColumn("[bold]indexing[/bold] {task.description}"),
@@ -135,15 +154,22 @@ def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: b
         transient=True,
     )
     results = []
-    with progress, store.open_index(index_path) as con:
+    notes: list[str] = []
+    with progress, store.open_index(index_path, notes=notes) as con:
+        for note in notes:  # an index that had to be started over
+            say(f"! {note}")
         task = progress.add_task("", total=None)
 
         def on_start(path: Path, total: int) -> None:
-            progress.update(task, description=path.name, total=total, completed=0)
+            progress.update(task, description=escape(printable(path.name)), total=total, completed=0)
 
         def on_advance(n: int) -> None:
             progress.advance(task, n)
 
         for path in repos:
-            results.append(index_repository(con, path, on_start=on_start, on_advance=on_advance, jobs=jobs))
+            results.append(
+                index_repository(
+                    con, path, on_start=on_start, on_advance=on_advance, jobs=jobs, siblings=repos
+                )
+            )
     return results

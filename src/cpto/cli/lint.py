@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cpto.cli.options import Format, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, chosen_format, emit
+from cpto.cli.options import Format, FormatOpt, JsonOpt, OutputOpt, WorkspaceOpt, chosen_format, emit, say
 from cpto.errors import CptoError
 
 
@@ -57,7 +57,10 @@ def lint_command(
 
     config = load_workspace(workspace)
     context = workspace_context(config)
-    lints = [lint_prd(read_prd(p), context) for p in find_prds(config, prds or [])]
+    found = find_prds(config, prds or [])
+    for skipped in found.skipped:
+        say(f"! {skipped}")  # a link in the PRD folders cpto did not follow
+    lints = [lint_prd(read_prd(p), context) for p in found]
     if not lints:
         raise CptoError("no PRDs to lint")
     report = lint_report(lints, config.root, fail_under)

@@ -116,14 +116,25 @@ def parse_at(value: str | None) -> datetime:
 
 
 def say(message: str) -> None:
-    """What a writing command did, on standard error so standard output stays clean for pipes."""
-    stderr_console().print(message, highlight=False, markup=False, soft_wrap=True)
+    """What a writing command did, on standard error so standard output stays clean for pipes.
+
+    Messages name records, files and people, other people's text: they are printed as ``Text`` (no
+    Rich markup or emoji codes read in them) with their control characters shown, not obeyed, so a
+    title holding an escape sequence cannot clear the screen or retitle the window (``printable``).
+    """
+    from rich.text import Text
+
+    from cpto.report.model import printable
+
+    stderr_console().print(Text(printable(message)), highlight=False, soft_wrap=True)
 
 
 def read_json_lines(source: Path | None, field: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """(source name, line number, object) for each non-blank line of a JSON Lines file or stdin.
 
-    Each object must have "id" and ``field``; anything else is a one-line error naming the line.
+    Each object must have "id" and ``field``; anything else is a one-line error naming the line: not
+    JSON, JSON nested deeper than Python's parser goes (about a thousand levels), a number too long to
+    read, text that is not UTF-8.
     """
     name = "<stdin>" if source is None else str(source)
     try:
@@ -138,6 +149,12 @@ def read_json_lines(source: Path | None, field: str) -> Iterator[tuple[str, int,
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise CptoError(f"{name}:{number}: not JSON ({exc.msg})") from None
+            except RecursionError:
+                raise CptoError(f"{name}:{number}: JSON nested too deeply") from None
+            except ValueError as exc:  # a number of more than 4300 digits, which Python will not read
+                raise CptoError(
+                    f"{name}:{number}: not JSON cpto can read ({str(exc).split(':')[0]})"
+                ) from None
             if not isinstance(record, dict) or "id" not in record:
                 raise CptoError(f'{name}:{number}: expected an object with "id" and "{field}"')
             yield name, number, record

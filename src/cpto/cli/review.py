@@ -16,6 +16,7 @@ from cpto.cli.options import (
     WorkspaceOpt,
     chosen_format,
     emit,
+    say,
 )
 from cpto.errors import EXIT_GATE, CptoError
 
@@ -127,7 +128,10 @@ def review_command(
         require_semantic()
     config = load_workspace(workspace)
     targets = [r.resolve() for r in repo] if repo else _repos(config.repos)
-    documents = load_prds(find_prds(config, prds or []))
+    found = find_prds(config, prds or [])
+    for skipped in found.skipped if not quiet else []:
+        say(f"! {skipped}")  # a link in the PRD folders cpto did not follow
+    documents = load_prds(found)
     chosen = chosen_format(fmt, as_json)
     start = parse_time(since, "--since") if since else None
     run_index(config.index_path, targets, jobs=None, quiet=quiet or chosen is not Format.terminal)

@@ -146,6 +146,7 @@ def move_command(
         cpto roadmap move RM-7 week
     """
     from cpto.records import roadmap as rm
+    from cpto.records.times import parse_date
     from cpto.workspace import load_workspace
     from cpto.workspace.edit import update_file
 
@@ -156,7 +157,7 @@ def move_command(
     items = {i.id: i for i in rm.read_roadmap(path).items}
     if item_id not in items:
         raise CptoError(f"{path}: no roadmap item '{item_id}' (known: {', '.join(list(items)[:12])})")
-    day = rm.parse_date(target, "--target") if target else None
+    day = parse_date(target, "--target") if target else None
     problems = rm.plan_move(items[item_id], horizon, day, datetime.now(config.zone).date())
     update_file(
         path,

@@ -24,39 +24,47 @@ from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.deploys import workspace_releases
 from cpto.records.incidents import Incident
 from cpto.records.people import People
+from cpto.records.times import check_day, parse_date, shown
 from cpto.review.graph import Release, load_graph
 from cpto.workspace.config import AlarmThresholds, WorkspaceConfig
 
 TREND_WEEKS = 4
 HOTSPOT_WEEKS = 12  # change frequency is counted over a quarter, so one busy week does not make a hotspot
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # a day alone: --week and --since take no time of day
 
 
 def week_start(text: str | None, today: date, zone: tzinfo = UTC) -> datetime:
-    """Monday 00:00 (in ``zone``) of ``2026-W47``, of the week holding a date, or of last full week."""
+    """Monday 00:00 (in ``zone``) of ``2026-W47``, of the week holding a date, or of last full week.
+
+    Weeks from 1970 to 2099 are read (docs/workspace.md, "Dates and times"): the trend counts weeks back
+    from this one, so year 1 would not count back at all.
+    """
     if text is None:
         monday = today - timedelta(days=today.weekday())
         return datetime.combine(monday - timedelta(days=7), datetime.min.time(), zone)
     m = _ISO_WEEK.match(text.strip())
-    try:
-        if m:
+    if m:
+        try:
             day = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-        else:
-            given = date.fromisoformat(text.strip())
-            day = given - timedelta(days=given.weekday())
-    except ValueError:
-        raise CptoError(
-            f"--week '{text}' is not an ISO week like 2026-W47 or a date like 2026-11-16"
-        ) from None
-    return datetime.combine(day, datetime.min.time(), zone)
+        except ValueError:
+            raise CptoError(f"--week '{shown(text)}': that year has no week {m.group(2)}") from None
+    else:
+        given = parse_date(text, "--week") if _DAY.match(text.strip()) else None
+        if given is None:
+            raise CptoError(
+                f"--week '{shown(text)}' is not an ISO week like 2026-W47 or a date like 2026-11-16"
+            )
+        day = given - timedelta(days=given.weekday())
+    return datetime.combine(check_day(day, "--week"), datetime.min.time(), zone)
 
 
 def since_start(text: str, zone: tzinfo = UTC) -> datetime:
-    """00:00 (in ``zone``) of the day ``--since`` names."""
-    try:
-        return datetime.combine(date.fromisoformat(text.strip()), datetime.min.time(), zone)
-    except ValueError:
-        raise CptoError(f"--since '{text}' is not a date like 2026-11-01") from None
+    """00:00 (in ``zone``) of the day ``--since`` names: a date from 1970 to 2099."""
+    day = parse_date(text, "--since") if _DAY.match(text.strip()) else None
+    if day is None:
+        raise CptoError(f"--since '{shown(text)}' is not a date like 2026-11-01")
+    return datetime.combine(day, datetime.min.time(), zone)
 
 
 def _relative(path: Path, repo: Path) -> str:

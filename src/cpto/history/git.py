@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import os
 import queue
+import re
+import secrets
 import subprocess
 import tempfile
 import threading
@@ -21,15 +23,22 @@ from typing import TypeVar, cast
 
 from cpto.errors import CptoError
 
-# A record marker no commit message realistically contains; the header fields are NUL-separated.
-_MARKER = b"\x1e\x1fcpto\x1f"
+# Git prints commit messages and names byte for byte, so any fixed separator can be forged by a commit
+# message (a message holding the separator once broke every report). The separators carry a random
+# token drawn when cpto starts, which no commit written before can contain; fields are split on it, never
+# on NUL or control bytes, and every record is checked before it is kept.
+_TOKEN = secrets.token_hex(12)
+_RECORD = f"\x1e{_TOKEN}\x1e".encode()  # starts a record
+_FIELD = f"\x1f{_TOKEN}\x1f".encode()  # ends each field
+_RECORD_FORMAT = f"%x1e{_TOKEN}%x1e"
+_FIELD_FORMAT = f"%x1f{_TOKEN}%x1f"
 _HEADER_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%aI", "%cn", "%ce", "%ct", "%cI", "%B")
-_LOG_FORMAT = "--format=" + "%x1e%x1fcpto%x1f" + "%x00".join(_HEADER_FIELDS) + "%x00"
+_LOG_FORMAT = "--format=" + _RECORD_FORMAT + "".join(f + _FIELD_FORMAT for f in _HEADER_FIELDS)
 _READ_SIZE = 1 << 20
-# Records of ``git log -p`` start on a line of their own with bytes no diff line can start with (every
-# diff line starts with a space, +, -, @, or a header word).
-_DIFF_MARKER = b"\n\x1e\x1fcpto-diff\x1f"
-_DIFF_MARKER_FORMAT = "%n%x1e%x1fcpto-diff%x1f"
+_DIFF_FORMAT = _RECORD_FORMAT + "%H" + _FIELD_FORMAT
+_SHA = re.compile(rb"[0-9a-f]{40}([0-9a-f]{24})?")
+# The instants a DuckDB TIMESTAMPTZ and a Python datetime both hold: 0001-01-01 to 9999-12-31 (UTC).
+_MIN_TIME, _MAX_TIME = -62_135_596_800, 253_402_300_799
 MAX_ADDED_BYTES = 256 << 10  # per commit: enough for any hand-written change; a vendored import is cut
 
 
@@ -54,6 +63,8 @@ class RepoState:
     partial: bool
     head_ref: str | None  # e.g. refs/heads/main; None when HEAD is detached or unborn
     refs: list[Ref]
+    remote: str = ""  # where it was cloned from, normalised (host/owner/name): part of its identity
+    shallow_commits: list[str] = field(default_factory=list)  # the shallow boundary, when shallow
 
     @property
     def tips(self) -> list[str]:
@@ -69,16 +80,16 @@ class CommitBatch:
     parents: list[list[str]] = field(default_factory=list)
     author_name: list[str] = field(default_factory=list)
     author_email: list[str] = field(default_factory=list)
-    author_time: list[int] = field(default_factory=list)
-    author_tz: list[int] = field(default_factory=list)
+    author_time: list[int | None] = field(default_factory=list)  # None: a date git cannot read
+    author_tz: list[int | None] = field(default_factory=list)
     committer_name: list[str] = field(default_factory=list)
     committer_email: list[str] = field(default_factory=list)
-    committer_time: list[int] = field(default_factory=list)
-    committer_tz: list[int] = field(default_factory=list)
+    committer_time: list[int | None] = field(default_factory=list)
+    committer_tz: list[int | None] = field(default_factory=list)
     message: list[str] = field(default_factory=list)
     files: list[int] = field(default_factory=list)
-    added: list[int] = field(default_factory=list)
-    deleted: list[int] = field(default_factory=list)
+    added: list[int | None] = field(default_factory=list)  # None: line counts unknown (partial clone)
+    deleted: list[int | None] = field(default_factory=list)
     diff_complete: list[bool] = field(default_factory=list)
     change_sha: list[str] = field(default_factory=list)
     change_path: list[str] = field(default_factory=list)
@@ -108,6 +119,10 @@ def git_command(repo: Path, *args: str) -> list[str]:
         "log.showSignature=false",
         "-c",
         "i18n.logOutputEncoding=UTF-8",
+        # cpto only reads: a partial clone's missing object fails at once instead of costing a network
+        # fetch (or a timeout) each; GIT_NO_LAZY_FETCH says the same to git 2.44 and later.
+        "-c",
+        "protocol.allow=never",
         *args,
     ]
 
@@ -148,28 +163,83 @@ def open_repository(path: Path) -> RepoState:
     if not path.exists():
         raise CptoError(f"{path}: repository folder does not exist")
     probe = subprocess.run(
-        git_command(path, "rev-parse", "--absolute-git-dir", "--is-shallow-repository"),
+        git_command(path, "rev-parse", "--absolute-git-dir", "--is-shallow-repository", "--git-common-dir"),
         capture_output=True,
         env=git_env(),
         check=False,
     )
     if probe.returncode != 0:
         raise CptoError(f"{path}: not a git repository ({_first_line(probe.stderr)})")
-    git_dir_line, shallow_line = probe.stdout.decode("utf-8", "replace").splitlines()[:2]
+    git_dir_line, shallow_line, common_line = probe.stdout.decode("utf-8", "replace").splitlines()[:3]
     git_dir = Path(git_dir_line)
-    promisors = run_git(
-        path, "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$", check=False
+    settings = run_git(
+        path,
+        "config",
+        "-z",
+        "--get-regexp",
+        r"^(remote\..*\.(promisor|url)|extensions\.partialclone)$",
+        check=False,
     )
-    partial = any(line.split()[-1:] != [b"false"] for line in promisors.splitlines())
+    partial, remote = _remote_settings(settings)
+    shallow = shallow_line.strip() == "true"
     head_ref = run_git(path, "symbolic-ref", "-q", "HEAD", check=False).decode().strip() or None
     return RepoState(
         path=path,
         git_dir=git_dir,
-        shallow=shallow_line.strip() == "true",
+        shallow=shallow,
         partial=partial,
         head_ref=head_ref,
         refs=read_refs(path, head_ref),
+        remote=remote,
+        shallow_commits=_shallow_commits(path / common_line.strip()) if shallow else [],
     )
+
+
+def _remote_settings(config: bytes) -> tuple[bool, str]:
+    """(partial clone?, the normalised URL of ``origin``, else of the first remote) from ``git config -z``."""
+    partial = False
+    urls: dict[str, str] = {}
+    for entry in config.split(b"\0"):
+        key, _, value = entry.decode("utf-8", "replace").partition("\n")
+        if key.endswith(".promisor") or key == "extensions.partialclone":
+            partial = partial or value.strip().lower() not in ("false", "no", "off", "0", "")
+        elif key.startswith("remote.") and key.endswith(".url"):
+            urls.setdefault(key[len("remote.") : -len(".url")], value.strip())
+    url = urls.get("origin") or next((urls[name] for name in sorted(urls)), "")
+    return partial, normalise_remote(url)
+
+
+def normalise_remote(url: str) -> str:
+    """One spelling per remote repository: ``git@github.com:acme/api.git``, ``ssh://git@github.com/acme/api``
+    and ``https://github.com/acme/api/`` are all ``github.com/acme/api``, so switching from HTTPS to SSH
+    does not make a repository a different one."""
+    url = url.strip().rstrip("/").removesuffix(".git").rstrip("/")
+    if "://" in url:
+        url = url.split("://", 1)[1]
+        host, _, rest = url.partition("/")
+        url = host.rpartition("@")[2].lower() + ("/" + rest if rest else "")
+    elif re.match(r"^[^/:]+@?[^/:]*:[^/]", url) and not re.match(r"^[A-Za-z]:[\\/]", url):
+        host, _, rest = url.partition(":")  # scp-like: [user@]host:path
+        url = host.rpartition("@")[2].lower() + "/" + rest.lstrip("/")
+    return url
+
+
+def _shallow_commits(common_dir: Path) -> list[str]:
+    """The commits at a shallow clone's boundary (git lists them in ``shallow``), sorted."""
+    try:
+        text = (common_dir / "shallow").read_text("ascii", "replace")
+    except OSError:
+        return []
+    return sorted(line.strip() for line in text.splitlines() if line.strip())
+
+
+def root_commits(repo: Path, tips: Sequence[str]) -> list[str]:
+    """The commits without parents reachable from ``tips``, sorted: what a repository is, wherever its
+    folder lives (a fork shares them, which is why the remote is part of the identity too)."""
+    if not tips:
+        return []
+    out = run_git(repo, "rev-list", "--max-parents=0", "--stdin", stdin="\n".join(tips).encode() + b"\n")
+    return sorted(out.decode().split())
 
 
 def read_refs(repo: Path, head_ref: str | None) -> list[Ref]:
@@ -326,7 +396,10 @@ def _in_repository(path: Path) -> tuple[Path, str] | None:
     if not top:
         return None
     root = Path(top)
-    return root, path.resolve().relative_to(root.resolve()).as_posix()
+    try:  # a file linked out of its repository, or round a loop, is in no repository
+        return root, path.resolve(strict=False).relative_to(root.resolve()).as_posix()
+    except (ValueError, RuntimeError, OSError):
+        return None
 
 
 def _size_chunks(items: list[tuple[str, str, int]], *, limit: int) -> Iterator[list[tuple[str, str, int]]]:
@@ -350,17 +423,23 @@ def read_commits(
     jobs: int | None = None,
     chunk_size: int | None = None,
     batch_size: int = 1000,
+    partial: bool = False,
 ) -> Iterator[CommitBatch]:
     """Stream the metadata and file changes of ``shas`` as batches.
 
     Chunks of commits go to ``jobs`` parallel ``git log --no-walk --stdin --numstat`` processes;
     a bounded queue between the readers and the consumer keeps memory flat. A chunk that git cannot
-    finish (a partial clone's missing blobs, a corrupt object) is retried without the commit that
-    failed, which is then kept with its metadata only and reported in ``CommitBatch.problems``.
+    finish (a corrupt object) is retried without the commit that failed, which is then kept with its
+    metadata only and reported in ``CommitBatch.problems``. In a ``partial`` clone, where most old
+    blobs were never fetched, the rest of such a chunk is read without line counts instead (which
+    files changed, from the trees), so a clone whose promisor is gone costs a few git processes per
+    chunk, not one per commit.
     """
     if not shas:
         return
-    yield from _in_parallel(shas, lambda chunk: _read_chunk(repo, chunk, batch_size), jobs, chunk_size)
+    yield from _in_parallel(
+        shas, lambda chunk: _read_chunk(repo, chunk, batch_size, partial=partial), jobs, chunk_size
+    )
 
 
 T = TypeVar("T")
@@ -425,21 +504,29 @@ class _Failure:
 
 
 def read_added_text(
-    repo: Path, shas: Sequence[str], *, jobs: int | None = None, limit: int = MAX_ADDED_BYTES
+    repo: Path,
+    shas: Sequence[str],
+    *,
+    jobs: int | None = None,
+    limit: int = MAX_ADDED_BYTES,
+    partial: bool = False,
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Stream ``(sha, {path: text})``: the lines each commit adds to each file (the + side of its diff),
     at most ``limit`` bytes per commit, for search. Merges add nothing of their own here.
 
-    A chunk git cannot finish (missing blobs in a partial clone) is read again commit by commit, and a
-    commit whose diff cannot be read adds no text.
+    A chunk git cannot finish (a damaged object) is read again commit by commit, and a commit whose
+    diff cannot be read adds no text. In a ``partial`` clone the rest of such a chunk adds no text
+    (its blobs were never fetched), so a missing promisor costs one git process per chunk.
     """
     if shas:
-        yield from _in_parallel(shas, lambda chunk: _added_chunk(repo, chunk, limit), jobs)
+        yield from _in_parallel(shas, lambda chunk: _added_chunk(repo, chunk, limit, partial), jobs)
 
 
-def _added_chunk(repo: Path, chunk: list[str], limit: int) -> Iterator[tuple[str, dict[str, str]]]:
+def _added_chunk(
+    repo: Path, chunk: list[str], limit: int, partial: bool = False
+) -> Iterator[tuple[str, dict[str, str]]]:
     args = ["log", "--no-walk=unsorted", "--stdin", "-p", "-U0", "--no-renames", "--no-color"]
-    args += ["--no-ext-diff", "--no-textconv", "--format=" + _DIFF_MARKER_FORMAT + "%H"]
+    args += ["--no-ext-diff", "--no-textconv", "--format=" + _DIFF_FORMAT]
     proc = subprocess.Popen(
         git_command(repo, *args),
         stdin=subprocess.PIPE,
@@ -457,17 +544,13 @@ def _added_chunk(repo: Path, chunk: list[str], limit: int) -> Iterator[tuple[str
     seen: set[str] = set()
     pending = b""
     try:
-        while True:
-            data = stdout.read1(_READ_SIZE)
-            if not data:
-                break
-            records = (pending + data).split(_DIFF_MARKER)
-            pending = records.pop()
-            for record in records:
-                if record.strip():
-                    sha, added = _added_lines(record, limit)
-                    seen.add(sha)
-                    yield sha, added
+        for record, last in _split_stream(stdout, _RECORD):
+            if last:
+                pending = record
+            elif record.strip():
+                sha, added = _added_lines(record, limit)
+                seen.add(sha)
+                yield sha, added
     finally:
         proc.stdout.close()
         rc = proc.wait()
@@ -477,16 +560,36 @@ def _added_chunk(repo: Path, chunk: list[str], limit: int) -> Iterator[tuple[str
             seen.add(sha)
             yield sha, added
         return
-    if len(chunk) == 1:
-        yield chunk[0], {}
+    if len(chunk) == 1 or partial:
+        yield from ((sha, {}) for sha in chunk if sha not in seen)
         return
     for sha in [sha for sha in chunk if sha not in seen]:  # one at a time: one bad commit costs its text
         yield from _added_chunk(repo, [sha], limit)
 
 
+def _split_stream(stream: io.BufferedReader, marker: bytes) -> Iterator[tuple[bytes, bool]]:
+    """Split a pipe on ``marker`` as it streams in: ``(record, False)`` for each record a marker closes,
+    then ``(tail, True)`` once for what follows the last marker.
+
+    Only the bytes that arrived since the last look are searched, so a record of any size (a 1 MB
+    commit message) costs linear time, not one copy of the record per read.
+    """
+    buffer = bytearray()
+    scan = 0
+    while data := stream.read1(_READ_SIZE):  # whatever has arrived, up to 1 MiB
+        buffer += data
+        start = 0
+        while (found := buffer.find(marker, scan)) != -1:
+            yield bytes(buffer[start:found]), False
+            start = scan = found + len(marker)
+        del buffer[:start]
+        scan = max(0, len(buffer) - len(marker) + 1)
+    yield bytes(buffer), True
+
+
 def _added_lines(record: bytes, limit: int) -> tuple[str, dict[str, str]]:
     """The sha heading a ``git log -p`` record and, per file, the text of its added lines."""
-    head, _, diff = record.partition(b"\n")
+    head, _, diff = record.partition(_FIELD)
     kept: dict[str, list[bytes]] = {}
     current: list[bytes] | None = None
     in_header = False  # between "diff --git" and the first hunk: only there is "+++ " a file name
@@ -505,7 +608,7 @@ def _added_lines(record: bytes, limit: int) -> tuple[str, dict[str, str]]:
                 break
             current.append(line[1:])
     text = {path: _text(b"\n".join(lines)) for path, lines in kept.items() if lines}
-    return head.strip().decode("ascii", "replace"), text
+    return head.decode("ascii", "replace"), text
 
 
 def _diff_path(target: bytes) -> str:
@@ -517,16 +620,75 @@ def _diff_path(target: bytes) -> str:
     return _path(target[2:] if target.startswith(b"b/") else target)
 
 
-def _read_chunk(repo: Path, chunk: list[str], batch_size: int) -> Iterator[CommitBatch]:
+def _read_chunk(
+    repo: Path, chunk: list[str], batch_size: int, *, partial: bool = False
+) -> Iterator[CommitBatch]:
     """Read one chunk, retrying past commits whose diffs git cannot compute."""
     remaining = chunk
     while remaining:
         done, failure = yield from _log_chunk(repo, remaining, batch_size)
         if failure is None:
             return
+        if partial:
+            yield from _without_blobs(repo, remaining[done:], failure)
+            return
         culprit = remaining[done]
         yield _metadata_only(repo, culprit, failure)
         remaining = remaining[done + 1 :]
+
+
+def _without_blobs(repo: Path, chunk: list[str], failure: str) -> Iterator[CommitBatch]:
+    """The commits of a partial clone whose line counts git could not compute: who, when, why and
+    which files changed (``--raw`` reads trees, never blobs), each marked incomplete with a problem.
+    When even the trees are missing (``--filter=tree:0``), the commits are kept with metadata only."""
+    for args in (["--raw", "--no-renames", "--no-abbrev"], []):
+        out = run_git(
+            repo, "log", "--no-walk=unsorted", "--stdin", "-z", *args, _LOG_FORMAT,
+            stdin=("\n".join(chunk) + "\n").encode(), check=False,
+        )  # fmt: skip
+        batch = CommitBatch()
+        records = out.split(_RECORD)[1:]
+        if len(records) != len(chunk):
+            continue  # git stopped early: try with less
+        for record in records:
+            fields = record.split(_FIELD)
+            rest = fields.pop() if len(fields) == len(_HEADER_FIELDS) + 1 else b""
+            if not _parse_record(_FIELD.join([*fields, b""]), batch):
+                continue
+            files = _parse_raw(rest, batch.sha[-1], batch)
+            batch.files[-1] = files
+            batch.added[-1] = batch.deleted[-1] = None
+            batch.diff_complete[-1] = False
+            what = "line counts" if args else "file changes"
+            batch.problems.append(
+                (batch.sha[-1], f"{what} unknown, blobs not in this partial clone: {failure}")
+            )
+        yield batch
+        return
+    for sha in chunk:
+        yield _metadata_only(repo, sha, failure)
+
+
+def _parse_raw(rest: bytes, sha: str, batch: CommitBatch) -> int:
+    """``-z --raw`` entries (``:old-mode new-mode old new status\0path\0``) as file changes without
+    line counts; returns how many files changed."""
+    tokens = rest.split(b"\0")
+    files = 0
+    i = 0
+    while i < len(tokens) - 1:
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if not token.startswith(b":"):
+            continue
+        batch.change_sha.append(sha)
+        batch.change_path.append(_path(tokens[i]))
+        batch.change_old_path.append(None)
+        batch.change_added.append(None)
+        batch.change_deleted.append(None)
+        batch.change_binary.append(False)
+        files += 1
+        i += 1
+    return files
 
 
 def _log_chunk(
@@ -569,19 +731,15 @@ def _log_chunk(
         done = 0
         pending = b""
         try:
-            while True:
-                data = stdout.read1(_READ_SIZE)  # whatever has arrived, up to 1 MiB
-                if not data:
-                    break
-                records = (pending + data).split(_MARKER)
-                pending = records.pop()
-                for record in records:
-                    if record:
-                        _parse_record(record, batch)
-                        done += 1
-                if len(batch) >= batch_size:
-                    yield batch
-                    batch = CommitBatch()
+            for record, last in _split_stream(stdout, _RECORD):
+                if last:
+                    pending = record
+                elif record:
+                    _parse_record(record, batch)
+                    done += 1
+                    if len(batch) >= batch_size:
+                        yield batch
+                        batch = CommitBatch()
         finally:
             proc.stdout.close()
             rc = proc.wait()
@@ -600,38 +758,77 @@ def _metadata_only(repo: Path, sha: str, failure: str) -> CommitBatch:
     """A commit whose diff could not be read: keep who, when and why, and report the gap."""
     batch = CommitBatch()
     out = run_git(repo, "log", "--no-walk", "-z", _LOG_FORMAT, sha, check=False)
-    record = out.split(_MARKER)[-1] if _MARKER in out else b""
-    if record:
-        _parse_record(record, batch)
+    record = out.split(_RECORD)[-1] if _RECORD in out else b""
+    if record and _parse_record(record, batch):
         batch.diff_complete[-1] = False
         batch.problems.append((sha, f"file changes unreadable: {failure}"))
-    else:
+    elif not record:
         batch.problems.append((sha, f"commit unreadable: {failure}"))
     return batch
 
 
-def _parse_record(record: bytes, batch: CommitBatch) -> None:
-    """Append one ``git log -z --numstat`` record (header fields, then numstat entries) to ``batch``."""
-    fields = record.split(b"\0", len(_HEADER_FIELDS))
-    sha, parents, an, ae, at, ai, cn, ce, ct, ci, body = fields[: len(_HEADER_FIELDS)]
-    rest = fields[len(_HEADER_FIELDS)] if len(fields) > len(_HEADER_FIELDS) else b""
+def _parse_record(record: bytes, batch: CommitBatch) -> bool:
+    """Append one ``git log -z --numstat`` record (header fields, then numstat entries) to ``batch``.
+
+    A record that is not what the format asked for (it cannot be, unless git changes) becomes a
+    one-line problem instead of a commit; a date git cannot read is kept as unknown (None) with a
+    problem, never as a plausible 1970. Returns whether the commit was kept.
+    """
+    fields = record.split(_FIELD)
+    sha = fields[0]
+    if (
+        len(fields) != len(_HEADER_FIELDS) + 1
+        or not _SHA.fullmatch(sha)
+        or not all(_SHA.fullmatch(parent) for parent in fields[1].split())
+    ):
+        known = sha.decode("ascii", "replace") if _SHA.fullmatch(sha) else ""
+        batch.problems.append((known, f"commit record unreadable ({len(record)} bytes from git log)"))
+        return False
+    _, parents, an, ae, at, ai, cn, ce, ct, ci, body, rest = fields
     sha_text = sha.decode()
     batch.sha.append(sha_text)
     batch.parents.append(parents.decode().split())
     batch.author_name.append(_text(an))
     batch.author_email.append(_text(ae))
-    batch.author_time.append(int(at or 0))
-    batch.author_tz.append(_tz_minutes(ai))
+    author_time, author_tz = _instant(at, ai, "author", sha_text, batch.problems)
+    batch.author_time.append(author_time)
+    batch.author_tz.append(author_tz)
     batch.committer_name.append(_text(cn))
     batch.committer_email.append(_text(ce))
-    batch.committer_time.append(int(ct or 0))
-    batch.committer_tz.append(_tz_minutes(ci))
+    committer_time, committer_tz = _instant(ct, ci, "committer", sha_text, batch.problems)
+    batch.committer_time.append(committer_time)
+    batch.committer_tz.append(committer_tz)
     batch.message.append(_text(body))
     files, added, deleted = _parse_numstat(rest, sha_text, batch)
     batch.files.append(files)
     batch.added.append(added)
     batch.deleted.append(deleted)
     batch.diff_complete.append(True)
+    return True
+
+
+def _instant(
+    raw: bytes, iso: bytes, role: str, sha: str, problems: list[tuple[str, str]]
+) -> tuple[int | None, int | None]:
+    """(seconds since 1970, UTC offset in minutes) of an author or committer date, None where unknown.
+
+    ``%at`` is the number as the commit object holds it; git prints nothing for a date it cannot read
+    (and, in git 2.39, for a date before 1970). A number past year 9999 is what the object says but no
+    date (git shows ``99999999999999`` as the year 3170843): it is kept as unknown, with a problem.
+    """
+    text = raw.strip()
+    if not re.fullmatch(rb"-?[0-9]{1,30}", text):
+        problems.append((sha, f"{role} date unreadable; stored as unknown"))
+        return None, None
+    seconds = int(text)
+    if not _MIN_TIME <= seconds <= _MAX_TIME:
+        problems.append((sha, f"{role} date {seconds} is not a date in years 1-9999; stored as unknown"))
+        return None, None
+    offset = _tz_minutes(iso)
+    if offset is None:
+        shown = iso[-6:].decode("ascii", "replace")
+        problems.append((sha, f"{role} time zone {shown!r} is not a UTC offset; stored as unknown"))
+    return seconds, offset
 
 
 def _parse_numstat(rest: bytes, sha: str, batch: CommitBatch) -> tuple[int, int, int]:
@@ -677,11 +874,12 @@ def _path(raw: bytes) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def _tz_minutes(iso: bytes) -> int:
-    """The UTC offset in minutes from a strict ISO date such as ``2026-11-02T10:00:00+05:30``."""
+def _tz_minutes(iso: bytes) -> int | None:
+    """The UTC offset in minutes from a strict ISO date such as ``2026-11-02T10:00:00+05:30``; None when
+    it is no offset (git prints ``+99:99`` for a commit that says ``+9999``)."""
     tail = iso[-6:]
-    if len(tail) != 6 or tail[3:4] != b":":
-        return 0
+    if not re.fullmatch(rb"[+-][0-9]{2}:[0-5][0-9]", tail):
+        return None
     sign = -1 if tail[:1] == b"-" else 1
     return sign * (int(tail[1:3]) * 60 + int(tail[4:6]))
 
@@ -699,7 +897,7 @@ class FileVersion:
     """One committed version of a file: the commit, when it was committed, and the file's text then."""
 
     sha: str
-    committed: str  # ISO 8601 with the committer's offset
+    committed: str  # ISO 8601 with the committer's offset; "" when git cannot read the commit's date
     subject: str
     text: str | None  # None where the commit deleted the file
 
@@ -720,19 +918,22 @@ def file_history(path: Path) -> list[FileVersion]:
         "--follow",
         "--name-status",
         "-z",
-        "--format=%x1e%H%x00%cI%x00%s%x00",
+        "--format=" + _RECORD_FORMAT + "%H" + _FIELD_FORMAT + "%cI" + _FIELD_FORMAT + "%s" + _FIELD_FORMAT,
         "--",
         rel,
         check=False,  # a repository without commits has no history, not an error
     )
     entries: list[tuple[str, str, str, str | None]] = []
-    for record in out.split(b"\x1e")[1:]:
-        raw_sha, raw_when, raw_subject, rest = record.split(b"\0", 3)
+    for record in out.split(_RECORD)[1:]:
+        parts = record.split(_FIELD)
+        if len(parts) != 4 or not _SHA.fullmatch(parts[0]):
+            continue  # not what the format asked for: never happens unless git changes
+        raw_sha, raw_when, raw_subject, rest = parts
         fields = [f for f in rest.strip(b"\n").split(b"\0") if f.strip(b"\n")]
         status = fields[0].strip(b"\n")[:1] if fields else b"M"
         name = _path(fields[-1].strip(b"\n")) if fields else rel
         entries.append(
-            (raw_sha.decode(), raw_when.decode(), _text(raw_subject), None if status == b"D" else name)
+            (raw_sha.decode(), _iso_date(raw_when), _text(raw_subject), None if status == b"D" else name)
         )
     entries.reverse()
     wanted = [f"{sha}:{name}" for sha, _, _, name in entries if name is not None]
@@ -742,6 +943,17 @@ def file_history(path: Path) -> list[FileVersion]:
     for commit, when, title, kept in entries:
         versions.append(FileVersion(commit, when, title, next(it) if kept is not None else None))
     return versions
+
+
+def _iso_date(raw: bytes) -> str:
+    """A ``%cI`` date as git printed it, or "" when it is none (git prints ``%cI`` itself for a date it
+    cannot read, and a year such as 3170843 for a nonsense one)."""
+    text = _text(raw).strip()
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return ""
+    return text
 
 
 def commit_files(paths: Sequence[Path], message: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,8 @@ class IndexResult:
     partial: bool = False
     empty: bool = False
     rewritten: bool = False
+    deepened: bool = False
+    moved_from: str | None = None
     up_to_date: bool = False
     problems: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -55,10 +57,17 @@ class IndexResult:
             notes.append(
                 f"{self.repo}: history was rewritten; dropped {self.removed_commits} commits no ref reaches"
             )
+        if self.moved_from:
+            notes.append(f"{self.repo}: same repository as {self.moved_from} (moved); its index is kept")
+        if self.deepened:
+            notes.append(
+                f"{self.repo}: shallow boundary moved (deepened or unshallowed); read what it reaches now"
+            )
         if self.problems:
             first_sha, first = self.problems[0]
+            count = len({sha for sha, _ in self.problems})
             notes.append(
-                f"{self.repo}: {len(self.problems)} commits could not be read completely "
+                f"{self.repo}: {count} commit{'s' if count != 1 else ''} could not be read completely "
                 f"(first: {first_sha[:12]} {first})"
             )
         return notes
@@ -71,29 +80,51 @@ def index_repository(
     on_start: ProgressStart | None = None,
     on_advance: ProgressAdvance | None = None,
     jobs: int | None = None,
+    siblings: Sequence[Path] = (),
 ) -> IndexResult:
-    """Bring the index of the repository at ``path`` up to date, atomically."""
+    """Bring the index of the repository at ``path`` up to date, atomically.
+
+    ``siblings`` are the other repositories indexed with it (a workspace's repos): a repository found
+    at a new folder takes over the index of the same repository at an old folder, unless that folder is
+    one of them.
+    """
     started = time.perf_counter()
     state = git.open_repository(path)
     result = IndexResult(repo=str(state.path), shallow=state.shallow, partial=state.partial)
     with store.transaction(con):
-        repo_id = store.repo_id_for(con, state.path)
+        repo_id, result.moved_from = store.repo_id_for(
+            con,
+            state,
+            lambda: git.root_commits(state.path, state.tips),
+            [p.resolve() for p in siblings if p.resolve() != state.path],
+        )
         old_refs = store.stored_refs(con, repo_id)
-        if _same_refs(old_refs, state.refs) and old_refs:
-            _index_words(con, repo_id, state.path, on_start, on_advance, jobs)
+        old_boundary = store.stored_shallow_commits(con, repo_id)
+        result.deepened = bool(old_refs) and old_boundary != state.shallow_commits
+        if _same_refs(old_refs, state.refs) and old_refs and not result.deepened:
+            _index_words(con, repo_id, state, on_start, on_advance, jobs)
+            if result.moved_from:
+                store.save_repo_state(con, repo_id, state)
             return _finish(con, repo_id, state, result, started)
-        new, removed = _plan(con, repo_id, state, old_refs)
+        # Commits at the old shallow boundary were read without their parents (and with the whole tree
+        # as their change): once the boundary moves, they are read again.
+        stale = store.delete_commits(con, repo_id, old_boundary) if result.deepened else 0
+        # Without refs (a damaged index) or after the boundary moved, what the index holds is checked
+        # against what is reachable instead of trusting the old refs.
+        reconcile = result.deepened or (not old_refs and store.has_commits(con, repo_id))
+        new, removed = _plan(con, repo_id, state, old_refs, reconcile=reconcile)
         result.rewritten = bool(removed)
         result.removed_commits = store.delete_commits(con, repo_id, removed)
         if on_start:
             on_start(state.path, len(new))
-        for batch in git.read_commits(state.path, new, jobs=jobs):
+        for batch in git.read_commits(state.path, new, jobs=jobs, partial=state.partial):
             store.insert_batch(con, repo_id, batch)
             result.new_commits += len(batch)
             result.problems.extend(batch.problems)
             if on_advance:
                 on_advance(len(batch) or len(batch.problems))
-        _index_words(con, repo_id, state.path, on_start, on_advance, jobs)
+        result.new_commits = max(0, result.new_commits - stale)
+        _index_words(con, repo_id, state, on_start, on_advance, jobs)
         store.save_repo_state(con, repo_id, state)
     return _finish(con, repo_id, state, result, started)
 
@@ -101,7 +132,7 @@ def index_repository(
 def _index_words(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
-    path: Path,
+    state: git.RepoState,
     on_start: ProgressStart | None,
     on_advance: ProgressAdvance | None,
     jobs: int | None,
@@ -118,11 +149,15 @@ def _index_words(
     if not todo:
         return
     if on_start:
-        on_start(path, len(todo))
+        on_start(state.path, len(todo))
     vocabulary = store.Vocabulary(con, repo_id)
     commits: list[tuple[str, list[int], list[int]]] = []
     changes: list[tuple[str, str, list[int]]] = []
-    for sha, added in git.read_added_text(path, sorted(todo), jobs=jobs):
+    # A commit whose diff git could not read (blobs missing from a partial clone) has no added text to
+    # read: asking git again would only fail again, at a cost per chunk.
+    incomplete = store.incomplete_shas(con, repo_id)
+    readable = sorted(sha for sha in todo if sha not in incomplete)
+    for sha, added in git.read_added_text(state.path, readable, jobs=jobs, partial=state.partial):
         commits.append(_commit_words(vocabulary, sha, *todo.pop(sha, ("", []))))
         changes.extend((sha, changed, vocabulary.ids(added_words(text))) for changed, text in added.items())
         if len(commits) >= 1000:
@@ -172,20 +207,26 @@ def _same_refs(old: list[git.Ref], new: list[git.Ref]) -> bool:
 
 
 def _plan(
-    con: duckdb.DuckDBPyConnection, repo_id: int, state: git.RepoState, old_refs: list[git.Ref]
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    state: git.RepoState,
+    old_refs: list[git.Ref],
+    *,
+    reconcile: bool = False,
 ) -> tuple[list[str], list[str]]:
     """The commits to read and the commits to drop, from the old and new ref tips."""
     new_tips = state.tips
     old_tips = sorted({ref.commit for ref in old_refs})
-    if old_tips == new_tips:
+    if old_tips == new_tips and not reconcile:
         return [], []
     surviving = git.existing_commits(state.path, old_tips)
-    new = git.rev_list(state.path, new_tips, exclude=sorted(surviving))
-    if len(surviving) == len(old_tips):
+    if not reconcile and len(surviving) == len(old_tips):
+        new = git.rev_list(state.path, new_tips, exclude=sorted(surviving))
         removed = git.rev_list(state.path, old_tips, exclude=new_tips)
         return new, removed
-    # Some old tip is gone from the object store: reconcile against everything reachable now.
-    reachable = set(git.rev_list(state.path, new_tips))
-    removed = sorted(store.all_indexed_shas(con, repo_id) - reachable)
-    known = store.indexed_shas(con, repo_id, new)
-    return [sha for sha in new if sha not in known], removed
+    # Some old tip is gone from the object store, the refs are lost or the shallow boundary moved:
+    # reconcile against everything reachable now.
+    reachable = git.rev_list(state.path, new_tips)
+    removed = sorted(store.all_indexed_shas(con, repo_id) - set(reachable))
+    known = store.indexed_shas(con, repo_id, reachable)
+    return [sha for sha in reachable if sha not in known], removed

@@ -6,8 +6,8 @@ one transaction: a run that is interrupted leaves the previous index exactly as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,27 +20,45 @@ from cpto.history.git import CommitBatch, Ref, RepoState
 if TYPE_CHECKING:
     import pyarrow as pa
 
-SCHEMA_VERSION = 3  # 2: commit_words; 3: words kept as ids of each repository's vocabulary (words)
+# 2: commit_words; 3: words kept as ids of each repository's vocabulary (words); 4: a repository is
+# known by its root commits and remote (roots, remote), not only its folder, and its shallow boundary
+# is kept (shallow_commits).
+SCHEMA_VERSION = 4
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS repos (
-    repo_id INTEGER PRIMARY KEY, path VARCHAR UNIQUE, name VARCHAR, head_ref VARCHAR,
-    shallow BOOLEAN, partial BOOLEAN, indexed_at TIMESTAMPTZ);
-CREATE TABLE IF NOT EXISTS commits (
-    repo_id INTEGER, sha VARCHAR, parents VARCHAR[],
-    author_name VARCHAR, author_email VARCHAR, author_time TIMESTAMPTZ, author_tz SMALLINT,
-    committer_name VARCHAR, committer_email VARCHAR, committer_time TIMESTAMPTZ, committer_tz SMALLINT,
-    message VARCHAR, files INTEGER, added INTEGER, deleted INTEGER, diff_complete BOOLEAN);
-CREATE TABLE IF NOT EXISTS file_changes (
-    repo_id INTEGER, sha VARCHAR, path VARCHAR, old_path VARCHAR,
-    added INTEGER, deleted INTEGER, "binary" BOOLEAN);
-CREATE TABLE IF NOT EXISTS refs (
-    repo_id INTEGER, name VARCHAR, kind VARCHAR, sha VARCHAR, tag_object VARCHAR, tagger_time TIMESTAMPTZ);
-CREATE TABLE IF NOT EXISTS problems (repo_id INTEGER, sha VARCHAR, problem VARCHAR);
-CREATE TABLE IF NOT EXISTS words (repo_id INTEGER, word_id INTEGER, word VARCHAR);
-CREATE TABLE IF NOT EXISTS commit_words (repo_id INTEGER, sha VARCHAR, message INTEGER[], paths INTEGER[]);
-CREATE TABLE IF NOT EXISTS change_words (repo_id INTEGER, sha VARCHAR, path VARCHAR, words INTEGER[]);
+# Each table and its columns: the schema a new index is made with, and the shape an index must have
+# to be used as it is.
+_TABLES = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "repos": "repo_id INTEGER PRIMARY KEY, path VARCHAR UNIQUE, name VARCHAR, head_ref VARCHAR, "
+    "shallow BOOLEAN, partial BOOLEAN, indexed_at TIMESTAMPTZ, roots VARCHAR, remote VARCHAR, "
+    "shallow_commits VARCHAR[]",
+    "commits": "repo_id INTEGER, sha VARCHAR, parents VARCHAR[], "
+    "author_name VARCHAR, author_email VARCHAR, author_time TIMESTAMPTZ, author_tz SMALLINT, "
+    "committer_name VARCHAR, committer_email VARCHAR, committer_time TIMESTAMPTZ, committer_tz SMALLINT, "
+    "message VARCHAR, files INTEGER, added INTEGER, deleted INTEGER, diff_complete BOOLEAN",
+    "file_changes": 'repo_id INTEGER, sha VARCHAR, path VARCHAR, old_path VARCHAR, added INTEGER, deleted INTEGER, "binary" BOOLEAN',
+    "refs": "repo_id INTEGER, name VARCHAR, kind VARCHAR, sha VARCHAR, tag_object VARCHAR, tagger_time TIMESTAMPTZ",
+    "problems": "repo_id INTEGER, sha VARCHAR, problem VARCHAR",
+    "words": "repo_id INTEGER, word_id INTEGER, word VARCHAR",
+    "commit_words": "repo_id INTEGER, sha VARCHAR, message INTEGER[], paths INTEGER[]",
+    "change_words": "repo_id INTEGER, sha VARCHAR, path VARCHAR, words INTEGER[]",
+}
+_SCHEMA = "".join(f"CREATE TABLE IF NOT EXISTS {name} ({columns});\n" for name, columns in _TABLES.items())
+_COLUMNS = {
+    name: [column.strip().split()[0].strip('"') for column in columns.split(", ")]
+    for name, columns in _TABLES.items()
+}
+
+# Schema 3 to 4: repositories get their identity; the roots of a full clone are its commits without
+# parents, already in the index (the remote is learnt on the next run, NULL meaning not known yet).
+_IDENTITY = """
+ALTER TABLE repos ADD COLUMN IF NOT EXISTS roots VARCHAR;
+ALTER TABLE repos ADD COLUMN IF NOT EXISTS remote VARCHAR;
+ALTER TABLE repos ADD COLUMN IF NOT EXISTS shallow_commits VARCHAR[];
+UPDATE repos SET roots = (
+    SELECT string_agg(c.sha, ' ' ORDER BY c.sha) FROM commits c
+    WHERE c.repo_id = repos.repo_id AND len(c.parents) = 0
+) WHERE NOT coalesce(shallow, false);
 """
 
 # Schema 2 kept search words as space-separated text. Each word becomes an id of its repository's
@@ -126,8 +144,16 @@ def _arrow_schemas() -> tuple[pa.Schema, pa.Schema]:
 
 
 @contextmanager
-def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the index file, creating it and its folder when writing; a clear error when it is busy."""
+def open_index(
+    path: Path, *, read_only: bool = False, notes: list[str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the index file, creating it and its folder when writing; a clear error when it is busy.
+
+    Opened for writing, an index written by an older cpto is upgraded in place (one transaction); one
+    that cannot be (a newer cpto's, an unknown schema, a table missing) is started over, since it is a
+    cache of git, and ``notes`` gets one line saying so. A file DuckDB cannot read at all is a one-line
+    error pointing at ``cpto index --rebuild``.
+    """
     if read_only and not path.exists():
         raise CptoError(f"{path}: no index yet; run `cpto index` first")
     if not read_only:
@@ -135,27 +161,121 @@ def open_index(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CptoError(f"{path.parent}: cannot hold the index: {exc.strerror or exc}") from None
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise CptoError(f"{path}: the index is in use by another cpto process; try again") from None
-        raise CptoError(f"{path}: cannot open the index: {_first_line(exc)}") from None
-    except duckdb.Error as exc:
-        raise CptoError(
-            f"{path}: the index is unreadable ({_first_line(exc)}); delete it and run `cpto index`"
-        ) from None
+    con = _connect(path, read_only)
     try:
         con.execute("SET TimeZone = 'UTC'")  # the same answers on every machine
         if not read_only:
-            with transaction(con):
-                con.execute(_SCHEMA)
-                if _column_type(con, "commit_words", "message") == "VARCHAR":
-                    con.execute(_WORDS_AS_IDS)
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            problem = _upgrade(con)
+            if problem:
+                con.close()
+                remove_index(path)
+                con = _connect(path, read_only)
+                con.execute("SET TimeZone = 'UTC'")
+                _upgrade(con)
+                if notes is not None:
+                    notes.append(f"{path}: {problem}; started the index over from git")
+        elif (version := schema_version(con)) != SCHEMA_VERSION:
+            age = "an older" if version < SCHEMA_VERSION else "a newer"
+            raise CptoError(
+                f"{path}: index written by {age} cpto (schema {version}, this cpto reads {SCHEMA_VERSION});"
+                " run `cpto index` to bring it up to date"
+            )
+    except duckdb.Error as exc:
+        con.close()
+        raise _damaged(path, exc) from None
+    try:
         yield con
     finally:
         con.close()
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise CptoError(f"{path}: the index is in use by another cpto process; try again") from None
+        raise _damaged(path, exc) from None
+    except duckdb.Error as exc:
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path, exc: BaseException) -> CptoError:
+    return CptoError(
+        f"{path}: the index is unreadable ({_first_line(exc)}); run `cpto index --rebuild` to start it over"
+    )
+
+
+def remove_index(path: Path) -> None:
+    """Delete an index file and its write-ahead log: the next run rebuilds it from git."""
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            file.unlink(missing_ok=True)
+        except OSError as exc:
+            raise CptoError(f"{file}: cannot remove the index: {exc.strerror or exc}") from None
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring the index to SCHEMA_VERSION in one transaction; "" when done, else why it cannot be.
+
+    Each older schema has its step (1: the word tables are created, filled on the next run; 2: words as
+    text become ids; 3: repositories get their identity). A current index is only checked for shape.
+    """
+    tables = _tables(con)
+    if not tables:
+        with transaction(con):
+            con.execute(_SCHEMA)
+            _set_version(con)
+        return ""
+    version = schema_version(con)
+    if version == SCHEMA_VERSION:
+        return "" if _shape_ok(tables) else "the index is missing tables or columns"
+    if version > SCHEMA_VERSION:
+        return f"index written by a newer cpto (schema {version}; this cpto writes {SCHEMA_VERSION})"
+    if version < 1 or "commits" not in tables or "repos" not in tables:
+        return "index written by an early cpto with no known upgrade"
+    try:
+        with transaction(con):
+            if version < 3:
+                con.execute(
+                    "".join(
+                        f"CREATE TABLE IF NOT EXISTS {n} ({_TABLES[n]});\n" for n in ("words", "problems")
+                    )
+                )
+                if _column_type(con, "commit_words", "message") == "VARCHAR":
+                    con.execute(_WORDS_AS_IDS)
+                else:
+                    con.execute(
+                        "".join(
+                            f"CREATE TABLE IF NOT EXISTS {n} ({_TABLES[n]});\n"
+                            for n in ("commit_words", "change_words")
+                        )
+                    )
+            con.execute(_IDENTITY)
+            con.execute(_SCHEMA)
+            if not _shape_ok(_tables(con)):
+                raise CptoError("the upgraded index is missing tables or columns")
+            _set_version(con)
+    except (duckdb.Error, CptoError) as exc:
+        return f"index written by cpto schema {version} could not be upgraded ({_first_line(exc)})"
+    return ""
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Each table of the index and its columns, in order."""
+    rows = con.execute(
+        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND schema_name = 'main' GROUP BY table_name"
+    ).fetchall()
+    return {str(name): list(columns) for name, columns in rows}
+
+
+def _shape_ok(tables: dict[str, list[str]]) -> bool:
+    return all(tables.get(name) == columns for name, columns in _COLUMNS.items())
+
+
+def _set_version(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -164,7 +284,8 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except duckdb.CatalogException:
         return 0
-    return int(row[0]) if row else 0
+    value = str(row[0]).strip() if row else ""
+    return int(value) if value.isdigit() else 0
 
 
 def _column_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str | None:
@@ -178,14 +299,36 @@ def _column_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """All or nothing: commit on success, roll back on any error or interruption."""
+    """All or nothing: commit on success, roll back on any error or interruption.
+
+    A write DuckDB cannot make (a full disk, a file cut short) is a one-line error; what was committed
+    before stays as it was, so the previous index is still usable.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-    except BaseException:
-        con.execute("ROLLBACK")
+        con.execute("COMMIT")
+    except BaseException as exc:
+        with suppress(duckdb.Error):  # a failed commit has already ended the transaction
+            con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error) and not isinstance(
+            exc, duckdb.CatalogException | duckdb.BinderException
+        ):
+            raise CptoError(
+                f"{_database_file(con)}: cannot write the index ({_first_line(exc)}); the previous index is"
+                " kept: free some disk space and run `cpto index` again, or `cpto index --rebuild`"
+            ) from None
         raise
-    con.execute("COMMIT")
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        row = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+    except duckdb.Error:
+        return "index"
+    return str(row[0]) if row and row[0] else "index"
 
 
 def indexed_repo_id(con: duckdb.DuckDBPyConnection, path: Path) -> int:
@@ -206,15 +349,52 @@ def head_commit(con: duckdb.DuckDBPyConnection, repo_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def repo_id_for(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """The id of the repository at ``path``, registering it on first sight."""
-    row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [str(path)]).fetchone()
+def repo_id_for(
+    con: duckdb.DuckDBPyConnection,
+    state: RepoState,
+    roots: Callable[[], list[str]],
+    siblings: Iterable[Path] = (),
+) -> tuple[int, str | None]:
+    """The id of the repository ``state`` describes and, when it was indexed in another folder (a moved
+    or renamed workspace), that folder; a repository seen for the first time is registered.
+
+    A repository is its root commits plus its remote (a fork shares the roots, not the remote), so a
+    moved folder keeps its history once instead of counting every commit twice. ``roots`` is called
+    only when the folder is new to the index; a shallow clone has no roots to go by and is known by its
+    folder only. ``siblings`` are the other repositories indexed with this one: two clones of one
+    repository in a workspace stay two rows, each at its folder.
+    """
+    path = str(state.path)
+    row = con.execute("SELECT repo_id FROM repos WHERE path = ?", [path]).fetchone()
     if row:
-        return int(row[0])
+        return int(row[0]), None
+    found = None
+    if not state.shallow and state.refs:
+        found = con.execute(
+            "SELECT repo_id, path FROM repos WHERE roots = ? AND (remote IS NULL OR remote = ?)"
+            " AND NOT list_contains(?, path) ORDER BY indexed_at DESC NULLS LAST, repo_id LIMIT 1",
+            [" ".join(roots()), state.remote, sorted({str(p) for p in siblings})],
+        ).fetchone()
+    if found:
+        con.execute(
+            "UPDATE repos SET path = ?, name = ? WHERE repo_id = ?", [path, state.path.name, found[0]]
+        )
+        return int(found[0]), str(found[1])
     next_id = con.execute("SELECT coalesce(max(repo_id), 0) + 1 FROM repos").fetchone()
     repo_id = int(next_id[0]) if next_id else 1
-    con.execute("INSERT INTO repos (repo_id, path, name) VALUES (?, ?, ?)", [repo_id, str(path), path.name])
-    return repo_id
+    con.execute("INSERT INTO repos (repo_id, path, name) VALUES (?, ?, ?)", [repo_id, path, state.path.name])
+    return repo_id, None
+
+
+def stored_shallow_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[str]:
+    """The shallow boundary the previous run saw (empty for a full clone)."""
+    rows = con.execute("SELECT shallow_commits FROM repos WHERE repo_id = ?", [repo_id]).fetchall()
+    return sorted(rows[0][0] or []) if rows else []
+
+
+def has_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> bool:
+    """Whether the index holds any commit of the repository."""
+    return bool(con.execute("SELECT 1 FROM commits WHERE repo_id = ? LIMIT 1", [repo_id]).fetchall())
 
 
 def stored_refs(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[Ref]:
@@ -287,8 +467,15 @@ def insert_batch(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatc
             schema=_arrow_schemas()[1],
         )
         _append(con, "file_changes", changes)
-    for sha, problem in batch.problems:
-        con.execute("INSERT INTO problems VALUES (?, ?, ?)", [repo_id, sha, problem])
+    if batch.problems:  # in bulk: a partial clone can have a problem on every commit
+        problems = pa.table(
+            {
+                "repo_id": pa.array([repo_id] * len(batch.problems), pa.int32()),
+                "sha": pa.array([sha for sha, _ in batch.problems], pa.string()),
+                "problem": pa.array([problem for _, problem in batch.problems], pa.string()),
+            }
+        )
+        _append(con, "problems", problems)
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
@@ -417,6 +604,14 @@ def insert_words(
         )
 
 
+def incomplete_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
+    """The commits indexed without their file changes' text (``diff_complete`` false)."""
+    rows = con.execute(
+        "SELECT sha FROM commits WHERE repo_id = ? AND NOT diff_complete", [repo_id]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def all_indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
     """Every commit of the repository in the index (used only to reconcile rewritten history)."""
     return {r[0] for r in con.execute("SELECT sha FROM commits WHERE repo_id = ?", [repo_id]).fetchall()}
@@ -442,9 +637,17 @@ def save_repo_state(con: duckdb.DuckDBPyConnection, repo_id: int, state: RepoSta
             }
         )
         _append(con, "refs", table)
+    roots = None
+    if not state.shallow:
+        rows = con.execute(
+            "SELECT string_agg(sha, ' ' ORDER BY sha) FROM commits WHERE repo_id = ? AND len(parents) = 0",
+            [repo_id],
+        ).fetchall()  # all, not one: DuckDB 2 refuses the next statement while a result is unfinished
+        roots = rows[0][0] if rows else None
     con.execute(
-        "UPDATE repos SET head_ref = ?, shallow = ?, partial = ?, indexed_at = now() WHERE repo_id = ?",
-        [state.head_ref, state.shallow, state.partial, repo_id],
+        "UPDATE repos SET head_ref = ?, shallow = ?, partial = ?, indexed_at = now(), roots = ?, remote = ?,"
+        " shallow_commits = ? WHERE repo_id = ?",
+        [state.head_ref, state.shallow, state.partial, roots, state.remote, state.shallow_commits, repo_id],
     )
 
 

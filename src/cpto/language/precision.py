@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -453,9 +453,11 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     "export" the verb), longer names in any case."""
     if not names:
         return None
-    exact = [re.escape(n) for n in names if n.isalpha()]
-    loose = [re.escape(n).replace(r"\ ", r"\s+") for n in names if not n.isalpha()]
-    parts = (["(?i:" + "|".join(loose) + ")"] if loose else []) + exact
+    # Tries, not flat alternations: a workspace has thousands of paths, and trying each at every
+    # position of a long text cost seconds per 100 KB (see :func:`trie_pattern`).
+    exact = trie_pattern(n for n in names if n.isalpha())
+    loose = trie_pattern({" ".join(n.lower().split()) for n in names if not n.isalpha()})
+    parts = ([f"(?i:{loose})"] if loose else []) + ([exact] if exact else [])
     return re.compile(r"(?<![\w/.@-])(?:" + "|".join(parts) + r")(?![\w-]|/\w)")
 
 
@@ -480,19 +482,32 @@ def _identifiers(text: str, context: Context | None) -> tuple[list[Marker], str]
         named = [Marker(m.start(), m.end(), m.group(0), "name") for m in pattern.finditer(masked)]
         found += named
         masked = _apply_mask(masked, [(mk.start, mk.end) for mk in named])
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []  # sorted and disjoint, so overlap is a binary search
     for gate, regex in _IDENTIFIERS:
         if not gate.search(masked):
             continue
+        added: list[tuple[int, int]] = []  # in text order and disjoint: finditer never overlaps itself
         for m in regex.finditer(masked):
             kind = m.lastgroup or "path"
             start, end = m.span()
-            if any(start < e and s < end for s, e in spans) or (kind == "path" and not _is_path(m.group(0))):
+            if _overlaps(spans, start, end) or (kind == "path" and not _is_path(m.group(0))):
                 continue
-            spans.append((start, end))
+            added.append((start, end))
             if kind != "version":
                 found.append(Marker(start, end, text[start:end], kind))
+        if added:
+            spans = sorted(spans + added)
     return found, _apply_mask(masked, spans)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of ``spans`` (sorted and disjoint, so their ends are sorted too).
+
+    A binary search rather than a scan of every span: a long text has as many spans as identifiers, and
+    checking each new one against all the others made a 1 MB line take minutes.
+    """
+    i = bisect_left(spans, end, key=lambda span: span[0])  # spans[:i] start before ``end``
+    return i > 0 and spans[i - 1][1] > start
 
 
 def _is_path(candidate: str) -> bool:
@@ -624,7 +639,7 @@ def _graded_by_suffix(low: str, shadows: list[tuple[int, int]]) -> list[Candidat
             start -= 1
         if start > 0 and low[start - 1] in "-_":
             continue
-        if any(s < end and start < e for s, e in shadows):
+        if _overlaps(shadows, start, end):
             continue
         word = low[start:end]
         if lx.is_manner_adverb(word):

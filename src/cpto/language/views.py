@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
+from typing import Any
 
 from cpto.language.lint import NO_REQUIREMENTS, PrdLint
 from cpto.language.precision import Assessment
 from cpto.language.threads import MIN_REMARKS, Precision, ScoredRemark, by_pair, by_person, overall
 from cpto.report import NARROW, WIDE, Block, Blocks, Report, Table, Tag
+
+# Findings listed in the terminal, Markdown and HTML; JSON lists every one. A person reads a few hundred;
+# laying out tens of thousands of rows (a 1 MB line of vague text) took a terminal renderer minutes.
+MAX_FINDING_ROWS = 500
+
+
+def _findings_table(columns: list[str], rows: list[list[Any]]) -> Table:
+    """The findings table, the first :data:`MAX_FINDING_ROWS` rows of it, saying so when there are more."""
+    caption = ""
+    if len(rows) > MAX_FINDING_ROWS:
+        caption = f"The first {MAX_FINDING_ROWS} of {len(rows)} findings; --format json lists them all."
+    return Table("Findings", columns, rows[:MAX_FINDING_ROWS], caption=caption)
 
 
 def _where(path: Path, root: Path) -> str:
@@ -59,9 +73,7 @@ def lint_report(lints: list[PrdLint], root: Path, fail_under: float | None = Non
         )
     ]
     if findings:
-        tables.append(
-            Table("Findings", ["where", "requirement", "kind", "text", "make it specific"], findings)
-        )
+        tables.append(_findings_table(["where", "requirement", "kind", "text", "make it specific"], findings))
     return Report(
         title="Requirement precision",
         subtitle=f"{len(lints)} PRD(s); score 1.0 = every requirement precise",
@@ -103,9 +115,9 @@ def lint_report(lints: list[PrdLint], root: Path, fail_under: float | None = Non
 
 def text_report(name: str, text: str, result: Assessment) -> Report:
     """One text's findings with the line each is on."""
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]  # line of an offset by binary search
     rows = [
-        [f"{name}:{text.count(chr(10), 0, f.start) + 1}", f.kind, f.text, f.suggestion]
-        for f in result.findings
+        [f"{name}:{bisect_left(breaks, f.start) + 1}", f.kind, f.text, f.suggestion] for f in result.findings
     ]
     score = result.score if text.strip() else None  # nothing written is not precise writing
     reason = "" if score is not None else f"{name} holds no text to score"
@@ -116,7 +128,7 @@ def text_report(name: str, text: str, result: Assessment) -> Report:
             ("findings", len(rows)),
             ("precise markers", len(result.markers)),
         ],
-        tables=[Table("Findings", ["where", "kind", "text", "make it specific"], rows)] if rows else [],
+        tables=[_findings_table(["where", "kind", "text", "make it specific"], rows)] if rows else [],
         data={
             "score": score,
             "score_reason": reason or None,

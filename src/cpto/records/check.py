@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from cpto.errors import CptoError
+from cpto.fsutil import workspace_glob
 from cpto.records.actions import ActionItem, record_action_items
-from cpto.records.alarms import read_alarm
+from cpto.records.alarms import alarms_folder, read_alarm
 from cpto.records.decisions import check_under, decisions_folder, read_decision
-from cpto.records.ids import Record, duplicates, no_records, record_files
+from cpto.records.deploys import read_deploy_log, unresolved_deploys
+from cpto.records.fields import folder_records
+from cpto.records.ids import Record, duplicates, no_records
 from cpto.records.incidents import check_incident, incidents_folder, read_incident
 from cpto.records.people import People, read_people
 from cpto.records.roadmap import read_roadmap, target_problems
@@ -75,14 +78,14 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     missing: dict[str, str] = {}
     if not people.people:
         missing["people"] = f"{people_path} does not exist" if not people_path.exists() else "nobody listed"
-    decision_files = record_files(decisions_folder(config))
+    decision_files = _folder(problems, decisions_folder(config), "decision")
     if not decision_files:
         missing["decisions"] = no_records(decisions_folder(config), "decision")
     decisions = _each(problems, decision_files, read_decision)
     checked["decisions"] = len(decisions)
     problems += _duplicates(decisions, "decision")
     for f in check_under(config, decisions, people, now):
-        problems.append(Problem(WARNING, f"{f.decision.path}:1", f"{f.decision.id}: {f.problem}"))
+        problems.append(Problem(WARNING, f.where, f"{f.decision.id}: {f.problem}"))
     for d in decisions:
         for handle in d.consulted:
             if known is not None and handle not in known:
@@ -90,7 +93,7 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
                     Problem(WARNING, f"{d.path}:1", f"{d.id}: consulted '{handle}' is not in people.yaml")
                 )
 
-    incident_files = record_files(incidents_folder(config))
+    incident_files = _folder(problems, incidents_folder(config), "incident")
     if not incident_files:
         missing["incidents"] = no_records(incidents_folder(config), "incident")
     incidents = _each(problems, incident_files, lambda p: read_incident(p, config.severities))
@@ -105,7 +108,7 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     ]
     problems += _action_problems(items, known)
 
-    alarms = _each(problems, record_files(config.alarms), read_alarm)
+    alarms = _each(problems, _folder(problems, alarms_folder(config), "alarm"), read_alarm)
     checked["alarms"] = len(alarms)
     problems += _duplicates(alarms, "alarm")
 
@@ -127,7 +130,9 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
                     Problem(WARNING, where, f"{item.id}: owner '{item.owner}' is not in people.yaml")
                 )
 
-    prd_paths = _prd_paths(config)
+    problems += _deploy_problems(config)
+
+    prd_paths = _prd_paths(config, problems)
     if not prd_paths:
         missing["PRDs"] = f"no file matches [workspace] prds ({', '.join(config.prds)})"
     prds = _each(problems, prd_paths, read_prd)
@@ -146,9 +151,41 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
 
     folders = {p.parent if p.suffix else p for p in config.record_paths} | {p.path.parent for p in prds}
     for folder in folders:
-        for leftover in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
+        for leftover in workspace_glob(folder, ".*.tmp", root=config.root) if folder.is_dir() else []:
             problems.append(Problem(WARNING, str(leftover), "left by an interrupted write; safe to delete"))
     return CheckResult(checked, problems, missing, sum(not a.done for a in items))
+
+
+def _folder(problems: list[Problem], folder: Path, what: str) -> list[Path]:
+    """The records of ``folder``; a folder setting that names a file is an error here as everywhere."""
+    try:
+        found = folder_records(folder, what)
+    except CptoError as exc:
+        problems.append(_error(exc.message, folder))
+        return []
+    problems += [Problem(WARNING, s.path, s.reason) for s in found.skipped]  # links not followed
+    return list(found)
+
+
+def _deploy_problems(config: WorkspaceConfig) -> list[Problem]:
+    """The deploy log as the timeline and the heartbeat read it: a line that is not ``TIME REVISION
+    [NAME]`` (the first stops the reading, as it stops them), and revisions the first repository lacks."""
+    log = config.deploy_log
+    if log is None:
+        return []
+    if not log.exists():
+        return [Problem(ERROR, str(log), "file not found ([deploys] log in cpto.toml)")]
+    try:
+        deploys = read_deploy_log(log)
+    except CptoError as exc:
+        return [_error(exc.message, log)]
+    if not config.repos or not (config.repos[0] / ".git").exists():
+        return []
+    try:
+        found = unresolved_deploys(config.repos[0], deploys, log)
+    except CptoError as exc:
+        return [_error(exc.message, log)]
+    return [_error(message, log) for message in found]
 
 
 def _action_problems(items: list[ActionItem], known: set[str] | None) -> list[Problem]:
@@ -167,11 +204,13 @@ def _action_problems(items: list[ActionItem], known: set[str] | None) -> list[Pr
     return out
 
 
-def _prd_paths(config: WorkspaceConfig) -> list[Path]:
+def _prd_paths(config: WorkspaceConfig, problems: list[Problem]) -> list[Path]:
     try:
-        return find_prds(config)
+        found = find_prds(config)
     except CptoError:  # no PRDs is a fine state for a check: there is nothing to validate
         return []
+    problems += [Problem(WARNING, s.path, s.reason) for s in found.skipped]  # links not followed
+    return list(found)
 
 
 def _one(problems: list[Problem], read: Callable[[], T], path: Path) -> T | None:

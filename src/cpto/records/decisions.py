@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from cpto.errors import CptoError
-from cpto.records.ids import NUMBERED, Section, find, record_files, record_sections, require_unique, slug
+from cpto.records.fields import body_text, folder_records, handle, one_line
+from cpto.records.ids import NUMBERED, Section, find, record_sections, require_unique, slug
 from cpto.records.people import People
-from cpto.records.times import days, parse_time, stamp
+from cpto.records.times import check_day, days, parse_time, stamp
 from cpto.workspace.config import DEFAULT_AGREEMENT, WEEKDAYS, WorkspaceConfig
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
-from cpto.workspace.markdown import read_document, section_lines
+from cpto.workspace.markdown import read_document, read_text, section_lines, section_span
+from cpto.workspace.yamlfile import mapping_value, text_list, text_value
 
 STATUSES = ("proposed", "decided", "appealed", "upheld", "overturned", "superseded")
 OPEN = ("proposed", "appealed")
@@ -45,6 +47,9 @@ class Remark:
     line: int
 
 
+UNKNOWN = "unknown"  # no status anywhere in the record: shown and warned about, never counted
+
+
 @dataclass(frozen=True)
 class Decision:
     path: Path
@@ -60,17 +65,25 @@ class Decision:
     discussion: tuple[Remark, ...] = ()
     ready: datetime | None = None
     sections: tuple[Section, ...] = ()  # the whole body, heading by heading: what `show` prints
+    problems: tuple[tuple[int, str], ...] = ()  # (line, doubt) found while reading: warnings, not errors
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> its line
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
 
     def waited(self, now: datetime) -> timedelta | None:
-        """Raised to decided, or raised to ``now`` while still open."""
-        if self.raised is None:
+        """Raised to decided, or raised to ``now`` while still open; None when it cannot be told.
+
+        A negative span (decided before it was raised, raised after ``now``) is not a wait, nor is one
+        that ends after ``now`` (decided in 2099): it is None, so it never moves a median, and the
+        reader or :func:`check_decisions` warns about its dates.
+        """
+        if self.raised is None or self.status == UNKNOWN or (self.decided and self.decided > now):
             return None
         end = self.decided if self.decided is not None else (now if self.is_open else None)
-        return end - self.raised if end is not None else None
+        span = end - self.raised if end is not None else None
+        return span if span is not None and span >= timedelta(0) else None
 
 
 def read_decision(path: Path) -> Decision:
@@ -79,36 +92,102 @@ def read_decision(path: Path) -> Decision:
     A missing id falls back to the file's number (``0007-use-x.md``) or name, a missing title to the first
     heading. Records without front matter keep their facts in the body (``Date:``, ``## Status``,
     ``- Status: accepted``, ``- Deciders: ...``); they carry one date, read as when it was decided.
+    An empty file is an error; a record that says nothing of its status, or whose dates contradict each
+    other, is read with a warning (``problems``) and left out of every statistic.
     """
     doc = read_document(path)
+    if not doc.front_matter and not any(line.strip() for line in doc.body):
+        raise CptoError(f"{path}:1: empty decision record: write its front matter or delete the file")
     fm = doc.front_matter
+    lines = _key_lines(path, fm)
     legacy = _body_meta(doc.body)  # adr-tools / MADR 2 facts; front matter written later wins
-    where = f"{path}:1"
-    status = _status(fm.get("status") or legacy.get("status"), where)
-    made_before = _status(legacy.get("status"), where) not in OPEN  # the body's one date: decided or raised
+
+    def where(key: str) -> str:
+        return f"{path}:{lines.get(key, 1)}"
+
+    problems: list[tuple[int, str]] = []
+    said = _scalar(fm, "status", where) or legacy.get("status")
+    if said:
+        status = _status(said, where("status"))
+    else:
+        status = UNKNOWN
+        problems.append(
+            (
+                lines.get("status", 1),
+                "no status (front matter status:, a Status line or section):"
+                " not counted as proposed or decided",
+            )
+        )
+    made_before = _status(legacy.get("status"), where("status")) not in OPEN  # the body's one date
     heading = next((line.lstrip("# ").strip() for line in doc.body if line.startswith("# ")), "")
-    makers = fm.get("decision-makers") or fm.get("deciders") or legacy.get("deciders") or []
-    if isinstance(makers, str):
-        makers = [m.strip() for m in makers.split(",") if m.strip()]
-    point = str(fm.get("point") or (makers[0] if isinstance(makers, list) and makers else "")).strip()
-    legacy_date = parse_time(legacy.get("date"), where)
+    makers = _handle_list(fm, "decision-makers", where) or _handle_list(fm, "deciders", where)
+    if not makers and legacy.get("deciders"):
+        makers = _handles(legacy["deciders"], where("deciders"))
+    point = _scalar(fm, "point", where) or (makers[0] if makers else "")
+    legacy_date = parse_time(legacy.get("date"), where("date"))
     number = re.match(r"^(\d{1,5})-", path.stem)  # 0007-x.md; log4brains' 20201026-x.md keeps its stem
+    raised_key = "raised" if fm.get("raised") else "date"
+    raised = parse_time(fm.get(raised_key), where(raised_key)) or (None if made_before else legacy_date)
+    decided = parse_time(fm.get("decided"), where("decided")) or (legacy_date if made_before else None)
+    if raised is not None and decided is not None and decided < raised:
+        problems.append(
+            (
+                lines.get("decided", 1),
+                f"decided {stamp(decided)} is before it was raised ({stamp(raised)}):"
+                " not a wait; fix one of the dates",
+            )
+        )
     return Decision(
         path=path,
-        id=str(fm.get("id") or (number.group(1) if number else path.stem)),
-        title=str(fm.get("title") or re.sub(r"^\d+\.\s+", "", heading) or path.stem),
+        id=_scalar(fm, "id", where) or (number.group(1) if number else path.stem),
+        title=_scalar(fm, "title", where) or re.sub(r"^\d+\.\s+", "", heading) or path.stem,
         status=status,
-        domain=str(fm.get("domain") or "").strip().lower(),
+        domain=_scalar(fm, "domain", where).lower(),
         point=point,
-        raised=parse_time(fm.get("raised") or fm.get("date"), where)
-        or (None if made_before else legacy_date),
-        decided=parse_time(fm.get("decided"), where) or (legacy_date if made_before else None),
-        consulted=_handles(fm.get("consulted")),
-        appeal=_mapping(fm.get("appeal")),
+        raised=raised,
+        decided=decided,
+        consulted=_handle_list(fm, "consulted", where),
+        appeal=_appeal(fm.get("appeal"), where("appeal")),
         discussion=tuple(_remarks(path, doc.body, doc.body_line)),
-        ready=parse_time(fm.get("ready"), where),
+        ready=parse_time(fm.get("ready"), where("ready")),
         sections=record_sections(doc),
+        problems=tuple(problems),
+        key_lines=lines,
     )
+
+
+def _key_lines(path: Path, fm: dict[str, Any]) -> dict[str, int]:
+    """The line each top-level front-matter key is on, so an error points at it."""
+    if not fm:
+        return {}
+    out: dict[str, int] = {}
+    for number, line in enumerate(read_text(path).splitlines()[1:], 2):
+        if line.strip() in ("---", "..."):
+            break
+        m = re.match(r"""^["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?\s*:""", line)
+        if m:
+            out.setdefault(m.group(1), number)
+    return out
+
+
+def _scalar(fm: dict[str, Any], key: str, where: Callable[[str], str]) -> str:
+    """A front-matter value that must be text (``id: 0007`` unquoted is the number 7: an error)."""
+    return text_value(fm.get(key), f"{where(key)}: {key}").strip()
+
+
+def _handle_list(fm: dict[str, Any], key: str, where: Callable[[str], str]) -> tuple[str, ...]:
+    return _handles(fm.get(key), f"{where(key)}: {key}")
+
+
+def _appeal(value: Any, where: str) -> dict[str, Any]:
+    """The appeal mapping, its times checked now: a report reading them later must not be the first to fail."""
+    appeal = mapping_value(value if value != "" else None, f"{where}: appeal")
+    for key in ("at", "resolved"):
+        parse_time(appeal.get(key), f"{where}: appeal {key}")
+    for key, item in appeal.items():
+        if isinstance(item, (dict, list)):
+            raise CptoError(f"{where}: appeal {key} must be one value, not a {type(item).__name__}")
+    return dict(appeal)
 
 
 def _status(value: Any, where: str) -> str:
@@ -137,14 +216,10 @@ def _body_meta(body: list[str]) -> dict[str, str]:
     return meta
 
 
-def _handles(value: Any) -> tuple[str, ...]:
-    """A list of handles, or MADR 3's comma-separated string of them."""
-    items = value.split(",") if isinstance(value, str) else (value or [])
-    return tuple(str(c).strip() for c in items if str(c).strip())
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return dict(value) if isinstance(value, dict) else {}
+def _handles(value: Any, where: str) -> tuple[str, ...]:
+    """A list of handles, or MADR 3's comma-separated string of them; anything else is an error."""
+    items = value.split(",") if isinstance(value, str) else text_list(value, where)
+    return tuple(c.strip() for c in items if c.strip())
 
 
 def _remarks(path: Path, body: list[str], first_line: int) -> list[Remark]:
@@ -154,7 +229,7 @@ def _remarks(path: Path, body: list[str], first_line: int) -> list[Remark]:
         if not m:
             continue
         try:
-            day = date.fromisoformat(m.group(2))
+            day = check_day(date.fromisoformat(m.group(2)), f"{path}:{first_line + offset}")
         except ValueError:
             raise CptoError(f"{path}:{first_line + offset}: '{m.group(2)}' is not a real date") from None
         out.append(Remark(m.group(1), day, m.group(3).strip(), first_line + offset))
@@ -168,7 +243,7 @@ def decisions_folder(config: WorkspaceConfig) -> Path:
 
 def read_decisions(folder: Path) -> list[Decision]:
     """Every decision record in ``folder``, in file-name order; IDs are unique."""
-    decisions = [read_decision(p) for p in record_files(folder)]
+    decisions = [read_decision(p) for p in folder_records(folder, "decision")]
     require_unique(decisions, "decision")
     return decisions
 
@@ -179,6 +254,11 @@ class Finding:
 
     decision: Decision
     problem: str
+    line: int = 1  # the record's line the problem is on (1: the record as a whole)
+
+    @property
+    def where(self) -> str:
+        return f"{self.decision.path}:{self.line}"
 
 
 def check_under(
@@ -211,6 +291,16 @@ def check_decisions(
     agreement = agreement or DEFAULT_AGREEMENT
     findings = []
     for d in decisions:
+        findings += [Finding(d, problem, line) for line, problem in d.problems]
+        for key, moment in (("raised", d.raised), ("decided", d.decided)):
+            if moment is not None and moment > now:
+                findings.append(
+                    Finding(
+                        d,
+                        f"{key} {stamp(moment)} is in the future: not counted; fix the date",
+                        d.key_lines.get(key, 1),
+                    )
+                )
         person = people.by_handle.get(d.point)
         if d.point and people.people and person is None:
             findings.append(Finding(d, f"point '{d.point}' is not in people.yaml"))
@@ -259,15 +349,17 @@ def point_stats(decisions: list[Decision], sla: timedelta, now: datetime) -> lis
     """
     by_point: dict[str, list[Decision]] = {}
     for d in decisions:
+        if d.status == UNKNOWN:  # warned about; counting it as open or decided would be a guess
+            continue
         by_point.setdefault(d.point or "(nobody)", []).append(d)
     out = []
-    for handle, mine in by_point.items():
+    for who, mine in by_point.items():
         spans = sorted(days(w) for d in mine if d.decided and (w := d.waited(now)) is not None)
         open_now = [d for d in mine if d.is_open]
         late = sum(1 for d in open_now if (w := d.waited(now)) is not None and w > sla)
         out.append(
             PointStats(
-                handle,
+                who,
                 sum(d.decided is not None for d in mine),
                 round(_median(spans), 2) if spans else None,
                 round(spans[-1], 2) if spans else None,
@@ -304,7 +396,7 @@ def appeal_rates(decisions: list[Decision], max_rate: float) -> list[QuarterAppe
     made: dict[str, int] = {}
     appealed: dict[str, int] = {}
     for d in decisions:
-        if d.decided is None:
+        if d.decided is None or d.status == UNKNOWN:
             continue
         q = quarter_of(d.decided)
         made[q] = made.get(q, 0) + 1
@@ -359,7 +451,17 @@ def new_decision_text(
     consulted: list[str],
     context: str = "",
 ) -> str:
-    """A new MADR-style record in cpto's front matter, with the sections people fill in."""
+    """A new MADR-style record in cpto's front matter, with the sections people fill in.
+
+    Every value is checked first (:mod:`cpto.records.fields`): the text returned reads back through
+    :func:`read_decision` to the same title, point, consulted and context, or nothing is returned.
+    """
+    title = one_line(title, "title")
+    if domain not in DOMAINS:
+        raise CptoError(f"--domain: '{domain}' is not one of {', '.join(DOMAINS)}")
+    point = handle(point, "--point")
+    consulted = [handle(c, "--consulted") for c in consulted]
+    context = body_text(context, "--context")
     lines = [
         "---",
         render_key("id", did),  # quoted where YAML would misread it (0007 is octal 7)
@@ -410,17 +512,29 @@ def _current(decision: Decision, allowed: tuple[str, ...], action: str) -> Decis
 def decide_edit(decision: Decision, at: datetime, outcome: str = "") -> Callable[[str], str]:
     """The edit that records a decision as made at ``at`` (and its outcome, if given)."""
     _require(decision, ("proposed",), "decided")
+    outcome = body_text(outcome, "--outcome")
 
     def change(text: str) -> str:
         _current(decision, ("proposed",), "decided")
         text = set_front_matter(text, {"status": "decided", "decided": stamp(at)}, where=str(decision.path))
         if not outcome:
             return text
-        if PLACEHOLDER in text:  # the line `cpto decision new` wrote under Decision Outcome
-            return text.replace(PLACEHOLDER, outcome, 1)
-        return append_to_section(text, "Decision Outcome", outcome)
+        return _fill_outcome(text, outcome)
 
     return change
+
+
+def _fill_outcome(text: str, outcome: str) -> str:
+    """The outcome in place of the placeholder line `cpto decision new` wrote under Decision Outcome (that
+    line only: a title or context quoting the placeholder stays as it is), else after the section."""
+    lines = text.splitlines(keepends=True)
+    span = section_span(lines, "Decision Outcome")
+    for i in range(span[0] + 1, span[1]) if span else ():
+        if lines[i].strip() == PLACEHOLDER:
+            ending = lines[i][len(lines[i].rstrip("\r\n")) :]
+            lines[i] = (ending or "\n").join(outcome.split("\n")) + ending
+            return "".join(lines)
+    return append_to_section(text, "Decision Outcome", outcome)
 
 
 def appeal_edit(decision: Decision, by: str, reason: str, to: str, at: datetime) -> Callable[[str], str]:
@@ -428,7 +542,12 @@ def appeal_edit(decision: Decision, by: str, reason: str, to: str, at: datetime)
     _require(decision, ("decided",), "appealed")
     if not reason.strip():
         raise CptoError("an appeal needs a reason: what is wrong with the decision, specifically")
-    appeal = {"by": by, "at": stamp(at), "reason": " ".join(reason.split()), "to": to}
+    appeal = {
+        "by": handle(by, "--by"),
+        "at": stamp(at),
+        "reason": one_line(reason, "--reason"),
+        "to": handle(to, "appeal to"),
+    }
 
     def change(text: str) -> str:
         _current(decision, ("decided",), "appealed")
@@ -442,6 +561,7 @@ def resolve_edit(decision: Decision, outcome: str, by: str, at: datetime) -> Cal
     _require(decision, ("appealed",), "resolved")
     if outcome not in ("upheld", "overturned"):
         raise CptoError(f"an appeal is resolved as upheld or overturned, not '{outcome}'")
+    by = handle(by, "--by")
 
     def change(text: str) -> str:
         now = _current(decision, ("appealed",), "resolved")
@@ -458,7 +578,7 @@ def comment_edit(
     """The edit that adds ``- by, YYYY-MM-DD: remark`` (the workspace's date) to the Discussion."""
     if not remark.strip():
         raise CptoError("nothing to add: the remark is empty")
-    line = f"- {by}, {at.astimezone(zone):%Y-%m-%d}: {' '.join(remark.split())}"
+    line = f"- {handle(by, '--by')}, {at.astimezone(zone):%Y-%m-%d}: {one_line(remark, 'remark')}"
     return lambda text: append_to_section(text, "Discussion", line)
 
 

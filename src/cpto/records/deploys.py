@@ -9,6 +9,7 @@ Blank lines and ``#`` comments are skipped. Times without a zone are UTC.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from cpto.errors import CptoError
 from cpto.records.times import parse_time
 from cpto.review.graph import Release, tagged_releases
 from cpto.workspace.markdown import read_text
+
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,25 @@ def read_deploy_log(path: Path) -> list[LoggedDeploy]:
         assert at is not None  # a non-empty field is a time or an error
         out.append(LoggedDeploy(at, fields[1], fields[2] if len(fields) == 3 else fields[1], number))
     return out
+
+
+def unresolved_deploys(repo: Path, deploys: list[LoggedDeploy], path: Path) -> list[str]:
+    """``file:line: problem`` for each logged revision the repository does not have, read from git
+    itself so ``cpto check`` needs no index; the rule is :func:`logged_releases`' (a branch, tag or
+    remote-tracking branch by name, else a unique SHA prefix of at least seven characters)."""
+    from cpto.history.git import read_refs, run_git
+
+    names = {ref.name for ref in read_refs(repo, "HEAD")}
+    asked = [d for d in deploys if d.revision not in names]
+    shas = [d.revision for d in asked if len(d.revision) >= 7 and _HEX.match(d.revision)]
+    query = "".join(f"{sha}^{{commit}}\n" for sha in shas).encode()
+    out = run_git(repo, "cat-file", "--batch-check=%(objectname)", stdin=query).decode() if shas else ""
+    found = {sha for sha, answer in zip(shas, out.splitlines(), strict=False) if _HEX.match(answer)}
+    return [
+        f"{path}:{d.line}: '{d.revision}' is not a commit, tag or branch of the repository"
+        for d in asked
+        if d.revision not in found
+    ]
 
 
 def logged_releases(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from cpto.errors import CptoError
+from cpto.fsutil import Found, workspace_glob
 from cpto.workspace.markdown import _FENCE, Document, heading
 
 NOT_RECORDS = ("readme", "template", "index")
@@ -31,11 +32,17 @@ class Record(Protocol):
 R = TypeVar("R", bound=Record)
 
 
-def record_files(folder: Path | None) -> list[Path]:
-    """The ``*.md`` records of ``folder`` in file-name order (its README, template and index are not)."""
+def record_files(folder: Path | None, *, root: Path | None = None) -> Found:
+    """The ``*.md`` records of ``folder`` in file-name order (its README, template and index are not).
+
+    A record that links out of the workspace (``root``, else the one found above ``folder``) is not
+    read, nor is a folder that does; ``skipped`` names them for the caller to show. A record linked
+    twice in the folder is listed once.
+    """
     if folder is None or not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.md")) if p.stem.lower() not in NOT_RECORDS]
+        return Found()
+    found = workspace_glob(folder, "*.md", root=root)
+    return Found((p for p in found if p.stem.lower() not in NOT_RECORDS), found.skipped)
 
 
 def duplicates(records: Sequence[R]) -> list[tuple[R, Path]]:

@@ -14,11 +14,13 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from cpto.errors import CptoError
-from cpto.records.ids import Section, find, next_id, record_files, record_sections, require_unique, slug
-from cpto.records.times import stamp
+from cpto.records.fields import folder_records, handle, one_line
+from cpto.records.ids import Section, find, next_id, record_sections, require_unique, slug
+from cpto.records.times import check_time, stamp
 from cpto.workspace.config import DEFAULT_SEVERITIES, WorkspaceConfig, parse_zone
 from cpto.workspace.edit import append_to_section, render_key, set_front_matter
 from cpto.workspace.markdown import read_document, read_text, section_lines
+from cpto.workspace.yamlfile import text_list, text_value
 
 KINDS = ("started", "detected", "acknowledged", "mitigated", "resolved")
 NOTE = "note"
@@ -71,9 +73,20 @@ class Incident:
 
 
 def read_incident(path: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) -> Incident:
-    """One incident record: front matter, then a ``## Timeline`` of dated, typed events."""
+    """One incident record: front matter, then a ``## Timeline`` of dated, typed events.
+
+    An empty file is an error, and so is a value of the wrong kind (``services: {a: 1}``, a title that
+    is a list): each names the file and the key's line.
+    """
     doc = read_document(path)
+    if not doc.front_matter and not any(line.strip() for line in doc.body):
+        raise CptoError(f"{path}:1: empty incident record: write its front matter or delete the file")
     fm = doc.front_matter
+    for key in ("id", "title", "commander", "caused_by", "timezone"):
+        text_value(fm.get(key), f"{path}:{_key_line(path, key)}: {key}")  # caused_by: 0123 is a number
+    if isinstance(fm.get("severity"), (dict, list, bool)):  # numbered severities (severity: 1) are fine
+        text_value(fm["severity"], f"{path}:{_key_line(path, 'severity')}: severity")
+    services = text_list(fm.get("services"), f"{path}:{_key_line(path, 'services')}: services")
     severity = str(fm.get("severity") or "").strip()
     if severity and severity not in severities:
         raise CptoError(
@@ -81,7 +94,6 @@ def read_incident(path: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) 
             f" {', '.join(severities)} ([incidents] severities in cpto.toml)"
         )
     zone = parse_zone(fm.get("timezone"), f"{path}: timezone")
-    services = fm.get("services") or []
     return Incident(
         path=path,
         id=str(fm.get("id") or path.stem),
@@ -89,7 +101,7 @@ def read_incident(path: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) 
             fm.get("title") or next((ln.lstrip("# ") for ln in doc.body if ln.startswith("# ")), path.stem)
         ),
         severity=severity,
-        services=tuple(str(s) for s in (services if isinstance(services, list) else [services])),
+        services=tuple(str(s) for s in services),
         commander=str(fm.get("commander") or ""),
         caused_by=str(fm.get("caused_by") or ""),
         events=tuple(_timeline(path, doc.body, doc.body_line, zone)),
@@ -126,6 +138,12 @@ def _timeline(path: Path, body: list[str], first_line: int, zone: tzinfo) -> lis
 
 
 def _moment(path: Path, line: int, day: str, clock: str, offset: str | None, zone: tzinfo) -> datetime:
+    """A timeline line's time, within the dates cpto reads (records.times.check_time)."""
+    where, written = f"{path}:{line}", f"{day} {clock}"
+    return check_time(_clock_time(path, line, day, clock, offset, zone), where, written)
+
+
+def _clock_time(path: Path, line: int, day: str, clock: str, offset: str | None, zone: tzinfo) -> datetime:
     try:
         moment = datetime.fromisoformat(f"{day}T{clock.zfill(5) if len(clock) < 5 else clock}")
     except ValueError:
@@ -149,7 +167,7 @@ def incidents_folder(config: WorkspaceConfig) -> Path:
 
 def read_incidents(folder: Path, severities: tuple[str, ...] = DEFAULT_SEVERITIES) -> list[Incident]:
     """Every incident record in ``folder``, by impact start; IDs are unique."""
-    incidents = [read_incident(p, severities) for p in record_files(folder)]
+    incidents = [read_incident(p, severities) for p in folder_records(folder, "incident")]
     require_unique(incidents, "incident")
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(incidents, key=lambda i: (i.started or far, i.id))
@@ -198,7 +216,17 @@ def new_incident_text(
     what: str,
     caused_by: str = "",
 ) -> str:
-    """A new incident record with its first event: when impact started."""
+    """A new incident record with its first event: when impact started.
+
+    Every value is checked first (:mod:`cpto.records.fields`): the text returned reads back through
+    :func:`read_incident` to the same title, severity, services, commander, cause and first event.
+    """
+    title = one_line(title, "title")
+    severity = one_line(severity, "--severity")
+    services = [one_line(s, "--services") for s in services]
+    commander = handle(commander, "--commander")
+    caused_by = one_line(caused_by, "--caused-by", required=False)
+    what = one_line(what, "what happened", required=False) or "impact started"
     lines = [
         "---",
         render_key("id", iid),
@@ -220,7 +248,7 @@ def new_incident_text(
         "",
         "## Timeline",
         "",
-        event_line(started, "started", what or "impact started"),
+        event_line(started, "started", what),
         "",
         "## Root cause",
         "",
@@ -250,7 +278,7 @@ def log_edit(
     if kind not in (*KINDS, NOTE):
         raise CptoError(f"event '{kind}' is not one of {', '.join((*KINDS, NOTE))}")
     _may_log(incident, kind, at)
-    line = event_line(at, kind, text or kind)
+    line = event_line(at, kind, one_line(text, "event text", required=False) or kind)
 
     def change(current: str) -> str:
         _may_log(read_incident(incident.path, severities), kind, at)
@@ -270,4 +298,5 @@ def _may_log(incident: Incident, kind: str, at: datetime) -> None:
 
 
 def cause_edit(incident: Incident, caused_by: str) -> Callable[[str], str]:
+    caused_by = one_line(caused_by, "--caused-by")
     return lambda text: set_front_matter(text, {"caused_by": caused_by}, where=str(incident.path))

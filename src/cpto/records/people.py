@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cpto.errors import CptoError
+from cpto.records.fields import HANDLE
 from cpto.workspace.config import WorkspaceConfig
-from cpto.workspace.yamlfile import read_yaml_list
+from cpto.workspace.yamlfile import read_yaml_list, text_list, text_value
 
 if TYPE_CHECKING:
     import duckdb
 
     from cpto.report import Report
 
-_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 BUILDING = "engineering"  # the discipline whose lane code is; code by anyone else crosses lanes
 
 UNKNOWN_DISCIPLINE = (
@@ -116,17 +116,43 @@ def read_people(path: Path) -> People:
             )
         if p.manager == p.handle:
             result.warnings.append(f"{path}:{p.line}: {p.handle} is their own manager")
+    result.warnings += _manager_cycles(result)
     return result
+
+
+def _manager_cycles(people: People) -> list[str]:
+    """Each chain of managers that comes back to where it started (a manages b manages a), once, at the
+    line of its first person: nobody in it has a manager above the loop, so spans and reporting lines
+    built on it are wrong. A person who is their own manager is warned about on their own."""
+    out = []
+    seen: set[str] = set()
+    for start in people.people:
+        chain: list[str] = []
+        current: Person | None = start
+        while current is not None and current.handle not in seen and current.handle not in chain:
+            chain.append(current.handle)
+            current = people.by_handle.get(current.manager)
+        seen.update(chain)
+        if current is None or current.handle not in chain:
+            continue
+        loop = chain[chain.index(current.handle) :]
+        if len(loop) > 1:
+            first = min((people.by_handle[h] for h in loop), key=lambda p: p.line)
+            names = " manages ".join([*reversed(loop), loop[-1]])
+            out.append(f"{people.path}:{first.line}: manager cycle: {names}; nobody in it has a manager")
+    return out
 
 
 def _person(path: Path, line: int, item: Any) -> Person:
     where = f"{path}:{line}"
     if not isinstance(item, dict):
         raise CptoError(f"{where}: each person must be a mapping with at least handle and discipline")
+    for key in ("handle", "name", "discipline", "role", "team", "manager"):
+        text_value(item.get(key), f"{where}: {key}")  # 'manager: 0123' is a number, not a handle
     handle = str(item.get("handle") or "").strip()
     if not handle:
         raise CptoError(f"{where}: person without a handle")
-    if not _HANDLE.match(handle):
+    if not HANDLE.match(handle):
         raise CptoError(f"{where}: handle '{handle}' must be lower-case letters, digits, '.', '_' or '-'")
     return Person(
         handle=handle,
@@ -142,12 +168,7 @@ def _person(path: Path, line: int, item: Any) -> Person:
 
 
 def _strings(where: str, item: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = item.get(key) or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CptoError(f"{where}: '{key}' must be a list of strings")
-    return tuple(v.strip() for v in value)
+    return tuple(v.strip() for v in text_list(item.get(key), f"{where}: {key}"))
 
 
 # The one rule for who a commit's author is and which commits count, shared by ``cpto history``,
@@ -363,7 +384,7 @@ def workspace_lanes(config: WorkspaceConfig, people: People, *, history: bool) -
     from cpto.review.service import find_prds
 
     try:
-        prd_paths = find_prds(config)
+        prd_paths: list[Path] = find_prds(config)
     except CptoError:
         prd_paths = []
     authors = []

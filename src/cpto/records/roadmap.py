@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
     from cpto.review.prd import Prd
 from cpto.history.git import FileVersion
+from cpto.records.times import parse_date
 from cpto.review.text import terms
 from cpto.review.trace import IN_PROGRESS, SHIPPED
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.edit import set_list_item, set_yaml_keys, update_file
-from cpto.workspace.yamlfile import parse_yaml_list, read_yaml_list
+from cpto.workspace.yamlfile import parse_yaml_list, read_yaml_list, text_list, text_value
 
 HORIZONS = ("year", "half", "quarter", "month", "week")  # far to near: one review should move one rung
 HORIZON_DAYS = {"year": 365, "half": 182, "quarter": 91, "month": 30, "week": 7}
@@ -89,13 +90,15 @@ def _item(path: Path, line: int, raw: Any) -> RoadmapItem:
     where = f"{path}:{line}"
     if not isinstance(raw, dict):
         raise CptoError(f"{where}: a roadmap item must be a mapping with id, title and horizon")
+    for key in ("id", "title", "horizon", "prd", "owner", "status"):
+        text_value(raw.get(key), f"{where}: {key}")  # 'id: 0012' is the number 10, not RM-0012's text
     rid = str(raw.get("id") or "").strip()
     if not rid or not _ID.match(rid):
         raise CptoError(f"{where}: roadmap item needs an id like RM-3")
     horizon = str(raw.get("horizon") or "").strip().lower()
     if horizon not in HORIZONS:
         raise CptoError(f"{where}: {rid} horizon '{horizon}' is not one of {', '.join(HORIZONS)}")
-    requirements = raw.get("requirements") or []
+    requirements = text_list(raw.get("requirements"), f"{where}: {rid} requirements")
     return RoadmapItem(
         id=rid,
         title=str(raw.get("title") or rid),
@@ -104,24 +107,9 @@ def _item(path: Path, line: int, raw: Any) -> RoadmapItem:
         owner=str(raw.get("owner") or ""),
         target=parse_date(raw.get("target"), f"{where}: {rid} target"),
         status=str(raw.get("status") or ""),
-        requirements=tuple(
-            str(r) for r in (requirements if isinstance(requirements, list) else [requirements])
-        ),
+        requirements=tuple(requirements),
         line=line,
     )
-
-
-def parse_date(value: Any, where: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise CptoError(f"{where} '{value}' is not a date like 2027-03-31") from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -154,9 +142,16 @@ def reviews_from_history(versions: list[FileVersion], path: Path) -> tuple[list[
         except CptoError as exc:
             warnings.append(f"version {v.sha[:10]} skipped: {exc.message}")
             continue
-        committed = datetime.fromisoformat(v.committed).date()
+        if not v.committed and roadmap.reviewed is None:
+            warnings.append(
+                f"version {v.sha[:10]} skipped: its commit date is unreadable and it names no review date"
+            )
+            continue
+        committed = datetime.fromisoformat(v.committed).date() if v.committed else None
         key: object = roadmap.reviewed if roadmap.reviewed is not None else v.sha
-        review = Review(roadmap.reviewed or committed, v.sha, {i.id: i for i in roadmap.items})
+        when = roadmap.reviewed or committed
+        assert when is not None  # a version with neither was skipped above
+        review = Review(when, v.sha, {i.id: i for i in roadmap.items})
         if keys and keys[-1] == key:
             reviews[-1] = review  # an edit between reviews: the state going into the next review
         else:

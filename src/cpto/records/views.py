@@ -12,6 +12,7 @@ from cpto.records.actions import ActionItem, ActionList, record_action_items
 from cpto.records.alarms import Alarm
 from cpto.records.check import ERROR, INFO, WARNING, CheckResult
 from cpto.records.decisions import (
+    UNKNOWN,
     Decision,
     Finding,
     appeal_rates,
@@ -277,14 +278,23 @@ def _decision_data(d: Decision, waited: timedelta | None, flags: list[str]) -> d
         "raised": d.raised.isoformat() if d.raised else None,
         "decided": d.decided.isoformat() if d.decided else None,
         "days_waited": round(days(waited), 2) if waited is not None else None,
-        "days_waited_reason": (
-            None if waited is not None else "no raised time" if d.raised is None else "not decided"
-        ),
+        "days_waited_reason": None if waited is not None else _why_not_timed(d),
         "consulted": list(d.consulted),
         "appeal": {k: str(v) for k, v in d.appeal.items()},
         "path": str(d.path),
         "flags": flags,
     }
+
+
+def _why_not_timed(d: Decision) -> str:
+    """Why a decision's wait is unknown: said in the JSON beside the null, never a zero."""
+    if d.raised is None:
+        return "no raised time"
+    if d.status == UNKNOWN:
+        return "no status"
+    if d.is_open or d.decided is not None:
+        return "its dates contradict each other or lie in the future (see flags)"
+    return "not decided"
 
 
 def section_tables(sections: Sequence[Section]) -> list[Table]:

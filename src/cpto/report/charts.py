@@ -6,7 +6,11 @@ runtime, no image files), with axes, printed values, legends, stacked bars, line
 treemap. Its output is made fit for a self-contained page here: the script element it adds (config and
 tooltips, which would be the only JavaScript in the page) and its comments are removed, and its random
 chart id is replaced with a stable one, so the same data always gives the same page. pygal builds the
-SVG with an XML library, so every label is escaped.
+SVG with an XML library, so every label is escaped (``<script>`` in a team name or a file path is
+text in a ``<text>`` element, quotes in an attribute are ``&quot;``); the control characters XML cannot
+hold and the bidi overrides that would reorder a label are shown first (``printable``), and no chart
+is given a link (pygal draws one only for a value given as a dict with ``xlink``: values here are
+numbers).
 
 A chart with nothing to draw says "no activity" instead of drawing an empty frame.
 """
@@ -22,7 +26,7 @@ from typing import Any
 import pygal  # type: ignore[import-untyped]
 from pygal.style import Style  # type: ignore[import-untyped]
 
-from cpto.report.model import Chart
+from cpto.report.model import Chart, printable
 
 WIDTH, HEIGHT = 720, 320
 PALETTE = ("#2f6fb0", "#d1495b", "#edae49", "#66a182", "#8d96a3", "#6d597a", "#00798c")
@@ -40,6 +44,7 @@ def chart_svg(chart: Chart, number: int = 0) -> str:
     page needs its own. ``lines`` draws one small chart per series, each with its own axis and unit:
     lead time in hours and a rate in percent do not share a scale."""
     draw = {"bars": _bars, "lines": _lines, "treemap": _treemap}[chart.kind]
+    chart = _printable(chart)
     if not _has_data(chart):
         body = f'<p class="sub">no activity: nothing to draw for {_e(chart.title.lower())}</p>'
     else:
@@ -49,6 +54,17 @@ def chart_svg(chart: Chart, number: int = 0) -> str:
         )
     caption = f"<figcaption>{_e(chart.caption)}</figcaption>" if chart.caption else ""
     return f"<figure>{body}{caption}</figure>"
+
+
+def _printable(chart: Chart) -> Chart:
+    """``chart`` with its words (title, labels, series names, caption) as :func:`printable` shows them."""
+    return Chart(
+        printable(chart.title),
+        chart.kind,
+        [printable(str(label)) for label in chart.labels],
+        {printable(name): values for name, values in chart.series.items()},
+        printable(chart.caption),
+    )
 
 
 def _e(text: object) -> str:

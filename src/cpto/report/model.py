@@ -12,6 +12,7 @@ screen width).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -23,6 +24,37 @@ NARROW = "narrow"  # only where it does not (a narrow terminal, a pipe at 80 col
 TONES = ("good", "warn", "attention", "bad", "info", "muted")
 
 FORMATS = ("terminal", "markdown", "json", "html")  # what every reporting command can write
+
+# Characters that steer a terminal or reorder text instead of being read: C0 controls but line feed and
+# tab (ESC opens every CSI colour, OSC 8 link and OSC 0 window-title sequence; CR overwrites a line),
+# DEL, C1 controls (0x9b and 0x9d are one-byte CSI and OSC) and the bidirectional embeddings, overrides
+# and isolates that make code or text read in another order than it is stored ("Trojan Source").
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could steer a terminal or reorder text made visible.
+
+    Commit messages, PRDs, records and file names are other people's text: a remark holding
+    ``ESC ] 0 ;`` would retitle the reader's window, ``ESC [ 2 J`` clear it, ``ESC ] 8 ;;`` hide a link
+    behind harmless words, U+202E print the rest of a line backwards. Each such character becomes one
+    that shows it (``␛`` for ESC, ``␍`` for a lone CR, ``<U+202E>`` where Unicode has no picture), so
+    the sequence is printed as text and a reader still sees that something was there. A CR before a
+    line feed (text written on Windows) is dropped. Every renderer and every message the CLI prints
+    goes through here; JSON keeps the exact text, with these characters written as ``\\u`` escapes.
+    """
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return UNSAFE_CHARACTERS.sub(_shown_as, text)
+
+
+def _shown_as(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode's control pictures: U+241B SYMBOL FOR ESCAPE is ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
 
 
 @dataclass(frozen=True)

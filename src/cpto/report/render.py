@@ -15,7 +15,20 @@ from rich.segment import Segment
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from cpto.report.model import ALWAYS, NARROW, WIDE, Block, Blocks, LazyRows, Report, Table, Tag
+from cpto.report.model import (
+    ALWAYS,
+    NARROW,
+    TONES,
+    UNSAFE_CHARACTERS,
+    WIDE,
+    Block,
+    Blocks,
+    LazyRows,
+    Report,
+    Table,
+    Tag,
+    printable,
+)
 
 WIDE_COLUMNS = 120  # a terminal narrower than this gets a section's narrow form (a pipe is 80)
 TONE_STYLE = {
@@ -43,19 +56,20 @@ def render_text(report: Report, fmt: str) -> str:
 def render_terminal(report: Report, console: Console) -> None:
     """Print ``report`` to a Rich console; sections meant for another width than the console's are left out.
 
-    Every value goes in as ``Text``, never as a string Rich would read markup in: text from PRDs and
-    commits (``[bold]``, ``[/]``) is shown as written.
+    Every value goes in as ``Text`` (see :func:`_text`), never as a string Rich would read markup in:
+    text from PRDs and commits (``[bold]``, ``[/]``) is shown as written, and its control characters
+    (an escape sequence in a commit message) are shown, not obeyed.
     """
     wide = console.width >= WIDE_COLUMNS
-    console.print(Text(report.title, style="bold"))
+    console.print(_text(report.title, "bold"))
     if report.subtitle:
-        console.print(Text(report.subtitle, style="dim"))
+        console.print(_text(report.subtitle, "dim"))
     if report.facts:
         facts = RichTable(box=None, show_header=False, padding=(0, 2, 0, 0))
         facts.add_column(style="bold")
         facts.add_column()
         for key, value in report.facts:
-            facts.add_row(Text(key), Text(_cell(value)))
+            facts.add_row(_text(key), _text(value))
         console.print(_Indented(facts))
     for section in report.tables:
         if _shown(section, WIDE if wide else NARROW):
@@ -63,7 +77,13 @@ def render_terminal(report: Report, console: Console) -> None:
                 _Indented(_rich_table(section) if isinstance(section, Table) else _rich_blocks(section))
             )
     for note in report.notes:
-        console.print(Text.assemble(("! ", "yellow"), note))
+        console.print(Text.assemble(("! ", "yellow"), printable(note)))
+
+
+def _text(value: Any, style: str = "") -> Text:
+    """A value for Rich: ``Text``, so ``[red]`` in it is not markup, with every character that would
+    steer the terminal (ESC and the CSI and OSC sequences it opens, CR, bidi overrides) shown instead."""
+    return Text(printable(_cell(value)), style=style)
 
 
 def _shown(section: Table | Blocks, width: str) -> bool:
@@ -73,17 +93,17 @@ def _shown(section: Table | Blocks, width: str) -> bool:
 
 def _rich_table(table: Table) -> RichTable:
     rich = RichTable(  # Text, not str: a value like "[sla]" is data, not Rich markup
-        title=Text(table.title, style="italic"),
+        title=_text(table.title, "italic"),
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
-        caption=Text(table.caption, style="dim") if table.caption else None,
+        caption=_text(table.caption, "dim") if table.caption else None,
     )
     numeric = _numeric_columns(table)
     unbroken = _unbroken_columns(table)
     for i, column in enumerate(table.columns):
         rich.add_column(
-            Text(column, style="bold"),
+            _text(column, "bold"),
             justify="right" if i in numeric else "left",
             overflow="fold",
             # the first column is a row's name, kept whole; a table of one column is prose and wraps
@@ -96,8 +116,8 @@ def _rich_table(table: Table) -> RichTable:
 
 def _rich_cell(value: Any) -> Text:
     if isinstance(value, Tag):
-        return Text(value.text, style=TONE_STYLE.get(value.tone, ""))
-    return Text(_cell(value))
+        return _text(value.text, TONE_STYLE.get(value.tone, ""))
+    return _text(value)
 
 
 def _unbroken_columns(table: Table) -> set[int]:
@@ -117,11 +137,11 @@ def _unbroken_columns(table: Table) -> set[int]:
 
 
 def _rich_blocks(blocks: Blocks) -> Group:
-    parts: list[RenderableType] = [Text(blocks.title, style="italic"), Text()]
+    parts: list[RenderableType] = [_text(blocks.title, "italic"), Text()]
     for block in blocks.blocks:
         parts += [_rich_block(block), Text()]
     if blocks.caption:
-        parts += [Text(blocks.caption, style="dim"), Text()]
+        parts += [_text(blocks.caption, "dim"), Text()]
     return Group(*parts)
 
 
@@ -159,29 +179,29 @@ def _rstrip(line: list[Segment]) -> list[Segment]:
 def _rich_block(block: Block) -> Group:
     """A heading line, then the paragraph and entries indented under it, wrapped at words."""
     head = Text()  # pieces appended with their own style: a Text's base style would colour them all
-    head.append(block.heading, style="bold")
+    head.append(_text(block.heading, "bold"))
     if block.tag is not None:
         head.append("  ")
         head.append(_rich_cell(block.tag))
     if block.note:
-        head.append(f"  {block.note}", style="dim")
+        head.append(_text(f"  {block.note}", "dim"))
     parts: list[RenderableType] = [_Indented(head)]
     if block.paragraph:
         text = Text()
-        text.append(block.lead, style="bold")
-        text.append(block.joiner + block.text)
+        text.append(_text(block.lead, "bold"))
+        text.append(_text(block.joiner + block.text))
         parts.append(_Indented(text, 2))
     for label, value in block.entries:
         if isinstance(value, str):
-            parts.append(_Indented(Text.assemble((f"{label}: ", "dim"), value), 2))
+            parts.append(_Indented(Text.assemble(_text(f"{label}: ", "dim"), _text(value)), 2))
             continue
         items = RichTable.grid(padding=(0, 1, 0, 0))
         items.add_column(no_wrap=True)
         items.add_column()
         for item in value:
-            items.add_row(Text("-", style="dim"), Text(item))
+            items.add_row(Text("-", style="dim"), _text(item))
         parts += [
-            _Indented(Text(f"{label}:", style="dim"), 2),
+            _Indented(_text(f"{label}:", "dim"), 2),
             _Indented(items, 4),
         ]
     return Group(*parts)
@@ -191,9 +211,10 @@ def render_markdown(report: Report) -> str:
     """GitHub-flavoured Markdown, to paste into chat, email or a pull request.
 
     Sections take their wide form: where Markdown is read, tables render and wrap. Every value is
-    escaped, so a ``|``, ``*`` or ``<script>`` in a PRD or a commit stays text.
+    escaped (:func:`_md`), so a ``|``, ``*``, ``<script>``, ``[x](javascript:…)`` or ``![](http://…)``
+    in a PRD, a commit or a record stays text: no HTML, link, image or formatting comes from data.
     """
-    lines = [f"# {_md(report.title)}", ""]
+    lines = [f"# {_md_heading(report.title)}", ""]
     if report.subtitle:
         lines += [f"_{_md(report.subtitle)}_", ""]
     for key, value in report.facts:
@@ -210,7 +231,7 @@ def render_markdown(report: Report) -> str:
 
 def _md_table(table: Table) -> list[str]:
     numeric = _numeric_columns(table)
-    lines = [f"## {_md(table.title)}", ""]
+    lines = [f"## {_md_heading(table.title)}", ""]
     lines.append("| " + " | ".join(_md(c) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if i in numeric else "---" for i in range(len(table.columns))) + "|")
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in table.rows]
@@ -220,10 +241,10 @@ def _md_table(table: Table) -> list[str]:
 
 
 def _md_blocks(blocks: Blocks) -> list[str]:
-    lines = [f"## {_md(blocks.title)}", ""]
+    lines = [f"## {_md_heading(blocks.title)}", ""]
     for block in blocks.blocks:
         head = " \u00b7 ".join(_md(part) for part in (block.heading, block.tag, block.note) if part)
-        lines += [f"### {head}", ""]
+        lines += [f"### {_md_trailing_hashes(head)}", ""]
         if block.paragraph:
             lead = f"**{_md(block.lead)}**" if block.lead else ""
             lines += [_md_line_start(lead + block.joiner + _md(block.text)), ""]
@@ -262,8 +283,9 @@ figure{margin:.5rem 0 1.5rem}figcaption{color:#59636e;font-size:.9em}
 
 
 def render_html(report: Report) -> str:
-    """One self-contained HTML file (no external assets); every value is escaped."""
-    esc = html.escape
+    """One self-contained HTML file (no external assets, no script, no link); every value is escaped
+    (:func:`_h`) and no attribute holds data: class names come from fixed lists."""
+    esc = _h
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -275,7 +297,7 @@ def render_html(report: Report) -> str:
         parts.append(f'<p class="sub">{esc(report.subtitle)}</p>')
     if report.facts:
         parts.append("<dl>")
-        parts += [f"<dt>{esc(str(k))}</dt><dd>{esc(_cell(v))}</dd>" for k, v in report.facts]
+        parts += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in report.facts]
         parts.append("</dl>")
     for note in report.notes:
         parts.append(f'<p class="note">{esc(note)}</p>')
@@ -284,7 +306,8 @@ def render_html(report: Report) -> str:
 
         parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart, number)}")
     for section in report.tables:
-        parts.append(f'<section class="{section.show}">' if section.show else "<section>")
+        shown = section.show if section.show in (WIDE, NARROW) else ""
+        parts.append(f'<section class="{shown}">' if shown else "<section>")
         parts += _html_table(section) if isinstance(section, Table) else _html_blocks(section)
         parts.append("</section>")
     parts.append("</body></html>")
@@ -292,7 +315,7 @@ def render_html(report: Report) -> str:
 
 
 def _html_table(table: Table) -> list[str]:
-    esc = html.escape
+    esc = _h
     numeric = _numeric_columns(table)
     parts = [f"<h2>{esc(table.title)}</h2><table>"]
     if table.caption:
@@ -307,7 +330,7 @@ def _html_table(table: Table) -> list[str]:
 
 
 def _html_blocks(blocks: Blocks) -> list[str]:
-    esc = html.escape
+    esc = _h
     parts = [f"<h2>{esc(blocks.title)}</h2>"]
     for block in blocks.blocks:
         head = esc(block.heading)
@@ -330,7 +353,7 @@ def _html_blocks(blocks: Blocks) -> list[str]:
 
 
 def _html_entry(label: str, value: str | list[str]) -> str:
-    esc = html.escape
+    esc = _h
     if isinstance(value, str):
         return f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>"
     items = "".join(f"<li>{esc(item)}</li>" for item in value)
@@ -339,8 +362,16 @@ def _html_entry(label: str, value: str | list[str]) -> str:
 
 def _html_value(value: Any) -> str:
     if isinstance(value, Tag):
-        return f'<span class="tag {html.escape(value.tone)}">{html.escape(value.text)}</span>'
-    return html.escape(_cell(value))
+        tone = value.tone if value.tone in TONES else ""
+        return f'<span class="tag {tone}">{_h(value.text)}</span>'
+    return _h(value)
+
+
+def _h(value: Any) -> str:
+    """A value as HTML text: ``<``, ``>``, ``&`` and both quotes escaped, so it can open no element and
+    leave no attribute, and characters that would steer a terminal (the page may be printed to one)
+    or reorder the text shown (see :func:`printable`)."""
+    return html.escape(printable(_cell(value)), quote=True)
 
 
 def render_json(report: Report) -> str:
@@ -354,19 +385,28 @@ def json_chunks(report: Report) -> Iterator[str]:
     holding its 80 MB of text (and only the compact form gets Python's fast C encoder)."""
     data = report.data
     if _size(data) <= LARGE_JSON or not isinstance(data, dict):
-        yield json.dumps(data, indent=2, default=_json_default, ensure_ascii=False) + "\n"
+        yield _json(data, indent=2) + "\n"
         return
     yield "{"
     for n, (key, value) in enumerate(data.items()):
-        yield ("," if n else "") + json.dumps(key) + ":"
+        yield ("," if n else "") + _json(key) + ":"
         if isinstance(value, list | LazyRows):
             yield "["
             for i, item in enumerate(value):
-                yield ("," if i else "") + json.dumps(item, default=_json_default, ensure_ascii=False)
+                yield ("," if i else "") + _json(item)
             yield "]"
         else:
-            yield json.dumps(value, default=_json_default, ensure_ascii=False)
+            yield _json(value)
     yield "}\n"
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    """``value`` as JSON, non-ASCII text as it is (readable, and half the size) but for the characters
+    :func:`printable` shows: JSON escapes C0 itself, and DEL, C1 and bidi overrides are written as
+    ``\\u`` escapes here, so the data is exact and printing it to a terminal steers nothing (outside
+    a string JSON has no raw characters, so every one replaced is inside a string)."""
+    text = json.dumps(value, indent=indent, default=_json_default, ensure_ascii=False)
+    return UNSAFE_CHARACTERS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 LARGE_JSON = 20_000
@@ -422,16 +462,45 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINK_TARGET = re.compile(r"(?<=\\\])\(")
+_MD_TRAILING_HASHES = re.compile(r"#+$")
 _MD_BLOCK_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))")
 
 
 def _md(value: Any) -> str:
-    """A value as inline Markdown that shows as written: markup characters, HTML tags and entities
-    escaped, and ``|`` too, so a value never breaks the table it sits in."""
-    text = " ".join(_cell(value).splitlines())
-    return _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", text))
+    """A value as inline Markdown that shows as written, wherever it sits (a table cell, a list item,
+    emphasis, a heading).
+
+    Written here, not taken from a library: no maintained Python package escapes Markdown (markdown-it-py
+    and mdformat parse and format it; the escaping packages on PyPI are one-person and new). CommonMark
+    lets any ASCII punctuation be escaped with a backslash, so each character that could start markup
+    is: ``\\`` and backticks (code), ``*``, ``_`` and ``~`` (emphasis, strikethrough), ``[`` and ``]``
+    (links, images, footnotes), and the ``(`` after a ``]``, so ``[x](javascript:…)`` and
+    ``![](http://tracker/…)`` are text and nothing grepping the page finds ``](javascript:``; ``|``
+    (a table's cells). ``<`` and ``>`` become ``&lt;`` and ``&gt;`` (no HTML, no autolink
+    ``<http://…>``; Markdown readers that do not take a backslash before ``<``, such as Python-Markdown,
+    take these), and an ``&`` that would start an entity becomes ``&amp;``. Line breaks become spaces, so a value stays on its
+    line and in its cell, and leading and trailing blanks are dropped (four leading spaces would make
+    a code block). Control characters are shown first (:func:`printable`). Tested against markdown-it-py
+    as the parser, with Hypothesis (tests/report/test_markdown_escape.py). Line starts (``# x``,
+    ``- x``) are :func:`_md_line_start`'s job, headings' closing ``#`` :func:`_md_heading`'s.
+    """
+    text = " ".join(printable(_cell(value)).splitlines()).strip()
+    text = _MD_SPECIAL.sub(r"\\\1", _MD_ENTITY.sub("&amp;", text))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_LINK_TARGET.sub(r"\\(", text)
+
+
+def _md_heading(value: Any) -> str:
+    """A value as a heading's text."""
+    return _md_trailing_hashes(_md(value))
+
+
+def _md_trailing_hashes(text: str) -> str:
+    """A heading's text whose last ``#`` are escaped: ``## Done #`` would lose them as a closing run."""
+    return _MD_TRAILING_HASHES.sub(lambda m: "".join("\\#" for _ in m.group()), text)
 
 
 def _md_line_start(line: str) -> str:

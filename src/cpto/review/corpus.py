@@ -539,17 +539,21 @@ def load_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[CommitDoc
     """Non-merge commits of one repository, oldest first, with the paths each changed.
 
     Commits that change only changelogs are left out: they report work rather than do it. Commits
-    that change documentation are evidence like any other (a feature's docs name it best).
+    that change documentation are evidence like any other (a feature's docs name it best). A commit
+    whose dates git cannot read (stored as NULL; ``cpto index`` names it) cannot be placed in a period
+    and is left out; one with only a readable commit date is placed by that.
     """
     rows = con.execute(
         """
-        SELECT c.sha, c.message, c.author_name, c.author_email, c.author_time, c.added, c.deleted, f.paths
+        SELECT c.sha, c.message, c.author_name, c.author_email, coalesce(c.author_time, c.committer_time),
+               c.added, c.deleted, f.paths
         FROM commits c
         LEFT JOIN (
             SELECT sha, list(path ORDER BY path) AS paths FROM file_changes WHERE repo_id = $repo GROUP BY sha
         ) f ON f.sha = c.sha
         WHERE c.repo_id = $repo AND len(c.parents) <= 1
-        ORDER BY c.author_time, c.sha
+          AND coalesce(c.author_time, c.committer_time) IS NOT NULL
+        ORDER BY coalesce(c.author_time, c.committer_time), c.sha
         """,
         {"repo": repo_id},
     ).fetchall()

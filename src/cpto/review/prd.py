@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from cpto.records.times import parse_time
+from cpto.records.times import parse_date, parse_time
 from cpto.workspace.markdown import Document, read_document
 
 RECOGNISED_SHAPES = (
@@ -97,7 +97,7 @@ def read_prd(path: Path) -> Prd:
         title=str(meta.get("title") or _first_h1(doc) or path.stem),
         owner=_opt(meta.get("owner")),
         status=_opt(meta.get("status")),
-        target=_opt(meta.get("target")),
+        target=_target(meta.get("target"), f"{path}: front matter target"),
         start=parse_time(meta.get("start"), f"{path}: front matter start"),
         requirements=requirements,
         warnings=warnings,
@@ -111,6 +111,26 @@ def id_pattern(ids: Iterable[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(i) for i in ordered)
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![0-9A-Za-z])", re.IGNORECASE)
+
+
+def _target(value: object, where: str) -> str | None:
+    """Front matter ``target:``: a date (checked: real, 1970 to 2099) or words such as "Q3 2027".
+
+    A number is refused rather than read: ``target: 20270331`` is what YAML makes of a date typed
+    without dashes, and reading it as a date, or as words, would be silently wrong.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE_LIKE.match(text):
+            parse_date(text[:10], where)  # "2027-03-31 (stretch)" is due on a day that must exist
+        return text or None
+    day = parse_date(value, where)
+    return None if day is None else day.isoformat()
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # text that reads as a date is checked as one
 
 
 def _opt(value: object) -> str | None:

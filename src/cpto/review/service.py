@@ -6,7 +6,7 @@ same with :func:`cpto.history.indexer.index_repository` and an open index.
 
 from __future__ import annotations
 
-import glob
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.errors import CptoError
+from cpto.fsutil import Found, Skipped, workspace_glob
 from cpto.history import git, store
 from cpto.records.deploys import workspace_releases
 from cpto.review.corpus import Corpus, load_corpus
@@ -42,25 +43,33 @@ from cpto.review.verdicts import Verdicts, read_verdicts
 from cpto.workspace import WorkspaceConfig, load_workspace
 
 
-def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> list[Path]:
-    """The PRDs named on the command line, or those matching the workspace's globs, in path order."""
+def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> Found:
+    """The PRDs named on the command line, or those matching the workspace's globs, in path order
+    (a :class:`cpto.fsutil.Found`: its ``skipped`` names the links the globs did not follow)."""
     if paths:
-        return [p if p.is_absolute() else Path.cwd() / p for p in paths]
+        return Found(p if p.is_absolute() else Path.cwd() / p for p in paths)
     found = workspace_prds(config)
     if not found:
         raise CptoError(
             f"{config.root}: no PRDs found (looked for {', '.join(config.prds)}); "
             "name PRD files on the command line or set [workspace] prds in cpto.toml"
+            + "".join(f"; {line}" for line in found.skipped[:1])
         )
     return found
 
 
-def workspace_prds(config: WorkspaceConfig) -> list[Path]:
-    """The files matching the workspace's PRD globs, in path order (none is not an error here)."""
-    found: set[Path] = set()
+def workspace_prds(config: WorkspaceConfig) -> Found:
+    """The files matching the workspace's PRD globs, in path order, each real file once (none is not an
+    error here). Links out of the workspace and links round a loop (``docs/prd/up -> ..``) are not
+    followed; ``skipped`` says which, for the caller to show."""
+    files: dict[Path, None] = {}
+    skipped: dict[Skipped, None] = {}
     for pattern in config.prds:
-        found.update(Path(p) for p in glob.glob(str(config.root / pattern), recursive=True))
-    return sorted(p for p in found if p.is_file())
+        found = workspace_glob(config.root, pattern, root=config.root)
+        files.update(dict.fromkeys(found))
+        skipped.update(dict.fromkeys(found.skipped))
+    real = {os.path.realpath(p): p for p in sorted(files, reverse=True)}  # two globs, one file: once
+    return Found(sorted(real.values()), skipped)
 
 
 def load_prds(paths: Sequence[Path]) -> list[Prd]:

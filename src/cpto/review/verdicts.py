@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from cpto.errors import CptoError
+from cpto.fsutil import workspace_glob
 from cpto.records.times import parse_time, stamp
 from cpto.workspace.edit import create_file, update_file
-from cpto.workspace.markdown import read_text, yaml_error
+from cpto.workspace.markdown import load_yaml, read_text, yaml_error
 
 if TYPE_CHECKING:
     from cpto.review.prd import Prd, Requirement
@@ -130,6 +131,7 @@ def read_verdicts(prd_path: Path) -> Verdicts:
 
 def parse_verdicts(text: str, path: Path) -> Verdicts:
     """As :func:`read_verdicts`, from text already read."""
+    load_yaml(text, path, "verdicts file")  # the one YAML reader's limits first (alias bombs, dates, depth)
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -700,10 +702,12 @@ def check_verdicts(config: WorkspaceConfig, prds: Sequence[Prd]) -> tuple[int, l
 
     findings: list[Finding] = []
     read = 0
-    own = {verdicts_path(p.path).resolve() for p in prds}
+    own = {os.path.realpath(verdicts_path(p.path)) for p in prds}  # realpath: a link loop is no error
     for folder in sorted({p.path.parent for p in prds}):
-        for stray in sorted(folder.glob(f"*{SUFFIX}")):
-            if stray.resolve() not in own:
+        found = workspace_glob(folder, f"*{SUFFIX}", root=config.root)
+        findings += [Finding("warning", s.path, s.reason) for s in found.skipped]
+        for stray in found:
+            if os.path.realpath(stray) not in own:
                 findings.append(
                     Finding("warning", str(stray), "no PRD beside it (it was renamed or removed?)")
                 )

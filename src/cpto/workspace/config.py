@@ -5,8 +5,10 @@ Everything in cpto.toml is optional, so a plain git repository is already a work
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
@@ -26,6 +28,13 @@ DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 BANDS = ("elite", "high", "medium", "low")  # DORA performance bands, best first
+CODE_KINDS = ("tests", "docs", "generated", "vendored")
+_BAND_KEYS = {
+    "deployment_frequency_band": "deployment frequency",
+    "lead_time_band": "lead time for changes",
+    "change_failure_band": "change failure rate",
+    "restore_band": "time to restore",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class WorkspaceConfig:
     deploy_tags: str = "v*"
     working_agreement: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AGREEMENT))
     decision_sla: timedelta = timedelta(days=2)
+    approval_sla: timedelta | None = None  # [sla] approval: checked; no report uses it yet
     appeals_to: str = "ceo"
     max_appeal_rate: float = DEFAULT_MAX_APPEAL_RATE
     meeting_days: tuple[str, ...] = ()
@@ -90,38 +100,66 @@ class WorkspaceConfig:
         return self.root / ".cpto" / "index.duckdb"
 
 
+# Every table cpto.toml may hold and the settings in each (None: any name, as [meetings] holds meeting
+# names). Anything else is a typo or a setting of another tool, refused with the nearest known name:
+# ignoring ``reposs = [...]`` would read the wrong repositories without a word.
+SCHEMA: dict[str, tuple[str, ...] | None] = {
+    "workspace": (
+        "name",
+        "repos",
+        "prds",
+        "decisions",
+        "incidents",
+        "roadmap",
+        "people",
+        "alarms",
+        "timezone",
+    ),
+    "working_agreement": (*DEFAULT_AGREEMENT, "appeals_to", "max_appeal_rate"),
+    "meetings": None,
+    "sla": ("decision", "approval"),
+    "deploys": ("tags", "log"),
+    "alarms": ("debt_floor", "debt_weeks", *_BAND_KEYS),
+    "incidents": ("severities",),
+    "code": CODE_KINDS,
+    "privacy": ("person_scores",),
+}
+MAX_CONFIG_BYTES = 1024 * 1024  # settings are a page of text; a larger cpto.toml is a mistake
+
+
 def load_workspace(root: Path) -> WorkspaceConfig:
-    """Load the workspace at ``root``; a missing cpto.toml means all defaults."""
+    """Load the workspace at ``root``; a missing cpto.toml means all defaults.
+
+    Every table and setting is checked where it is read: an unknown one (``reposs``), a value of the
+    wrong type or out of range, and a records path of the wrong kind (``decisions`` naming a file) are
+    one-line errors naming cpto.toml, the setting and the value.
+    """
     root = root.expanduser().resolve()
     if not root.is_dir():
         raise CptoError(f"{root}: workspace folder does not exist")
-    raw = _read_toml(root / CONFIG_NAME)
     where = root / CONFIG_NAME
-    tables = (
-        "workspace",
-        "deploys",
-        "working_agreement",
-        "sla",
-        "meetings",
-        "incidents",
-        "alarms",
-        "code",
-        "privacy",
-    )
-    for name in tables:
-        if not isinstance(raw.get(name, {}), dict):
-            raise CptoError(f"{where}: [{name}] should be a table (a [{name}] header with keys under it)")
+    raw = _read_toml(where)
+    _check_names(raw, where)
     section = raw.get("workspace", {})
     deploys = raw.get("deploys", {})
     agreement = raw.get("working_agreement", {})
+    sla = raw.get("sla", {})
 
     def text(table: dict[str, Any], key: str, default: str, header: str) -> str:
         return _text(table.get(key, default), f"{where}: [{header}] {key}")
 
-    def path(key: str, default: str) -> Path:
-        return root / text(section, key, default, "workspace")
+    def folder(key: str, default: str) -> Path:
+        return _records_path(
+            root, text(section, key, default, "workspace"), f"{where}: [workspace] {key}", True
+        )
+
+    def file(key: str, default: str) -> Path:
+        return _records_path(
+            root, text(section, key, default, "workspace"), f"{where}: [workspace] {key}", False
+        )
 
     log = deploys.get("log")
+    approval = sla.get("approval")
     return WorkspaceConfig(
         root=root,
         name=text(section, "name", root.name, "workspace"),
@@ -129,19 +167,18 @@ def load_workspace(root: Path) -> WorkspaceConfig:
             (root / p).resolve() for p in _texts(section.get("repos", ["."]), f"{where}: [workspace] repos")
         ],
         prds=_texts(section.get("prds", list(DEFAULT_PRD_GLOBS)), f"{where}: [workspace] prds"),
-        decisions=path("decisions", "decisions"),
-        incidents=path("incidents", "incidents"),
-        roadmap=path("roadmap", "roadmap.yaml"),
-        people=path("people", "people.yaml"),
-        alarms=path("alarms", "alarms"),
+        decisions=folder("decisions", "decisions"),
+        incidents=folder("incidents", "incidents"),
+        roadmap=file("roadmap", "roadmap.yaml"),
+        people=file("people", "people.yaml"),
+        alarms=folder("alarms", "alarms"),
         deploy_tags=text(deploys, "tags", "v*", "deploys"),
         working_agreement={
             domain: text(agreement, domain, discipline, "working_agreement")
             for domain, discipline in DEFAULT_AGREEMENT.items()
         },
-        decision_sla=parse_duration(
-            raw.get("sla", {}).get("decision", DEFAULT_DECISION_SLA), f"{where}: [sla] decision"
-        ),
+        decision_sla=parse_duration(sla.get("decision", DEFAULT_DECISION_SLA), f"{where}: [sla] decision"),
+        approval_sla=parse_duration(approval, f"{where}: [sla] approval") if approval is not None else None,
         appeals_to=text(agreement, "appeals_to", "ceo", "working_agreement"),
         max_appeal_rate=_rate(
             agreement.get("max_appeal_rate", DEFAULT_MAX_APPEAL_RATE),
@@ -151,7 +188,11 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         zone=parse_zone(section.get("timezone"), f"{where}: [workspace] timezone"),
         severities=_severities(raw.get("incidents", {}), f"{where}: [incidents] severities"),
         thresholds=_thresholds(raw.get("alarms", {}), f"{where}: [alarms]"),
-        deploy_log=root / _text(log, f"{where}: [deploys] log") if log is not None else None,
+        deploy_log=(
+            _records_path(root, _text(log, f"{where}: [deploys] log"), f"{where}: [deploys] log", False)
+            if log is not None
+            else None
+        ),
         code_kinds=_code_kinds(raw.get("code", {}), f"{where}: [code]"),
         person_scores=_flag(
             raw.get("privacy", {}).get("person_scores", True), f"{where}: [privacy] person_scores"
@@ -160,45 +201,97 @@ def load_workspace(root: Path) -> WorkspaceConfig:
     )
 
 
+def _check_names(raw: dict[str, Any], where: Path) -> None:
+    """Every table is one cpto knows and holds only settings it knows: a typo is named, with a guess."""
+    for name, value in raw.items():
+        if name not in SCHEMA:
+            home = next((t for t, keys in SCHEMA.items() if keys and name in keys), None)
+            if home is not None:
+                raise CptoError(f"{where}: {name} belongs under [{home}] (write it below a [{home}] line)")
+            raise CptoError(
+                f"{where}: unknown table [{name}]{_guess(name, SCHEMA)} (known: {', '.join(SCHEMA)})"
+            )
+        if not isinstance(value, dict):
+            raise CptoError(f"{where}: [{name}] should be a table (a [{name}] header with keys under it)")
+        known = SCHEMA[name]
+        if known is None:
+            continue
+        for key in value:
+            if key not in known:
+                raise CptoError(
+                    f"{where}: [{name}] {key}: unknown setting{_guess(key, known)} (known: {', '.join(known)})"
+                )
+
+
+def _guess(name: str, known: Iterable[str]) -> str:
+    """``; did you mean repos?`` for the closest known name, or nothing when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def _records_path(root: Path, value: str, where: str, is_folder: bool) -> Path:
+    """A records path: it need not exist yet (the writing commands create it), but if it does it must be
+    a folder (decisions, incidents, alarms) or a file (roadmap, people, deploy log) as the setting says."""
+    if not value.strip():
+        raise CptoError(f"{where}: empty; give a path relative to the workspace")
+    path = root / value
+    if path.is_symlink() and not path.exists():
+        raise CptoError(f"{where}: '{value}' is a symbolic link to something that does not exist")
+    if is_folder and path.exists() and not path.is_dir():
+        raise CptoError(f"{where}: '{value}' is a file; this setting names a folder of records")
+    if not is_folder and path.is_dir():
+        raise CptoError(f"{where}: '{value}' is a folder; this setting names a file")
+    return path
+
+
 def _text(value: Any, where: str) -> str:
     """A setting that must be a string: a number or a list there is a mistake worth naming."""
     if not isinstance(value, str):
-        raise CptoError(f"{where}: expected text in quotes, got {value!r}")
+        raise CptoError(f"{where}: expected text in quotes, got {_shown(value)}")
+    if not value.strip():
+        raise CptoError(f"{where}: empty; leave the setting out to use its default")
     return value
 
 
 def _texts(value: Any, where: str) -> list[str]:
     """A setting that must be a list of strings, like repos = [".", "../api"]."""
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CptoError(f'{where}: expected a list of text in quotes, like [".", "../api"], got {value!r}')
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CptoError(
+            f'{where}: expected a list of text in quotes, like [".", "../api"], got {_shown(value)}'
+        )
     return value
 
 
-CODE_KINDS = ("tests", "docs", "generated", "vendored")
+def _shown(value: Any) -> str:
+    """A wrong value in an error: as TOML wrote it, on one line, at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _code_kinds(section: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
     """[code]: extra path globs per kind of file that is not product code (tests, docs, generated, vendored)."""
-    unknown = sorted(set(section) - set(CODE_KINDS))
-    if unknown:
-        raise CptoError(f"{where}: unknown setting {unknown[0]} (known: {', '.join(CODE_KINDS)})")
     return {kind: tuple(_texts(section[kind], f"{where} {kind}")) for kind in CODE_KINDS if kind in section}
 
 
 def _flag(value: Any, where: str) -> bool:
     """A setting that must be true or false (unquoted)."""
     if not isinstance(value, bool):
-        raise CptoError(f"{where}: expected true or false, got {value!r}")
+        raise CptoError(f"{where}: expected true or false, got {_shown(value)}")
     return value
 
 
-def parse_duration(text: str, where: str) -> timedelta:
-    """``2d``, ``12h``, ``1w``: how SLAs are written in cpto.toml."""
-    m = _DURATION.match(str(text))
+MAX_DURATION = timedelta(days=366)  # an SLA longer than a year is a typo, and a huge one overflows
+
+
+def parse_duration(text: Any, where: str) -> timedelta:
+    """``2d``, ``12h``, ``1w`` (``1.5d`` too): how SLAs are written in cpto.toml; more than 0, at most 366 days."""
+    m = _DURATION.match(text) if isinstance(text, str) and len(text) <= 40 else None
     if not m:
-        raise CptoError(f"{where}: '{text}' is not a duration like 12h, 2d or 1w")
-    amount, unit = float(m.group(1)), m.group(2)
-    return timedelta(hours=amount) * {"h": 1, "d": 24, "w": 168}[unit]
+        raise CptoError(f"{where}: {_shown(text)} is not a duration like 12h, 2d or 1w")
+    hours = float(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
+    if not 0 < hours <= MAX_DURATION.total_seconds() / 3600:
+        raise CptoError(f"{where}: {_shown(text)} is not more than 0 and at most 366 days (52w)")
+    return timedelta(hours=hours)
 
 
 def _rate(value: Any, where: str) -> float:
@@ -213,62 +306,61 @@ def _rate(value: Any, where: str) -> float:
     return rate
 
 
-def _weekdays(section: Any, where: str) -> tuple[str, ...]:
-    """The weekdays of recurring meetings: ``[meetings] joint_review = "thursday"`` (name = weekday)."""
+def _weekdays(section: dict[str, Any], where: str) -> tuple[str, ...]:
+    """The weekdays of recurring meetings: ``[meetings] joint_review = "thursday"`` (name = weekday).
+
+    A weekday is its name or the first three letters or more of it (``thu``, ``thurs``), any case.
+    """
     days = []
-    for name, day in dict(section).items():
-        text = str(day).strip().lower()
-        match = next((w for w in WEEKDAYS if text and w.startswith(text[:3])), None)
+    for name, day in section.items():
+        text = day.strip().lower().removesuffix("s") if isinstance(day, str) else ""
+        match = next((w for w in WEEKDAYS if len(text) >= 3 and w.startswith(text)), None)
         if match is None:
-            raise CptoError(f"{where} {name}: '{day}' is not a weekday like thursday")
+            raise CptoError(f"{where} {name}: {_shown(day)} is not a weekday like thursday")
         days.append(match)
     return tuple(dict.fromkeys(days))
 
 
 def parse_zone(name: Any, where: str) -> tzinfo:
-    """An IANA time zone name (Europe/Berlin); empty means UTC."""
-    if not name:
+    """An IANA time zone name (Europe/Berlin); absent (None) means UTC."""
+    if name is None:
         return UTC
+    if not isinstance(name, str) or not name.strip():
+        raise CptoError(f"{where} {_shown(name)} is not a time zone like Europe/Berlin or UTC")
     try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CptoError(f"{where} '{name}' is not a time zone like Europe/Berlin or UTC") from None
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise CptoError(f"{where} {_shown(name)} is not a time zone like Europe/Berlin or UTC") from None
 
 
-def _severities(section: Any, where: str) -> tuple[str, ...]:
-    """Incident severities, most severe first."""
-    value = dict(section).get("severities", DEFAULT_SEVERITIES)
-    if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
-        raise CptoError(f'{where}: expected a list, most severe first, like ["SEV1", "SEV2", "SEV3"]')
+def _severities(section: dict[str, Any], where: str) -> tuple[str, ...]:
+    """Incident severities, most severe first: a non-empty list of distinct names."""
+    value = section.get("severities", DEFAULT_SEVERITIES)
+    if (
+        not isinstance(value, list | tuple)
+        or not value
+        or not all(isinstance(v, str) and v.strip() for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise CptoError(
+            f'{where}: expected a list of distinct names, most severe first, like ["SEV1", "SEV2", "SEV3"],'
+            f" got {_shown(value)}"
+        )
     return tuple(value)
 
 
-_BAND_KEYS = {
-    "deployment_frequency_band": "deployment frequency",
-    "lead_time_band": "lead time for changes",
-    "change_failure_band": "change failure rate",
-    "restore_band": "time to restore",
-}
-
-
-def _thresholds(section: Any, where: str) -> AlarmThresholds:
+def _thresholds(section: dict[str, Any], where: str) -> AlarmThresholds:
     """[alarms]: debt_floor, debt_weeks and the worst acceptable DORA band per metric."""
-    if not isinstance(section, dict):
-        raise CptoError(f"{where}: expected a table of thresholds")
-    unknown = sorted(set(section) - {"debt_floor", "debt_weeks", *_BAND_KEYS})
-    if unknown:
-        known = ", ".join(["debt_floor", "debt_weeks", *_BAND_KEYS])
-        raise CptoError(f"{where}: unknown setting {unknown[0]} (known: {known})")
     defaults = AlarmThresholds()
     weeks = section.get("debt_weeks", defaults.debt_weeks)
     if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 4:
-        raise CptoError(f"{where} debt_weeks: '{weeks}' is not a whole number of weeks from 1 to 4")
+        raise CptoError(f"{where} debt_weeks: {_shown(weeks)} is not a whole number of weeks from 1 to 4")
     bands = dict(defaults.worst_band)
     for key, metric in _BAND_KEYS.items():
         if key in section:
-            band = str(section[key]).strip().lower()
+            band = section[key].strip().lower() if isinstance(section[key], str) else ""
             if band not in BANDS:
-                raise CptoError(f"{where} {key}: '{section[key]}' is not one of {', '.join(BANDS)}")
+                raise CptoError(f"{where} {key}: {_shown(section[key])} is not one of {', '.join(BANDS)}")
             bands[metric] = band
     return AlarmThresholds(
         debt_floor=_rate(section.get("debt_floor", defaults.debt_floor), f"{where} debt_floor"),
@@ -278,12 +370,25 @@ def _thresholds(section: Any, where: str) -> AlarmThresholds:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax and encoding errors into a one-line CptoError."""
+    """Parse cpto.toml, or ``{}`` when there is none; anything else that cannot be read is a one-line error:
+    a folder or a dangling symbolic link in its place, a file larger than 1 MiB, not UTF-8, invalid TOML."""
+    if path.is_symlink() and not path.exists():
+        raise CptoError(f"{path}: a symbolic link to something that does not exist")
     if not path.exists():
         return {}
+    if not path.is_file():
+        raise CptoError(f"{path}: is a folder (or other non-file); cpto.toml must be a text file")
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CptoError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise CptoError(f"{path}: {len(data) // 1024} KiB is too large for a settings file (limit 1 MiB)")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise CptoError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CptoError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise CptoError(f"{path}: invalid TOML: nested too deeply") from None

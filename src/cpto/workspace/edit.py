@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from cpto.errors import CptoError
-from cpto.fsutil import atomic_write_text
+from cpto.fsutil import atomic_write_text, inside_workspace
 from cpto.history.git import commit_files
 from cpto.workspace.markdown import read_text, section_span
 
@@ -44,11 +44,14 @@ def locked(folder: Path, *, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     The lock is taken on the folder itself (no lock file is left behind) and released by the kernel if the
     process dies. A writer that cannot get it within ``wait_s`` refuses with a clear error.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        Path(os.path.realpath(folder)).mkdir(parents=True, exist_ok=True)  # through a link to nothing yet
+        fd = os.open(folder, os.O_RDONLY) if fcntl is not None else -1
+    except OSError as exc:
+        raise CptoError(f"{folder}: cannot use the folder: {exc.strerror or exc}") from None
     if fcntl is None:  # pragma: no cover
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + wait_s
         while True:
@@ -67,38 +70,52 @@ def locked(folder: Path, *, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
         os.close(fd)
 
 
-def update_file(path: Path, change: Callable[[str], str], *, commit: str | None = None) -> str:
+def update_file(
+    path: Path, change: Callable[[str], str], *, commit: str | None = None, root: Path | None = None
+) -> str:
     """Apply ``change`` to the current text of ``path`` under the folder lock and write it atomically.
 
     The text is read inside the lock, so a change made by another writer a moment earlier is kept.
-    With ``commit`` (a message), the file alone is then recorded in a git commit.
+    With ``commit`` (a message), the file alone is then recorded in git. A record that is a symbolic
+    link is edited where it lives, and stays a link, only when that is inside the workspace (``root``,
+    else the one found above ``path``); a link out of it is refused before anything is read or written.
     """
-    path = path.resolve()  # a symlinked record is edited where it lives, and stays a symlink
-    with locked(path.parent):
-        bom = path.read_bytes()[:3] == BOM if path.exists() else False
-        text = read_text(path, "record")
+    real = inside_workspace(path, root)
+    bound = real.parent  # checked: the write below goes to this real file, not through the link again
+    with locked(bound):
+        text = read_text(real, "record")  # a one-line error for a folder, a binary file, a missing one
+        with real.open("rb") as handle:
+            bom = handle.read(3) == BOM
         new = change(text)
         if new == text:
             return new  # nothing to write, nothing to commit
-        atomic_write_text(path, ("\ufeff" if bom else "") + new)
+        atomic_write_text(real, ("\ufeff" if bom else "") + new, workspace=bound)
         if commit:
-            _commit(path, commit)
+            _commit(real, commit)
         return new
 
 
 def create_file(
-    folder: Path, make: Callable[[], tuple[Path, str]], *, commit: Callable[[Path], str] | None = None
+    folder: Path,
+    make: Callable[[], tuple[Path, str]],
+    *,
+    commit: Callable[[Path], str] | None = None,
+    root: Path | None = None,
 ) -> Path:
     """Write a new record in ``folder``; ``make`` names it and writes its text while the folder is locked.
 
     ``make`` runs inside the lock so that two writers numbering new records never take the same number.
-    A file of the chosen name that already exists is refused and nothing is written.
+    A file of the chosen name that already exists, or a link there (even one to nothing), is refused and
+    nothing is written; so is a folder that links out of the workspace (``root``, else the one found
+    above ``folder``).
     """
+    inside_workspace(folder, root)  # before the lock, which would make the folder
     with locked(folder):
         path, text = make()
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise CptoError(f"{path}: already exists; nothing was written")
-        atomic_write_text(path, text)
+        real = inside_workspace(path, root)
+        atomic_write_text(real, text, workspace=real.parent)
         if commit:
             _commit(path, commit(path))
         return path

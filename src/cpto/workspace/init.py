@@ -27,7 +27,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from cpto.errors import CptoError
-from cpto.fsutil import atomic_write_text
+from cpto.fsutil import atomic_write_text, inside_workspace, workspace_glob
 from cpto.heartbeat.tagscheme import ENDS, plain_releases, release_pattern, suggest_tag_pattern
 from cpto.history.git import run_git
 from cpto.records.ids import record_files
@@ -61,6 +61,7 @@ _PRD_FOLDER = re.compile(r"(^|/)(prds?|specs?|requirements|product)(/|$)", re.IG
 _BOT = re.compile(
     r"\[bot\]|(^|[-_.\s])bot($|[-_.@\s])|bot@|dependabot|renovate|github-actions", re.IGNORECASE
 )
+_MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z: the last second datetime can hold
 _HANDLE_CHARS = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -241,32 +242,28 @@ def find_prds(root: Path, skip: Collection[str] = ()) -> list[str]:
 
 
 def _markdown_files(root: Path, skip: Collection[str]) -> list[Path]:
-    """Markdown files under ``root`` (hidden, dependency and record folders left out), capped."""
+    """Markdown files under ``root`` (hidden, dependency and record folders left out), capped.
+
+    Read with :func:`cpto.fsutil.workspace_glob`, as the review reads PRDs: a link out of the workspace
+    or round a loop is not followed, a file linked twice is read once.
+    """
+
+    def skipped(rel: str) -> bool:
+        name = rel.rpartition("/")[2]
+        return name in _SKIP_DIRS or rel in skip or name.lower() in ("changelog", "changes")
+
     out: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        rel = Path(folder).relative_to(root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in _SKIP_DIRS
-            and not d.startswith(".")
-            and (f"{rel}/{d}" if rel != "." else d) not in skip
-            and d.lower() not in ("changelog", "changes")
-        )
-        for name in sorted(files):
-            stem = name.lower().rsplit(".", 1)[0]
-            if not name.lower().endswith((".md", ".markdown")) or stem.split("-")[0] in _LOG_NAMES:
+    for pattern in ("**/*.[mM][dD]", "**/*.[mM][aA][rR][kK][dD][oO][wW][nN]"):
+        for path in workspace_glob(root, pattern, root=root, skip_dir=skipped, limit=MAX_MARKDOWN_FILES):
+            if path.name.lower().rsplit(".", 1)[0].split("-")[0] in _LOG_NAMES:
                 continue
-            path = Path(folder) / name
             try:
-                if path.stat().st_size > MAX_MARKDOWN_BYTES or not path.is_file():
+                if path.stat().st_size > MAX_MARKDOWN_BYTES:
                     continue
             except OSError:
                 continue
             out.append(path)
-            if len(out) >= MAX_MARKDOWN_FILES:
-                return out
-    return out
+    return sorted(out)[:MAX_MARKDOWN_FILES]
 
 
 def prd_globs(root: Path, prds: list[str]) -> list[str]:
@@ -278,8 +275,8 @@ def prd_globs(root: Path, prds: list[str]) -> list[str]:
     globs: list[str] = []
     for folder in sorted({p.rpartition("/")[0] for p in prds}):
         mine = [p for p in prds if p.rpartition("/")[0] == folder]
-        under = (root / folder).rglob("*.md") if folder else root.glob("*.md")
-        every = {p.relative_to(root).as_posix() for p in under if p.is_file()}
+        under = workspace_glob(root / folder, "**/*.md" if folder else "*.md", root=root)
+        every = {p.relative_to(root).as_posix() for p in under}
         if folder and every <= found:
             globs.append(f"{folder}/**/*.md")
         else:
@@ -417,7 +414,10 @@ def find_authors(repos: list[Path]) -> tuple[list[Author], datetime | None, list
         )
         for line in out.decode("utf-8", "replace").splitlines():
             parts = line.split("\0")
-            if len(parts) == 4 and parts[2].isdigit() and not _BOT.search(f"{parts[0]} {parts[1]}"):
+            readable = (
+                parts[2].isdigit() and int(parts[2]) <= _MAX_TIME
+            )  # git shows nonsense dates as huge numbers
+            if len(parts) == 4 and readable and not _BOT.search(f"{parts[0]} {parts[1]}"):
                 rows.append((parts[0], parts[1], datetime.fromtimestamp(int(parts[2]), UTC), parts[3][-5:]))
     if not rows:
         return [], None, []
@@ -495,19 +495,22 @@ def init_workspace(root: Path, *, force: bool = False, now: datetime | None = No
     """
     root = root.expanduser().resolve()
     target = root / CONFIG_NAME
-    if target.exists() and not force:
+    if os.path.lexists(target) and not force:
         raise CptoError(f"{target}: already exists; nothing was written (--force replaces it)")
     found = survey(root)
     now = now or datetime.now(UTC)
     people = next(r for r in found.records if r.key == "people")
     # never replaced, and not drafted beside a people file that exists elsewhere
-    fresh = not (root / people.path).exists() and not people.note and found.authors
+    fresh = not os.path.lexists(root / people.path) and not people.note and found.authors
     draft = root / people.path if fresh else None
     text = render_config(found, now, drafted_people=draft is not None)
     _checked(text)
+    for path in (target, draft):  # both checked before either is written: a link out writes nothing
+        if path is not None:
+            inside_workspace(path, root)
     if draft is not None:
-        atomic_write_text(draft, render_people(found, now))
-    atomic_write_text(target, text)
+        atomic_write_text(draft, render_people(found, now), workspace=root)
+    atomic_write_text(target, text, workspace=root)
     return InitResult(target, draft, found, setup_gaps(load_workspace(root)))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +76,126 @@ def yaml_error(path: Path, exc: yaml.YAMLError, what: str, first_line: int = 1) 
 
 
 def _parse_front_matter(path: Path, text: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        raise yaml_error(path, exc, "front matter", first_line=2) from None
-    except ValueError as exc:  # a date YAML reads as one but the calendar has not: 2026-02-30
-        raise CptoError(f"{path}: front matter: impossible date ({exc})") from None
+    data, _ = load_yaml(text, path, "front matter", first_line=2)
+    if data is None:
+        return {}
     if not isinstance(data, dict):
         raise CptoError(f"{path}:2: front matter must be a mapping of keys to values")
     return data
+
+
+# How many values aliases may add to a YAML file once expanded. Anchors and aliases (``&defaults``,
+# ``*defaults``) are fine for sharing a few values; a kilobyte of nested aliases ("billion laughs") expands
+# to billions of values, which took a linter gigabytes, so past this bound the file is refused.
+MAX_ALIAS_VALUES = 100_000
+# A YAML number longer than this is refused: Python cannot print a decimal of more than 4300 digits, and
+# reading a long sexagesimal number (1:30:00:...) takes time quadratic in its length.
+MAX_NUMBER_CHARS = 100
+_SIZE_CAP = 2**62  # far past any file's distinct values (a 5 MiB file has a few million)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader (plain data only) with numbers of bounded length."""
+
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of more than {MAX_NUMBER_CHARS} characters", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+    def construct_real_timestamp(self, node: yaml.ScalarNode) -> date:
+        try:
+            value: date = super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is an impossible date or time", node.start_mark
+            ) from None
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_real_timestamp)
+
+
+def load_yaml(text: str, path: Path, what: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
+    """The values of the YAML document ``text`` and its node tree (whose marks give line numbers).
+
+    The one place cpto parses YAML, so every record gets the same limits and one-line errors naming
+    ``path`` and the line (``first_line``: where the YAML starts in the file): aliases may add at most
+    :data:`MAX_ALIAS_VALUES` values and may not refer to themselves, nesting is bounded by Python's
+    stack, numbers by :data:`MAX_NUMBER_CHARS`, and dates must exist (no 2026-02-30, no offset +25:00).
+    Empty text is ``(None, None)``.
+    """
+    if not text.strip():
+        return None, None
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)  # checks the characters already: a control character is an error here
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_aliases(root, path, what, first_line)
+        return loader.construct_document(root), root
+    except yaml.YAMLError as exc:
+        raise yaml_error(path, exc, what, first_line) from None
+    except RecursionError:
+        raise CptoError(f"{path}: invalid {what}: nested too deeply") from None
+    except (ValueError, OverflowError) as exc:  # a safety net: the constructors above name the line
+        raise CptoError(f"{path}: invalid {what}: {_first_line(exc)}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_aliases(root: yaml.Node, path: Path, what: str, first_line: int) -> None:
+    """Refuse an alias inside the value it names (``&a [*a]``), or aliases expanding past MAX_ALIAS_VALUES.
+
+    The composed tree shares one node per anchor, so it stays small however far the aliases expand; the
+    expanded size is counted per node (once each, without recursion), so the check costs the file's size.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            sizes[key] = min(total, _SIZE_CAP)  # a bomb's count would grow to thousands of digits
+            continue
+        if key in sizes:
+            continue
+        distinct += 1
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_nodes:
+                line = child.start_mark.line + first_line
+                raise CptoError(
+                    f"{path}:{line}: invalid {what}: an alias inside the value it names (&name ... *name)"
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] - distinct > MAX_ALIAS_VALUES:
+        raise CptoError(
+            f"{path}: invalid {what}: aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} values"
+        )
 
 
 _HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
