@@ -1,0 +1,1 @@
+"""GitHub as an evidence source: pull requests, reviews, issues, releases and deployments in the index."""
