@@ -56,13 +56,19 @@ def test_same_seed_same_history(demo: DemoSummary, tmp_path: Path) -> None:
     assert git(again.path, "rev-parse", "HEAD") == git(demo.path, "rev-parse", "HEAD")
     refs = "for-each-ref", "--format=%(refname) %(objectname)"
     assert git(again.path, *refs) == git(demo.path, *refs)
+    recorded = sorted(p.relative_to(demo.path) for p in (demo.path / "github").rglob("*.json"))
+    assert recorded and recorded == sorted(
+        p.relative_to(again.path) for p in (again.path / "github").rglob("*.json")
+    )
+    assert all((demo.path / p).read_bytes() == (again.path / p).read_bytes() for p in recorded)
     other = build_demo(tmp_path / "other", seed=8)
     assert git(other.path, "rev-parse", "HEAD") != git(demo.path, "rev-parse", "HEAD")
 
 
 def test_work_tree_is_clean_on_main_but_for_todays_alarm(demo: DemoSummary) -> None:
     # The stop cord pulled the day the demo is built stays uncommitted, as `cpto alarm raise` leaves it.
-    assert git(demo.path, "status", "--porcelain") == "?? alarms/\n"
+    # So does the recorded GitHub data (github/acme/shop/), for `cpto github import github`.
+    assert git(demo.path, "status", "--porcelain") == "?? alarms/\n?? github/\n"
     assert git(demo.path, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
     assert (demo.path / "README.md").read_text().count("generated demo data") == 1
 

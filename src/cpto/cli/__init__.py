@@ -18,6 +18,7 @@ from cpto.cli import (
     classify,
     decision,
     demo,
+    github,
     heartbeat,
     history,
     incident,
@@ -78,6 +79,7 @@ lint.register(app)
 precision.register(app)
 actions.register(app)
 init.register(app)
+github.register(app)
 
 
 def main() -> None:

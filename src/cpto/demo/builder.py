@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from cpto.demo import content as C
+from cpto.demo.github import REMOTE, write_github
 
 # --------------------------------------------------------------------------------------------------
 # Public API
@@ -56,6 +57,7 @@ def build_demo(path: Path, *, seed: int = 7) -> DemoSummary:
         history = _History(seed)
         history.run()
         _write_repository(path, history)
+        write_github(path, path / "github")  # what `cpto github import github` reads
         _raise_todays_alarm(path)
     except BaseException:
         _clean_up(path, created)
@@ -1463,6 +1465,7 @@ def _write_repository(path: Path, history: _History) -> None:
             if done.returncode != 0:
                 raise RuntimeError(f"git update-ref failed: {done.stderr.strip()}")
         _git(path, env, "reset", "-q", "--hard", "refs/heads/main")
+        _git(path, env, "remote", "add", "origin", REMOTE)  # where its recorded GitHub data belongs
 
 
 def _fast_import(path: Path, env: dict[str, str], history: _History, err_path: Path) -> None:

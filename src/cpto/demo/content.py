@@ -1806,10 +1806,11 @@ takes fewer than ten keystrokes.
 
 ### CHK-3: Saved cards
 Customers can save a card for later purchases and pick it on the payment step without re-typing it.
-Card numbers never touch our servers: we keep a vault token only.
+Card numbers never touch our servers: we keep a vault token only. Asked for in #23.
 
 ### CHK-4: Wallet payments
-Apple Pay and Google Pay buttons appear on the payment step on supported devices.
+Apple Pay and Google Pay buttons appear on the payment step on supported devices
+(https://github.com/acme/shop/issues/31).
 
 ### CHK-5: Taxes before payment
 The order summary shows the tax for every line and the total tax before the shopper is asked to pay.
@@ -1855,8 +1856,8 @@ insufficient funds. Today we cancel on the first failure and email nobody.
 
 | ID | Requirement | Priority | Notes |
 |----|-------------|----------|-------|
-| DUN-1 | Retry failed renewals on day 1, 3 and 7 after the first failure | Must | schedule in D-0003 |
-| DUN-2 | Email the customer after each failed attempt with a link to update the card | Must | copy by design |
+| DUN-1 | Retry failed renewals on day 1, 3 and 7 after the first failure | Must | schedule in D-0003; #12 |
+| DUN-2 | Email the customer after each failed attempt with a link to update the card | Must | copy by design; #19 |
 | DUN-3 | Refresh expired cards automatically through the card network updater | Should | |
 | DUN-4 | Pause the subscription after the final failed attempt instead of cancelling it | Should | |
 {dun5 if version >= 3 else ""}

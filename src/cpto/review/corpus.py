@@ -3,7 +3,8 @@ at HEAD, as search terms.
 
 Commits come from the history index with the words kept there at index time (message, changed paths,
 and the identifiers and comments their diffs add), so a review only stems them; pull requests are
-recovered from the merges and squash titles (:mod:`cpto.review.units`); files come straight from git
+recovered from the merges and squash titles (:mod:`cpto.review.units`), and take GitHub's number, title,
+description and issues when a sync put them in the index; files come straight from git
 (``HEAD``'s tree: path, identifiers and comments). Everything is indexed for ranking once per review,
 whatever the number of requirements.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cpto.errors import CptoError
+from cpto.github import store as github_store
 from cpto.history import store
 from cpto.history.git import read_tree_files, resolve_commit
 from cpto.memory import give_back_freed_memory
@@ -495,18 +497,18 @@ def _units(
     ]
     units: list[PullRequest] = []
     unit_of = np.full(len(position), -1, dtype=np.int64)
-    own_units: list[int] = []
-    own_terms: list[int] = []
+    said: list[list[int]] = []  # per unit: the terms of its own text (merge message, branch)
     for unit in find_pull_requests(graph, head, tips):
         members = [position[s] for s in unit.commits if s in position]
         if not members:
             continue
         unit_of[members] = len(units)
-        said = [*_merge_terms(unit, merge_words, graph, words, term_of), *words.ids(split_words(unit.branch))]
-        said = [int(t) for t in said if t >= 0]
-        own_terms.extend(said)
-        own_units.extend([len(units)] * len(said))
+        own = [*_merge_terms(unit, merge_words, graph, words, term_of), *words.ids(split_words(unit.branch))]
+        said.append([int(t) for t in own if t >= 0])
         units.append(unit)
+    _with_forge_pulls(con, repo_id, graph, position, units, unit_of, said, words)
+    own_units = [u for u, own in enumerate(said) for _ in own]
+    own_terms = [t for own in said for t in own]
     fields = []
     for f, postings in enumerate(commit_fields):
         units_of_postings = unit_of[postings.docs]
@@ -518,6 +520,100 @@ def _units(
             counts = np.concatenate([counts, np.ones(len(own_terms))])
         fields.append(Postings(terms, docs, counts))
     return units, unit_of, fields
+
+
+def _with_forge_pulls(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    graph: Mapping[str, GraphCommit],
+    position: Mapping[str, int],
+    units: list[PullRequest],
+    unit_of: npt.NDArray[np.int64],
+    said: list[list[int]],
+    words: _WordTerms,
+) -> None:
+    """Pull requests as the forge knows them (``cpto github sync`` or ``import``), when the index has them.
+
+    A unit git recovered (by its number, or by the commit that landed it) takes the pull request's
+    number, title, description, URL and the issues it closes or mentions; their text and the linked
+    issues' titles are words of its own. A pull request git did not recover (a rebase merge without
+    "(#N)", a branch merged under another name) becomes a unit of its commits that no unit holds yet:
+    those GitHub lists, else the commit it landed as and, for a rebase of n commits, the n - 1 before
+    it on the same line. Changes ``units``, ``unit_of`` and ``said`` in place; nothing without data."""
+    pulls = github_store.load(con, github_store.PullRequest, repo_id)
+    if not pulls:
+        return
+    listed: dict[int, list[str]] = {}
+    for row in github_store.load(con, github_store.PullCommit, repo_id):
+        listed.setdefault(row.number, []).append(row.sha)
+    issue_titles = {i.number: i.title for i in github_store.load(con, github_store.Issue, repo_id)}
+    by_ref = {u.ref: k for k, u in enumerate(units)}
+    by_landing = {u.landed_by: k for k, u in enumerate(units)}
+    for pull in pulls:
+        landed = pull.merge_commit_sha if pull.merged_at is not None else None
+        k = by_ref.get(f"#{pull.number}")
+        if k is None and landed is not None:
+            k = by_landing.get(landed)
+        text = "\n".join(
+            [pull.title, pull.body, *(issue_titles.get(n, "") for n in pull.closes + pull.references)]
+        )
+        extra = [int(t) for t in words.ids(split_words(text)) if t >= 0]
+        if k is not None:
+            unit = units[k]
+            units[k] = replace(
+                unit,
+                ref=f"#{pull.number}",
+                title=pull.title or unit.title,
+                branch=unit.branch or pull.head_ref,
+                url=pull.url,
+                body=pull.body,
+                closes=pull.closes,
+                references=pull.references,
+            )
+            said[k].extend(extra)
+            continue
+        shas = _forge_commits(graph, position, unit_of, listed.get(pull.number, []), landed)
+        if not shas:
+            continue
+        unit_of[[position[s] for s in shas]] = len(units)
+        said.append(extra + [int(t) for t in words.ids(split_words(pull.head_ref)) if t >= 0])
+        units.append(
+            PullRequest(
+                f"#{pull.number}",
+                pull.title,
+                pull.head_ref,
+                landed or shas[-1],
+                tuple(shas),
+                url=pull.url,
+                body=pull.body,
+                closes=pull.closes,
+                references=pull.references,
+            )
+        )
+
+
+def _forge_commits(
+    graph: Mapping[str, GraphCommit],
+    position: Mapping[str, int],
+    unit_of: npt.NDArray[np.int64],
+    listed: Sequence[str],
+    landed: str | None,
+) -> list[str]:
+    """The reviewed commits of a pull request git did not recover, that no unit holds, oldest first:
+    the commits GitHub lists when the index has them, else the commit it landed as (a squash or
+    rebase merge) and, for a rebase of n listed commits, the n - 1 before it on its first-parent line."""
+    free = [s for s in listed if s in position and unit_of[position[s]] < 0]
+    if free or landed is None:
+        return free
+    line: list[str] = []
+    sha: str | None = landed
+    while (
+        sha is not None and sha in position and unit_of[position[sha]] < 0 and len(line) < max(1, len(listed))
+    ):
+        line.append(sha)
+        parents = graph[sha].parents if sha in graph else ()
+        sha = parents[0] if len(parents) == 1 else None
+    return line[::-1]
 
 
 def _merge_terms(

@@ -39,6 +39,7 @@ from cpto.review.graph import CommitGraph
 from cpto.review.prd import Prd, Requirement, id_pattern
 from cpto.review.semantic import SemanticScores
 from cpto.review.text import matches_in, terms
+from cpto.review.units import PullRequest
 from cpto.review.verdicts import Verdicts, apply_verdicts, ref_kind, verdict_status
 from cpto.review.vsm import FloatArray, Ranker
 
@@ -69,6 +70,11 @@ DROPPED = "dropped"  # people said: won't do (cpto review drop); not counted aga
 STATUSES = (SHIPPED, IN_PROGRESS, UNCLEAR, NOT_STARTED, DEFERRED, DROPPED)
 
 _ISSUE = re.compile(r"(?:(?<![\w&/])#|\b(?:issue|bug|ticket|gh)[ -]?#?)(\d{1,7})\b", re.IGNORECASE)
+# An issue cited by its page: it names the repository, so it only matches that repository's pull requests.
+_ISSUE_URL = re.compile(r"https?://github\.com/([\w.-]+/[\w.-]+)/issues/(\d{1,7})\b", re.IGNORECASE)
+REFERENCE_SHARE = (
+    0.5  # a pull request that only mentions a cited issue: explicit, but weaker than one closing it
+)
 
 
 @dataclass(frozen=True, slots=True)  # slots: a long history lists hundreds of thousands
@@ -82,6 +88,7 @@ class Link:
     explicit: bool
     why: str
     repo: str = ""  # the workspace repository it was found in (its folder name)
+    url: str = ""  # where the forge shows it (a pull request's page), when the index has its data
 
 
 @dataclass(frozen=True)
@@ -171,13 +178,22 @@ def trace(
         bests["commit"] = [max(a, b) for a, b in zip(bests["commit"], commit_bests, strict=True)]
     typical = {kind: float(np.median(values)) if values else 0.0 for kind, values in bests.items()}
     file_rule = _Rule("file", typical["file"])
-    mentions = _commit_mentions(corpus, graph, [r for _, r in requirements])
+    mentions, weaker = _commit_mentions(corpus, graph, [r for _, r in requirements])
+    forge_data = any(unit.url for unit in corpus.units)  # pull requests as GitHub knows them
     traces = []
     for i, ((prd, requirement), query) in enumerate(zip(requirements, queries, strict=True)):
         spoken = _spoken_words(texts[i], corpus.language)
         raw = scorer.commit_scores(i)
         commits = _commit_links(
-            corpus, query, raw, bests["commit"][i], mentions[requirement.id], top, typical["commit"], spoken
+            corpus,
+            query,
+            raw,
+            bests["commit"][i],
+            mentions[requirement.id],
+            top,
+            typical["commit"],
+            spoken,
+            weaker[requirement.id],
         )
         said = (verdicts or {}).get(str(prd.path))
         if said is not None:
@@ -205,7 +221,10 @@ def trace(
         named = {link.ref for link in item.links if link.kind == "pr"}  # confirmed by people
         entry = said.get(requirement.id) if said is not None else None
         rejected = {v.ref for v in entry.rejected} if entry is not None else set()
-        units = [u for u in _unit_links(corpus, item.linked("commit")) if u.ref not in named | rejected]
+        cited = _forge_issues([requirement]) if forge_data else {}
+        units = [
+            u for u in _unit_links(corpus, item.linked("commit"), cited) if u.ref not in named | rejected
+        ]
         item.links = (
             [x for x in item.links if x.kind != "file"] + units + [x for x in item.links if x.kind == "file"]
         )
@@ -343,9 +362,11 @@ def clearness(raw: FloatArray, unit_of: npt.NDArray[np.int64], best: float = 0.0
 
 def _commit_mentions(
     corpus: Corpus, graph: CommitGraph, requirements: Sequence[Requirement]
-) -> dict[str, dict[int, str]]:
-    """Explicit commit references per requirement ID: commit index -> why."""
+) -> tuple[dict[str, dict[int, str]], dict[str, set[int]]]:
+    """Explicit commit references per requirement ID (commit index -> why), and per requirement the
+    commits referenced only weakly: through a pull request that mentions a cited issue without closing it."""
     out: dict[str, dict[int, str]] = {r.id: {} for r in requirements}
+    weaker: dict[str, set[int]] = {r.id: set() for r in requirements}
     by_id = {r.id.lower(): r.id for r in requirements if not r.derived_id}
     issues: dict[str, list[str]] = defaultdict(list)
     for r in requirements:
@@ -371,6 +392,7 @@ def _commit_mentions(
     for j, u in enumerate(corpus.unit_of.tolist()):
         if u >= 0:
             members[u].append(j)
+    cited = _forge_issues(requirements) if any(unit.url for unit in corpus.units) else {}
     for u, unit in enumerate(corpus.units):
         said = f"{unit.merge_message}\n{unit.branch}"
         named = {by_id[m.group(0).lower()] for m in pattern.finditer(said)} if pattern is not None else set()
@@ -382,6 +404,39 @@ def _commit_mentions(
             for rid in issues.get(number, ()):
                 for j in members[u]:
                     out[rid].setdefault(j, f"pull request {unit.ref} cites #{number}")
+        for rid, said_by_forge, weak in _forge_says(unit, cited):
+            for j in members[u]:
+                if j not in out[rid]:
+                    out[rid][j] = f"pull request {unit.ref} {said_by_forge}"
+                    if weak:
+                        weaker[rid].add(j)
+    return out, weaker
+
+
+def _forge_says(
+    unit: PullRequest, cited: Mapping[int, Sequence[tuple[str, str]]]
+) -> list[tuple[str, str, bool]]:
+    """(requirement ID, "closes #42" or "references #42", whether only a mention) for each issue
+    ``cited`` (:func:`_forge_issues`) that the forge says pull request ``unit`` closes, then mentions."""
+    out = []
+    for numbers, verb in ((unit.closes, "closes"), (unit.references, "references")):
+        for issue in numbers:
+            for rid, page in cited.get(issue, ()):
+                if not page or unit.url.lower().startswith(f"https://github.com/{page}/"):
+                    out.append((rid, f"{verb} #{issue}", verb == "references"))
+    return out
+
+
+def _forge_issues(requirements: Sequence[Requirement]) -> dict[int, list[tuple[str, str]]]:
+    """Issue number -> (requirement ID, the repository its URL names, "" for a bare ``#N``) for every
+    issue a requirement cites: what a pull request's closing references are matched against."""
+    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for r in requirements:
+        text = f"{r.title}\n{r.text}"
+        for number in dict.fromkeys(_ISSUE.findall(text)):
+            out[int(number)].append((r.id, ""))
+        for page, number in dict.fromkeys(_ISSUE_URL.findall(text)):
+            out[int(number)].append((r.id, page.lower()))
     return out
 
 
@@ -434,8 +489,10 @@ def _commit_links(
     top: int,
     typical_best: float,
     spoken: Mapping[str, str],
+    weaker: set[int] | None = None,
 ) -> list[Link]:
-    """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones).
+    """Commit candidates with a score in [0, 1) for inferred links (1 and above for explicit ones;
+    ``weaker`` explicit ones, a pull request mentioning a cited issue, add only REFERENCE_SHARE of theirs).
 
     Linked: clear of the noise (LINK_CLEARNESS), at least RELATIVE of the best match (``best``: of all
     reviewed repositories), and not far weaker than the run's typical best match."""
@@ -455,7 +512,8 @@ def _commit_links(
     shared_terms = ranker.shared(query, chosen)
     for j in chosen:
         if j in explicit:
-            why, score = explicit[j], 1.0 + float(value[j])
+            share = REFERENCE_SHARE if weaker and j in weaker else 1.0
+            why, score = explicit[j], 1.0 + share * float(value[j])
         else:
             shared = shared_terms[j]
             why = "shared terms: " + _said(shared, spoken) if shared else _through_unit(corpus, j)
@@ -515,8 +573,12 @@ def _known(corpus: Corpus, link: Link) -> bool:
     return link.ref in corpus.file_index
 
 
-def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
-    """A pull request for each unit of work holding a linked commit: what a reader recognises."""
+def _unit_links(
+    corpus: Corpus, commit_links: Sequence[Link], cited: Mapping[int, Sequence[tuple[str, str]]] | None = None
+) -> list[Link]:
+    """A pull request for each unit of work holding a linked commit: what a reader recognises. With the
+    forge's data, its why starts with what links it there: "closes #42" (an issue ``cited`` by the
+    requirement), then what its commits' explicit links say of it ("names CHK-3")."""
     position = corpus.commit_position
     best: dict[int, list[Link]] = defaultdict(list)
     for link in commit_links:
@@ -532,7 +594,14 @@ def _unit_links(corpus: Corpus, commit_links: Sequence[Link]) -> list[Link]:
         branch = f"; branch {unit.branch}" if unit.branch else ""
         top = max(links, key=lambda link: link.score)
         explicit = any(x.explicit for x in links)
-        out.append(Link("pr", unit.ref, top.score, True, explicit, shown + branch, corpus.name))
+        # What the forge said links it ("closes #42") comes first: it is the reason people recognise.
+        told = f"pull request {unit.ref} "
+        forge = [said for _, said, _ in _forge_says(unit, cited or {})] if unit.url else []
+        forge += sorted(
+            {x.why[len(told) :] for x in links if x.why.startswith(told) and unit.url} - set(forge)
+        )
+        why = "; ".join([*forge, shown + branch])
+        out.append(Link("pr", unit.ref, top.score, True, explicit, why, corpus.name, unit.url))
     return sorted(out, key=lambda link: -link.score)
 
 

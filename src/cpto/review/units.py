@@ -40,6 +40,12 @@ class PullRequest:
     landed_by: str  # the merge commit, or the (last) squash commit
     commits: tuple[str, ...]
     merge_message: str = ""  # the merge commit's message ("" for squash merges)
+    # What the forge says of it, when its data is in the index (:mod:`cpto.github.store`); "" and ()
+    # for units recovered from git alone.
+    url: str = ""
+    body: str = ""
+    closes: tuple[int, ...] = ()  # issue numbers it closes ("Closes #12")
+    references: tuple[int, ...] = ()  # other issue numbers it mentions
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ def _link_data(link: Link, with_repo: bool) -> dict[str, Any]:
     }
     if with_repo:
         data["repo"] = link.repo
+    if link.url:  # a pull request the forge's data names (only then: reviews without it stay the same)
+        data["url"] = link.url
     return data
 
 
@@ -168,13 +170,15 @@ class _View:
         return _ABSOLUTE.sub(lambda m: self.path(m.group(0)), text)
 
     def evidence(self, link: Link) -> str:
-        """A link as people name it: ``PR #12: title``, ``merge e419d50: branch``, ``abc1234 subject``, a path."""
+        """A link as people name it: ``PR #12: title`` (with its page when the forge's data gives one),
+        ``merge e419d50: branch``, ``abc1234 subject``, a path."""
         if link.kind == "commit":
             shown = f"{link.ref[:7]} {self.subjects.get(link.ref, '')}".strip()
         elif link.kind == "pr":  # "#N", or the merge commit of a branch merged without a PR number
             name = f"PR {link.ref}" if link.ref.startswith("#") else f"merge {link.ref[:7]}"
             subject = self.subjects.get(link.ref, "")
             shown = f"{name}: {subject}" if subject else name
+            shown += f" ({link.url})" if link.url else ""
         else:
             shown = link.ref
         return f"{link.repo}: {shown}" if self.many_repos and link.repo else shown
