@@ -272,3 +272,18 @@ def test_a_partial_clone_without_its_promisor_indexes_in_bounded_time(make_repo,
         tmp_path / "index.duckdb", "SELECT count(*) FILTER (NOT diff_complete), sum(files) FROM commits"
     )
     assert rows[0][0] > 0 and rows[0][1] == 60  # which files changed is still known
+
+
+def test_a_changed_remote_is_stored_even_when_no_commit_is_new(make_repo, tmp_path):
+    from cpto.history import store
+    from cpto.history.indexer import index_repository
+
+    repo = make_repo()
+    repo.commit("feat: a", {"a.py": "a = 1\n"})
+    repo.git("remote", "add", "origin", "https://github.com/acme/old.git")
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        repo.git("remote", "set-url", "origin", "https://github.com/acme/shop.git")
+        index_repository(con, repo.path)
+        repo_id = store.indexed_repo_id(con, repo.path.resolve())
+        assert "acme/shop" in (store.stored_remote(con, repo_id) or "")

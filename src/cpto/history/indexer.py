@@ -103,8 +103,8 @@ def index_repository(
         result.deepened = bool(old_refs) and old_boundary != state.shallow_commits
         if _same_refs(old_refs, state.refs) and old_refs and not result.deepened:
             _index_words(con, repo_id, state, on_start, on_advance, jobs)
-            if result.moved_from:
-                store.save_repo_state(con, repo_id, state)
+            if result.moved_from or store.stored_remote(con, repo_id) != state.remote:
+                store.save_repo_state(con, repo_id, state)  # moved, or `git remote set-url`: keep it true
             return _finish(con, repo_id, state, result, started)
         # Commits at the old shallow boundary were read without their parents (and with the whole tree
         # as their change): once the boundary moves, they are read again.

@@ -386,6 +386,12 @@ def repo_id_for(
     return repo_id, None
 
 
+def stored_remote(con: duckdb.DuckDBPyConnection, repo_id: int) -> str | None:
+    """The normalised remote the previous run saw (None when unknown)."""
+    rows = con.execute("SELECT remote FROM repos WHERE repo_id = ?", [repo_id]).fetchall()
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
 def stored_shallow_commits(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[str]:
     """The shallow boundary the previous run saw (empty for a full clone)."""
     rows = con.execute("SELECT shallow_commits FROM repos WHERE repo_id = ?", [repo_id]).fetchall()
