@@ -78,3 +78,29 @@ def test_a_bad_line_names_the_file_and_line(make_repo, tmp_path, line, problem):
         index_repository(con, repo.path)
         logged_releases(con, 1, read_deploy_log(log), log)
     assert f"{log}:2:" in caught.value.message and problem in caught.value.message
+
+
+def test_the_deploy_source_chooses_between_tags_the_log_and_github(make_repo, tmp_path):
+    from cpto.github.store import Deployment, save
+    from cpto.records.deploys import workspace_releases
+
+    repo = make_repo()
+    first = repo.commit("feat: a", {"a.py": "a"})  # 01:00
+    repo.git("tag", "v1.0")
+    log = tmp_path / "deploys.log"
+    log.write_text(f"2026-01-01T03:00Z  {first[:8]}  by-hand\n")
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        save(con, [Deployment(1, 7, first, "v1.0", "production", T0, "success", T0 + timedelta(hours=5))])
+
+        def names(**how):  # type: ignore[no-untyped-def]
+            return [r.name for r in workspace_releases(con, 1, "v*", **how)]
+
+        assert names() == ["v1.0"]  # no log, no source: the tags, as before GitHub
+        assert names(log=log) == ["by-hand"]  # a log and no source: the log, as before GitHub
+        assert names(source="github-deployments") == ["v1.0"]  # the deployment, named by its ref
+        assert workspace_releases(con, 1, source="github-deployments")[0].time == T0 + timedelta(hours=5)
+        assert names(source="github-deployments", environment="staging") == []
+        assert names(source="github-releases") == []  # none synced
+        with pytest.raises(CptoError, match="needs \\[deploys\\] log"):
+            names(source="log")

@@ -89,6 +89,9 @@ def test_every_documented_setting_is_read(tmp_path) -> None:  # type: ignore[no-
     assert config.thresholds.worst_band["change failure rate"] == "medium"
     assert config.severities == ("SEV1", "SEV2", "SEV3")
     assert config.code_kinds == {"tests": ("testing/**",)} and config.person_scores is False
+    assert config.deploy_source == "log" and config.deploy_environment == "production"
+    assert config.incident_label == "incident"
+    assert config.github_labels["perf"] == "debt" and config.github_labels["enhancement"] == "feature"
 
 
 DOCUMENTED = """
@@ -120,6 +123,7 @@ approval = "1d"
 [deploys]
 tags = "v*"
 log = "deploys.log"
+environment = "production"
 
 [alarms]
 debt_floor = "10%"
@@ -128,6 +132,10 @@ change_failure_band = "medium"
 
 [incidents]
 severities = ["SEV1", "SEV2", "SEV3"]
+github_label = "incident"
+
+[github]
+labels = { perf = "debt", bug = "fix" }
 
 [code]
 tests = ["testing/**"]
@@ -171,6 +179,17 @@ def test_the_documented_example_is_the_one_tested() -> None:
         ('[incidents]\nseverities = ["SEV1", "SEV1"]\n', "expected a list of distinct names"),
         ("[working_agreement]\nmax_appeal_rate = nan\n", "is not between 0 and 1"),
         ("[alarms]\nrestore_band = 3\n", "3 is not one of elite"),
+        ('[deploys]\nsource = "github-deployment"\n', "did you mean github-deployments?"),
+        ('[deploys]\nsource = "log"\n', '"log" needs [deploys] log'),
+        ('[deploys]\nsource = "tags"\nlog = "d.log"\n', "[deploys] log is set too"),
+        ('[deploys]\nenviroment = "prod"\n', "did you mean environment?"),
+        ('[incidents]\ngithub_label = ""\n', "[incidents] github_label: empty"),
+        (
+            '[github]\nlabels = { bug = "bugfix" }\n',
+            "[github] labels bug: 'bugfix' is not one of feature, fix",
+        ),
+        ('[github]\nlabels = "bug"\n', "[github] labels: expected a table"),
+        ("[github]\nlabel = {}\n", "did you mean labels?"),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", ""),
     ],
 )
@@ -227,3 +246,15 @@ def test_a_bad_setting_from_the_cli_is_one_line_and_exit_2(tmp_path) -> None:  #
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("cpto: error:") and "[sla] decision" in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_deploy_source_defaults_keep_the_behaviour_from_before_github(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert workspace(tmp_path, "").deploy_source == "tags"
+    assert workspace(tmp_path, '[deploys]\nlog = "d.log"\n').deploy_source == "log"
+    chosen = workspace(tmp_path, '[deploys]\nsource = "GitHub-Releases"\n')
+    assert chosen.deploy_source == "github-releases" and chosen.deploy_environment == "production"
+    labels = workspace(tmp_path, "").github_labels
+    assert (labels["bug"], labels["dependencies"], labels["tech-debt"], labels["documentation"]) == (
+        "fix", "infra", "debt", "other",
+    )  # fmt: skip
+    assert workspace(tmp_path, '[github]\nlabels = { Bug = "Debt" }\n').github_labels["bug"] == "debt"

@@ -60,8 +60,15 @@ def heartbeat_command(
     week's delivery in DORA's 2024 terms (deployment frequency, change lead time, change fail rate,
     failed deployment recovery time, deployment rework rate), each with the deploys, commits and
     incidents it rests on and its 2024 level where the report gives one, with the four weeks before;
-    where effort went (feature, fix, debt, infra, other) per team, PRD and roadmap item; tech-debt
-    hotspots and trend; incidents; decisions past their SLA. --format html draws the charts.
+    where effort went (feature, fix, debt, infra, other) per team, PRD and roadmap item; review SLAs
+    (time to first review and to approval per reviewer and team against [sla] approval, and the pull
+    requests waiting on someone now); tech-debt hotspots and trend; incidents; decisions past their SLA.
+    --format html draws the charts.
+
+    With GitHub synced (cpto github sync; before it, these are unknown): deploys can be GitHub
+    deployments or releases ([deploys] source), lead time runs from each pull request's first commit,
+    issues labelled [incidents] github_label are incidents too, and pull request labels ([github]
+    labels) decide effort buckets.
 
     A number the records cannot support is shown as unknown with the reason and what to set up (no
     tag matching [deploys] tags: the pattern your tags follow; no incident records: cpto incident new);
@@ -76,6 +83,8 @@ def heartbeat_command(
         cpto heartbeat --since 2026-10-01 --format markdown > heartbeat.md
 
         cpto heartbeat --format html --output heartbeat.html
+
+        cpto github sync --workspace acme && cpto heartbeat --workspace acme --json
     """
     from cpto.cli.history import run_index
     from cpto.heartbeat.views import heartbeat_report
@@ -121,4 +130,4 @@ def heartbeat_command(
             traced=traced,
             now=now,
         )
-    emit(heartbeat_report(beat, config.name, now), chosen, output)
+    emit(heartbeat_report(beat, config.name, now, person_scores=config.person_scores), chosen, output)

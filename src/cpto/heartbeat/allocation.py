@@ -5,6 +5,9 @@ lines (one generated file looks big), and people-weeks (each author who committe
 person-week, split across buckets by their own commits). The same effort is also split along other
 axes (team, PRD, roadmap item): a labeller names what a commit counts under, and a commit under two
 labels counts half to each, so every axis adds up to the week.
+
+A commit of a pull request labelled with one of ``[github] labels`` (or whose linked issue is) takes
+that label's bucket before the classifier is asked: the team said what the work was for.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Allocation:
     lines: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     people_weeks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
     by: dict[str, dict[str, Slice]] = field(default_factory=dict)  # axis -> label -> effort
+    by_label: int = 0  # commits whose bucket a pull request's (or its issue's) GitHub label decided
 
     def shares(self, measure: str) -> dict[str, float]:
         values: dict[str, float] = {k: float(v) for k, v in getattr(self, measure).items()}
@@ -54,11 +58,13 @@ def allocation(
     end: datetime,
     axes: Mapping[str, Labeller] | None = None,
     person: Callable[[str, str], str] | None = None,
+    labelled: Mapping[str, str] | None = None,
 ) -> Allocation:
     """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
     and per label of each of ``axes``. ``person`` (email, name) -> who, by the identity rule
     (``cpto.history.summary.identity_resolver``), so one person's two emails are one person-week;
-    without it, the lower-cased email."""
+    without it, the lower-cased email. ``labelled``: sha -> bucket decided by GitHub labels
+    (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier."""
     rows = con.execute(
         """
         SELECT c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
@@ -74,7 +80,11 @@ def allocation(
     per_author: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
     for sha, message, email, name, added, deleted, paths in rows:
         lines = int(added or 0) + int(deleted or 0)
-        category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
+        category = (labelled or {}).get(sha) or ""
+        if category:
+            result.by_label += 1
+        else:
+            category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
         result.commits[category] += 1
         result.lines[category] += lines
         per_author[person(email or "", name or "") if person else email][category] += 1

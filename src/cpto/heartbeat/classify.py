@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-CATEGORIES = ("feature", "fix", "debt", "infra", "other")
+from cpto.workspace.config import BUCKETS
+
+CATEGORIES = BUCKETS  # defined with the settings that name them ([github] labels)
 
 CONVENTIONAL = {
     "feat": "feature",

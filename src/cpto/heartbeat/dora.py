@@ -4,12 +4,18 @@ DORA's 2024 report (Accelerate State of DevOps 2024) measures software delivery 
 throughput as change lead time, deployment frequency and failed deployment recovery time; instability
 as change fail rate and deployment rework rate. Here:
 
-- a deploy is a tag matching ``[deploys] tags`` (or a line of ``[deploys] log``);
-- a commit's change lead time runs from when it was committed to the first deploy that contains it;
+- a deploy is what ``[deploys] source`` says (:func:`cpto.records.deploys.workspace_releases`): a tag
+  matching ``[deploys] tags``, a line of ``[deploys] log``, or a GitHub deployment or release;
+- a change's lead time runs to the first deploy that contains it, from the first commit of its pull
+  request when GitHub's pull requests are synced, else (a commit pushed directly, or no GitHub data)
+  from when the commit was committed;
 - a deploy failed when an incident's ``caused_by`` names its tag or one of the commits it shipped;
 - failed deployment recovery time runs, for an incident caused by a deploy, from impact start
   (``started``) to service restored: its first ``mitigated`` event, else ``resolved`` (said so);
 - rework is a deploy made while an incident was open (started, not yet resolved): the unplanned fix.
+
+Incidents are the records, plus GitHub issues labelled ``[incidents] github_label`` (opened = impact
+start, closed = restored, no cause named), counted apart so each source can be audited.
 
 Every number keeps the deploys, commits and incidents behind it so it can be audited, and a number the
 records cannot support is ``None`` with the reason and what to set up (:func:`assess`), never a zero.
@@ -24,6 +30,7 @@ from statistics import median
 
 import duckdb
 
+from cpto.heartbeat.evidence import PullStart
 from cpto.records.incidents import Incident
 from cpto.records.times import duration
 from cpto.review.graph import CommitGraph, Release, load_graph
@@ -58,11 +65,13 @@ CONFIG_NAME = {
 
 @dataclass(frozen=True)
 class Lead:
-    """One commit's change lead time: committed, then first deployed by ``deploy``."""
+    """One change's lead time to its first deploy ``deploy``: a commit's from when it was committed, or
+    a pull request's (``pull``; ``sha`` the commit that landed it) from its first commit."""
 
     sha: str
     deploy: str
     hours: float
+    pull: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,14 @@ class Sources:
     deploy_source: str  # "tags matching `v*`" or "the deploy log deploys.log"
     deploys_ever: int  # deploys the source gives over the whole history
     tag_hint: str = ""  # the tags miss the release tags: what they look like and what to set
-    incident_records: int = 0
+    incident_records: int = 0  # records and GitHub issues labelled as incidents together
     incidents_with_cause: int = 0  # records whose caused_by names something
+    github_incidents: int = 0  # of incident_records, the GitHub issues labelled [incidents] github_label
+
+    @property
+    def incident_files(self) -> int:
+        """The incident records alone (files under [workspace] incidents), without GitHub's issues."""
+        return self.incident_records - self.github_incidents
 
     @property
     def deploys_known(self) -> bool:
@@ -163,20 +178,33 @@ def delivery(
     incidents: list[Incident],
     start: datetime,
     end: datetime,
+    pulls: dict[str, PullStart] | None = None,
 ) -> Delivery:
     """The five metrics in [start, end), with the deploys, commits and incidents behind each.
 
     ``committed``: each non-merge commit's commit time (the history index's committer_time).
+    ``pulls``: merged pull requests by the commit that landed them (:func:`evidence.pull_starts`): each
+    is one change from its first commit, and its own commits are not counted again one by one.
     """
     shipped = [r for r in graph.releases if r.time is not None and start <= r.time < end]
     names = [r.name for r in shipped]
     in_window = set(names)
+    pulls = pulls or {}
+    covered = {sha for p in pulls.values() for sha in (*p.shas, p.merge_sha)}
+    by_commit = (
+        Lead(sha, release.name, round((release.time - committed[sha]).total_seconds() / 3600, 2))
+        for sha, release in graph.release_of.items()
+        if release.name in in_window and sha in committed and release.time is not None and sha not in covered
+    )
+    by_pull = (
+        Lead(sha, release.name, round((release.time - p.started).total_seconds() / 3600, 2), p.number)
+        for sha, p in pulls.items()
+        if (release := graph.release_of.get(sha)) is not None
+        and release.name in in_window
+        and release.time is not None
+    )
     leads = sorted(
-        (
-            Lead(sha, release.name, round((release.time - committed[sha]).total_seconds() / 3600, 2))
-            for sha, release in graph.release_of.items()
-            if release.name in in_window and sha in committed and release.time is not None
-        ),
+        [*by_commit, *by_pull],
         key=lambda lead: (names.index(lead.deploy), -lead.hours, lead.sha),
     )
     causes = {i.id: deploy_of_cause(i, graph) for i in incidents}
@@ -338,9 +366,25 @@ def _lead(d: Delivery, sources: Sources) -> Metric:
         return Metric(LEAD_TIME, None, "hours", "none measured", reason, deploys=list(d.deploys))
     level = lead_time_level(d.lead_time)
     slowest = d.leads[0] if d.leads else None
-    basis = f"median of {len(d.leads)} commits first shipped by {_names(d.deploys)}"
+    pulls = sum(1 for x in d.leads if x.pull is not None)
+    if pulls:
+        direct = len(d.leads) - pulls
+        basis = (
+            f"median of {len(d.leads)} changes first shipped by {_names(d.deploys)}: {pulls} pull"
+            f" request{'s' * (pulls != 1)} from their first commit"
+            + (
+                f", {direct} commit{'s' * (direct != 1)} pushed directly from when committed"
+                if direct
+                else ""
+            )
+        )
+    else:
+        basis = (
+            f"median of {len(d.leads)} commits first shipped by {_names(d.deploys)}, each from when committed"
+        )
     if slowest is not None:
-        basis += f"; slowest {slowest.sha[:10]} {_hours_text(slowest.hours)} to {slowest.deploy}"
+        what = f"#{slowest.pull}" if slowest.pull is not None else slowest.sha[:10]
+        basis += f"; slowest {what} {_hours_text(slowest.hours)} to {slowest.deploy}"
     return Metric(
         LEAD_TIME,
         round(d.lead_time.total_seconds() / 3600, 2),

@@ -16,7 +16,9 @@ from cpto.heartbeat.allocation import Allocation
 from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.debt import complexity_grew
 from cpto.heartbeat.dora import SOURCE, Delivery, Metric, assess, breaches, restored
+from cpto.heartbeat.evidence import NO_GITHUB
 from cpto.heartbeat.hotspots import EXCLUDED
+from cpto.heartbeat.reviews import ReviewSlas, Sla
 from cpto.heartbeat.week import Heartbeat
 from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
@@ -278,7 +280,114 @@ def _so_far_table(beat: Heartbeat) -> Table | None:
     return Table(title, ["", "so far"], rows, caption="a partial week: no DORA levels until it is complete")
 
 
-def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = None) -> Report:
+def _h(hours: float | None) -> str:
+    return duration(timedelta(hours=hours)) if hours is not None else ""
+
+
+def _sla_row(s: Sla, person: bool) -> list[Any]:
+    over = f"{s.first_reviews_over_sla} / {s.approvals_over_sla}"
+    return [
+        s.who,
+        *([s.team] if person else []),
+        s.turns,
+        _h(s.first_review_hours) or "none",
+        _h(s.approval_hours) or "none",
+        over,
+        s.waiting,
+    ]
+
+
+def _review_sections(r: ReviewSlas | None, week: str, person_scores: bool) -> list[Table]:
+    """Review SLAs: per reviewer (unless [privacy] person_scores = false), per team, and what waits now."""
+    title = f"Review SLAs {week}"
+    if r is None or not r.known:
+        return [Table(title, [""], [[f"unknown: {NO_GITHUB}"]])]
+    sla = f"[sla] approval = {duration(r.sla)}" if r.sla else "no [sla] approval set: nothing is over"
+    asked = sum(1 for t in r.turns if not t.asked_by_request)
+    caption = (
+        f"median time from being asked to review to the first review (1st review) and to approval;"
+        f" over SLA: first reviews / approvals slower than {sla}; waiting: open pull requests asked of them now"
+        + (
+            f"; {asked} of {len(r.turns)} reviews had no stored request and count from the pull request's opening"
+            if asked
+            else ""
+        )
+    )
+    head = ["reviews", "1st review", "to approve", "over SLA", "waiting"]
+    out = []
+    if person_scores:
+        out.append(
+            Table(
+                f"{title}: per reviewer",
+                ["reviewer", "team", *head],
+                [_sla_row(s, True) for s in r.reviewers]
+                or [["none", "", "no review submitted in this window", *[""] * 4]],
+                caption,
+            )
+        )
+    out.append(
+        Table(
+            f"{title}: per team",
+            ["team", *head],
+            [_sla_row(s, False) for s in r.teams]
+            or [["none", "no review submitted in this window", *[""] * 4]],
+            caption if not person_scores else "the same, per team in people.yaml",
+        )
+    )
+    out.append(
+        Table(
+            "Pull requests waiting for review now",
+            ["pull request", "title", "author", "waiting on", "since", "waited"],
+            [
+                [
+                    f"#{w.number}",
+                    w.title[:50],
+                    w.author,
+                    w.who,
+                    f"{w.since:%Y-%m-%d %H:%M}" + ("" if w.asked_by_request else " (opened)"),
+                    Tag(_h(w.hours), "bad") if w.over_sla else _h(w.hours),
+                ]
+                for w in r.waiting
+            ]
+            or [["none", "no open pull request waits on a requested reviewer", "", "", "", ""]],
+            caption=f"open, not draft, review requested and not given; longest first; red: over {sla}"
+            if r.waiting
+            else "",
+        )
+    )
+    return out
+
+
+def _review_data(r: ReviewSlas | None, person_scores: bool) -> dict[str, Any]:
+    if r is None or not r.known:
+        return {"known": False, "reason": NO_GITHUB}
+    return {
+        "known": True,
+        "sla_hours": _hours(r.sla),
+        "start": r.start.isoformat(),
+        "end": r.end.isoformat(),
+        "now": r.now.isoformat(),
+        "reviewers": [asdict(s) for s in r.reviewers] if person_scores else None,
+        "reviewers_reason": None if person_scores else "[privacy] person_scores = false in cpto.toml",
+        "teams": [asdict(s) for s in r.teams],
+        "reviews": [
+            {
+                "pull": t.number,
+                "reviewer": t.reviewer if person_scores else None,
+                "asked": t.asked.isoformat(),
+                "asked_by_request": t.asked_by_request,
+                "first_review_hours": t.first_review_hours,
+                "approval_hours": t.approval_hours,
+            }
+            for t in r.turns
+        ],
+        "waiting": [asdict(w) | {"since": w.since.isoformat()} for w in r.waiting],
+    }
+
+
+def heartbeat_report(
+    beat: Heartbeat, workspace: str, now: datetime | None = None, *, person_scores: bool = True
+) -> Report:
     d = beat.delivery
     ms = metrics(beat)
     breaches_ = breached(beat)
@@ -337,7 +446,13 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 for c in CATEGORIES
             ],
             caption=(
-                "buckets from cpto classify (conventional types, leading verbs, words, changed paths);"
+                (
+                    f"{effort.by_label} of {sum(effort.commits.values())} commits bucketed by their pull"
+                    " request's (or its issue's) GitHub label ([github] labels), the rest by cpto classify"
+                    if effort.by_label
+                    else "buckets from cpto classify"
+                )
+                + " (conventional types, leading verbs, words, changed paths);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
             ),
         )
@@ -358,6 +473,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             _axis_table("Effort per PRD", "prd", effort),
             _axis_table("Effort per roadmap item", "roadmap item", effort),
         ),
+        *_review_sections(beat.reviews, beat.week, person_scores),
         Table(
             "Tech-debt hotspots (last 12 weeks)",
             ["file", "score", "why"],
@@ -383,11 +499,22 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             "Incidents this week",
             ["id", "severity", "title", "caused by", "service restored"],
             [
-                [i.id, i.severity, i.title[:50], i.caused_by or "(not named)", _restore_text(i)]
+                [
+                    i.id,
+                    i.severity or "(GitHub issue)",
+                    i.title[:50],
+                    i.caused_by or "(not named)",
+                    _restore_text(i),
+                ]
                 for i in beat.incidents
             ]
             or [["none" if beat.sources.incident_records else "unknown", "", "", "", ""]],
             caption="service restored = the first mitigated event, else resolved (said so)"
+            + (
+                "; #N: GitHub issues labelled as incidents, opened = impact start, closed = restored"
+                if beat.sources.github_incidents
+                else ""
+            )
             if beat.sources.incident_records
             else "no incident records: record incidents with `cpto incident new`",
         ),
@@ -395,11 +522,9 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             "Open action items",
             ["owner", "action", "record", "where"],
             [[a.owner or "(nobody)", a.text, a.record, f"{a.path.name}:{a.line}"] for a in beat.open_actions]
-            or [
-                ["none" if beat.sources.incident_records or beat.decision_records else "unknown", "", "", ""]
-            ],
+            or [["none" if beat.sources.incident_files or beat.decision_records else "unknown", "", "", ""]],
             caption="the - [ ] lines of incident and decision records, whatever the week; `cpto actions` lists them"
-            if beat.sources.incident_records or beat.decision_records
+            if beat.sources.incident_files or beat.decision_records
             else "no incident or decision records to hold action items: `cpto incident new`, `cpto decision new`",
         ),
         Table(
@@ -438,10 +563,16 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             (
                 "open action items",
                 len(beat.open_actions)
-                if beat.sources.incident_records or beat.decision_records
+                if beat.sources.incident_files or beat.decision_records
                 else "no incident or decision records",
             ),
             ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
+            (
+                "pull requests waiting for review",
+                len({w.number for w in beat.reviews.waiting})
+                if beat.reviews is not None and beat.reviews.known
+                else "unknown (no GitHub data)",
+            ),
         ],
         tables=[t for t in sections if t is not None],
         charts=_charts(beat),
@@ -476,6 +607,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
             "incidents": [
                 {
                     "id": i.id,
+                    "source": "github issue" if i.id.startswith("#") else "record",
                     "severity": i.severity,
                     "caused_by": i.caused_by or None,
                     "hours_to_restore": _hours(back[0] - i.started)
@@ -485,7 +617,16 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 }
                 for i in beat.incidents
             ],
-            "incident_records": beat.sources.incident_records,
+            "incident_records": beat.sources.incident_files,
+            "github_incidents": {
+                "count": beat.sources.github_incidents,
+                "this_week": [i.id for i in beat.incidents if i.id.startswith("#")],
+                "rule": "issues labelled [incidents] github_label: opened = impact start, closed = restored",
+            }
+            if beat.github
+            else {"count": None, "reason": NO_GITHUB},
+            "reviews": _review_data(beat.reviews, person_scores),
+            "github": beat.github,
             "effort": [
                 {
                     "week": week,
@@ -493,6 +634,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                     "commits": a.commits,
                     "lines": a.lines,
                     "people_weeks": a.people_weeks,
+                    "decided_by_labels": a.by_label,
                     "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")}
                     if sum(a.commits.values())
                     else None,
@@ -519,7 +661,7 @@ def heartbeat_report(beat: Heartbeat, workspace: str, now: datetime | None = Non
                 {"owner": a.owner or None, "text": a.text, "record": a.record, "where": a.where}
                 for a in beat.open_actions
             ]
-            if beat.sources.incident_records or beat.decision_records
+            if beat.sources.incident_files or beat.decision_records
             else None,
             "appeal_rate": beat.appeal_rate,
             "warnings": beat.warnings,

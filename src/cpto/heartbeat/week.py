@@ -14,14 +14,16 @@ from cpto.errors import CptoError
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, debt_trend
 from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
+from cpto.heartbeat.evidence import NO_GITHUB, issue_incidents, label_buckets, pull_starts, synced
 from cpto.heartbeat.hotspots import Hotspot, hotspots
+from cpto.heartbeat.reviews import ReviewSlas, review_slas
 from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
 from cpto.history.summary import identity_resolver
 from cpto.records.actions import ActionItem, items_of
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
-from cpto.records.deploys import workspace_releases
+from cpto.records.deploys import config_releases
 from cpto.records.incidents import Incident
 from cpto.records.people import People
 from cpto.records.times import check_day, parse_date, shown
@@ -102,6 +104,8 @@ class Heartbeat:
     warnings: list[str] = field(default_factory=list)
     sources: Sources = field(default_factory=lambda: Sources("tags matching `v*`", 0))
     so_far: SoFar | None = None  # the current week up to now, when the window is an earlier one
+    reviews: ReviewSlas | None = None  # review SLAs from GitHub (known False before any sync)
+    github: bool = False  # whether a GitHub sync stored data for the repository
 
     def active(self, index: int) -> bool:
         """Whether anything was committed or deployed in window ``index`` of the trend (-1: this one)."""
@@ -146,10 +150,14 @@ def heartbeat(
     span = end - start
     windows = [(start - span * n, start - span * n + span) for n in range(TREND_WEEKS, -1, -1)]
     named = [(_window_name(s, e), s, e) for s, e in windows]
-    releases = workspace_releases(con, repo_id, config.deploy_tags, config.deploy_log)
+    releases = config_releases(con, repo_id, config)
     graph = load_graph(con, repo_id, releases=releases)
     committed = commit_times(con, repo_id)
-    trend = [(name, delivery(graph, committed, incidents, s, e)) for name, s, e in named]
+    pulls = pull_starts(con, repo_id)
+    records = list(incidents)
+    incidents = records + issue_incidents(con, repo_id, config.incident_label, records)
+    trend = [(name, delivery(graph, committed, incidents, s, e, pulls)) for name, s, e in named]
+    labelled = label_buckets(con, repo_id, config.github_labels)
     resolve = identity_resolver(con, people)  # one identity rule with history and people
 
     def person(email: str, name: str) -> str:
@@ -160,12 +168,12 @@ def heartbeat(
         axes["team"] = team_labeller(people, lambda email, name: resolve(repo_id, email, name).handle)
     if traced is not None:
         axes.update(traced.labellers())
-    effort = [(name, allocation(con, repo_id, s, e, axes, person)) for name, s, e in named]
+    effort = [(name, allocation(con, repo_id, s, e, axes, person, labelled)) for name, s, e in named]
     repo = config.repos[0]
-    records = frozenset(_relative(p, repo) for p in config.record_paths)
+    record_files = frozenset(_relative(p, repo) for p in config.record_paths)
     since = end - timedelta(weeks=HOTSPOT_WEEKS)
-    spots = hotspots(con, repo_id, repo, since, end, exclude=records, settings=config.code_kinds)
-    debt = debt_trend(con, repo_id, repo, named, {h.path for h in spots}, exclude=records)
+    spots = hotspots(con, repo_id, repo, since, end, exclude=record_files, settings=config.code_kinds)
+    debt = debt_trend(con, repo_id, repo, named, {h.path for h in spots}, exclude=record_files)
     so_far = None
     if now is not None:
         monday = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time(), now.tzinfo)
@@ -174,8 +182,8 @@ def heartbeat(
                 iso_week(monday),
                 monday,
                 now,
-                delivery(graph, committed, incidents, monday, now),
-                allocation(con, repo_id, monday, now, person=person),
+                delivery(graph, committed, incidents, monday, now, pulls),
+                allocation(con, repo_id, monday, now, person=person, labelled=labelled),
                 [i for i in incidents if i.started and monday <= i.started < now],
             )
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
@@ -191,7 +199,7 @@ def heartbeat(
         debt=debt,
         pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in incidents if i.started and start <= i.started < end],
-        open_actions=[a for a in items_of(incidents, decisions) if not a.done],
+        open_actions=[a for a in items_of(records, decisions) if not a.done],
         decision_records=len(decisions),
         past_sla=[
             d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
@@ -202,6 +210,8 @@ def heartbeat(
         warnings=list(traced.warnings) if traced else [],
         sources=delivery_sources(con, repo_id, config, releases, incidents),
         so_far=so_far,
+        reviews=review_slas(con, repo_id, start, end, now or end, config.approval_sla, people),
+        github=synced(con, repo_id),
     )
 
 
@@ -216,11 +226,19 @@ def delivery_sources(
     releases: list[Release],
     incidents: list[Incident],
 ) -> Sources:
-    """What the deploys and incidents behind the delivery numbers come from, and when no tag matches
-    ``[deploys] tags``, what the repository's tags look like and the setting that would match them."""
+    """What the deploys and incidents behind the delivery numbers come from, and when none are found,
+    why and the setting (or command) that would find them: what the repository's tags look like, or
+    that GitHub was never synced. ``incidents``: the records and the GitHub issues labelled as incidents
+    (ids ``#N``), counted apart."""
     hint = ""
-    if config.deploy_log is not None:
+    if config.deploy_source == "log" and config.deploy_log is not None:
         source = f"the deploy log {config.deploy_log.name}"
+    elif config.deploy_source == "github-deployments":
+        source = f"GitHub deployments to `{config.deploy_environment}` that went live"
+        hint = _github_hint(con, repo_id, config, len(releases))
+    elif config.deploy_source == "github-releases":
+        source = "published GitHub releases (not drafts or pre-releases)"
+        hint = _github_hint(con, repo_id, config, len(releases))
     else:
         source = f"tags matching `{config.deploy_tags}`"
         hint = _tag_hint(con, repo_id, config.deploy_tags, len(releases))
@@ -230,6 +248,28 @@ def delivery_sources(
         tag_hint=hint,
         incident_records=len(incidents),
         incidents_with_cause=sum(1 for i in incidents if i.caused_by.strip()),
+        github_incidents=sum(1 for i in incidents if i.id.startswith("#")),
+    )
+
+
+def _github_hint(con: duckdb.DuckDBPyConnection, repo_id: int, config: WorkspaceConfig, found: int) -> str:
+    """Why GitHub gives no deploys: never synced, or nothing that counts (and what there is instead)."""
+    if found:
+        return ""
+    if not synced(con, repo_id):
+        return f'no deploys: {NO_GITHUB}; [deploys] source = "{config.deploy_source}" reads them from it'
+    if config.deploy_source == "github-releases":
+        return (
+            "no deploys: no published GitHub release (not a draft or pre-release) whose tag the index has;"
+            " fetch the tags (`git fetch --tags`) or set [deploys] source to another source"
+        )
+    from cpto.github.store import Deployment, load
+
+    seen = sorted({d.environment for d in load(con, Deployment, repo_id)})
+    there = f" (environments with deployments: {', '.join(seen)})" if seen else " (none are synced)"
+    return (
+        f"no deploys: no GitHub deployment to `{config.deploy_environment}` went live{there};"
+        " set [deploys] environment to the one you ship to"
     )
 
 

@@ -1,10 +1,15 @@
-"""A deploy log: deploys written down, one per line, for teams that do not tag what they ship.
+"""What the workspace counts as its deploys: tags, a deploy log, or GitHub's deployments or releases.
+
+A deploy log is deploys written down, one per line, for teams that do not tag what they ship:
 
     # deploys.log: when, what shipped (a commit, tag or branch), and a name (default: the revision)
     2026-11-03T14:00Z  3f2a9c1  v1.5.0
     2026-11-04T10:45Z  release/1.5.1
 
 Blank lines and ``#`` comments are skipped. Times without a zone are UTC.
+
+GitHub's deployments and releases come from the index's GitHub tables (``cpto github sync``); which
+source counts is ``[deploys] source`` in cpto.toml, read here once for every report.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import duckdb
 
 from cpto.errors import CptoError
 from cpto.records.times import parse_time
-from cpto.review.graph import Release, tagged_releases
+from cpto.review.graph import Release, in_order, tagged_releases
+from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.markdown import read_text
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -92,11 +98,88 @@ def logged_releases(
     return out
 
 
+# GitHub marks a successful deployment "inactive" once a newer one replaces it in the same environment,
+# so both mean "this went live"; failure, error, pending and the rest never shipped.
+LIVE_STATUSES = ("success", "inactive")
+
+
+def github_deployments(con: duckdb.DuckDBPyConnection, repo_id: int, environment: str) -> list[Release]:
+    """The repository's GitHub deployments to ``environment`` (case-insensitive) that went live, as
+    releases at the time of their success status (else when created); oldest first. A deployment is
+    named by its ref, with ``#id`` added when the ref was deployed more than once."""
+    from cpto.github.store import Deployment, load
+
+    live = [
+        d
+        for d in load(con, Deployment, repo_id)
+        if d.status in LIVE_STATUSES and d.environment.strip().lower() == environment.strip().lower()
+    ]
+    seen: dict[str, int] = {}
+    for d in live:
+        seen[d.ref] = seen.get(d.ref, 0) + 1
+    return in_order(
+        [
+            Release(
+                d.ref if seen[d.ref] == 1 and d.ref else f"{d.ref or d.sha[:10]}#{d.deployment_id}",
+                d.sha,
+                d.status_at or d.created_at,
+            )
+            for d in live
+        ]
+    )
+
+
+def github_releases(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[Release]:
+    """The repository's published GitHub releases (not drafts, not pre-releases) whose tag the index
+    has, at their publication time; oldest first. A release whose tag was never fetched has no commit
+    to measure from and is left out (``git fetch --tags`` brings it)."""
+    from cpto.github.store import Release as GitHubRelease
+    from cpto.github.store import load
+
+    refs = dict(
+        con.execute("SELECT name, sha FROM refs WHERE repo_id = ? AND kind = 'tag'", [repo_id]).fetchall()
+    )
+    return in_order(
+        [
+            Release(r.tag, str(refs[r.tag]), r.published_at)
+            for r in load(con, GitHubRelease, repo_id)
+            if r.published_at is not None and not r.draft and not r.prerelease and r.tag in refs
+        ]
+    )
+
+
 def workspace_releases(
-    con: duckdb.DuckDBPyConnection, repo_id: int, tags: str = "v*", log: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    tags: str = "v*",
+    log: Path | None = None,
+    *,
+    source: str | None = None,
+    environment: str = "production",
 ) -> list[Release]:
-    """What the workspace counts as its deploys, the same for the review, the heartbeat and the timeline:
-    the [deploys] log when it has one, else the tags matching [deploys] tags; oldest first."""
-    if log is not None:
+    """What the workspace counts as its deploys, the same for the review, the heartbeat and the timeline,
+    as ``[deploys] source`` says: GitHub deployments to ``environment`` that went live, published GitHub
+    releases, the [deploys] log, or the tags matching [deploys] tags; oldest first. ``source`` None
+    keeps the rule from before GitHub: the log when there is one, else the tags."""
+    chosen = source or ("log" if log is not None else "tags")
+    if chosen == "github-deployments":
+        return github_deployments(con, repo_id, environment)
+    if chosen == "github-releases":
+        return github_releases(con, repo_id)
+    if chosen == "log":
+        if log is None:
+            raise CptoError('[deploys] source = "log" needs [deploys] log (the file to read)')
         return logged_releases(con, repo_id, read_deploy_log(log), log)
     return tagged_releases(con, repo_id, tags)
+
+
+def config_releases(con: duckdb.DuckDBPyConnection, repo_id: int, config: WorkspaceConfig) -> list[Release]:
+    """:func:`workspace_releases` with the workspace's [deploys] settings: the call every report makes."""
+    return workspace_releases(
+        con,
+        repo_id,
+        config.deploy_tags,
+        config.deploy_log,
+        source=config.deploy_source,
+        environment=config.deploy_environment,
+    )

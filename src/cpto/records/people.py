@@ -42,6 +42,7 @@ class Person:
     emails: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other git author names or emails that are this person
     line: int = 0
+    github: str = ""  # their GitHub login, when it is not their handle (reviews, pull requests)
 
 
 @dataclass
@@ -59,6 +60,13 @@ class People:
             for identity in (*p.emails, *p.aliases, p.name):
                 if identity:
                     self._identities.setdefault(identity.strip().lower(), p.handle)
+
+    def by_login(self, login: str) -> Person | None:
+        """The person a GitHub login is: whose ``github:`` is that login, else whose handle it is
+        (logins are compared case-insensitively, as GitHub does); None for strangers."""
+        key = login.strip().lower()
+        match = next((p for p in self.people if p.github and p.github.strip().lower() == key), None)
+        return match or self.by_handle.get(key)
 
     def identify(self, email: str, name: str = "") -> str | None:
         """The handle a git author is, by email first, then by alias or name; None for strangers."""
@@ -147,7 +155,7 @@ def _person(path: Path, line: int, item: Any) -> Person:
     where = f"{path}:{line}"
     if not isinstance(item, dict):
         raise CptoError(f"{where}: each person must be a mapping with at least handle and discipline")
-    for key in ("handle", "name", "discipline", "role", "team", "manager"):
+    for key in ("handle", "name", "discipline", "role", "team", "manager", "github"):
         text_value(item.get(key), f"{where}: {key}")  # 'manager: 0123' is a number, not a handle
     handle = str(item.get("handle") or "").strip()
     if not handle:
@@ -164,6 +172,7 @@ def _person(path: Path, line: int, item: Any) -> Person:
         emails=_strings(where, item, "emails"),
         aliases=_strings(where, item, "aliases"),
         line=line,
+        github=str(item.get("github") or "").strip().removeprefix("@"),
     )
 
 

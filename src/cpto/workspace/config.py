@@ -29,6 +29,25 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$")
 BANDS = ("elite", "high", "medium", "low")  # DORA performance bands, best first
 CODE_KINDS = ("tests", "docs", "generated", "vendored")
+# [deploys] source: what counts as a deploy (tags, the deploy log, or GitHub's deployments or releases)
+DEPLOY_SOURCES = ("tags", "log", "github-deployments", "github-releases")
+DEFAULT_ENVIRONMENT = "production"
+DEFAULT_INCIDENT_LABEL = "incident"
+# [github] labels: a pull request's (or its linked issue's) label -> the effort bucket its commits count
+# under, before the commit classifier is asked. Labels are compared case-insensitively; the workspace's
+# own mapping is laid over these.
+DEFAULT_GITHUB_LABELS = {
+    "bug": "fix",
+    "enhancement": "feature",
+    "feature": "feature",
+    "dependencies": "infra",
+    "ci": "infra",
+    "build": "infra",
+    "refactor": "debt",
+    "tech-debt": "debt",
+    "documentation": "other",
+}
+BUCKETS = ("feature", "fix", "debt", "infra", "other")  # the effort buckets (cpto.heartbeat.classify)
 _BAND_KEYS = {
     "deployment_frequency_band": "deployment frequency",
     "lead_time_band": "lead time for changes",
@@ -74,7 +93,7 @@ class WorkspaceConfig:
     deploy_tags: str = "v*"
     working_agreement: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_AGREEMENT))
     decision_sla: timedelta = timedelta(days=2)
-    approval_sla: timedelta | None = None  # [sla] approval: checked; no report uses it yet
+    approval_sla: timedelta | None = None  # [sla] approval: the heartbeat's review SLAs are held to it
     appeals_to: str = "ceo"
     max_appeal_rate: float = DEFAULT_MAX_APPEAL_RATE
     meeting_days: tuple[str, ...] = ()
@@ -86,6 +105,10 @@ class WorkspaceConfig:
     # built-in rules and .gitattributes linguist-* attributes (e.g. tests = ["testing/**"]).
     code_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
     person_scores: bool = True  # [privacy] person_scores = false keeps per-person scores out of reports
+    deploy_source: str = "tags"  # [deploys] source: one of DEPLOY_SOURCES ("log" when [deploys] log is set)
+    deploy_environment: str = DEFAULT_ENVIRONMENT  # [deploys] environment: GitHub deployments counted
+    incident_label: str = DEFAULT_INCIDENT_LABEL  # [incidents] github_label: issues that are incidents too
+    github_labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GITHUB_LABELS))
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,9 +141,10 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "working_agreement": (*DEFAULT_AGREEMENT, "appeals_to", "max_appeal_rate"),
     "meetings": None,
     "sla": ("decision", "approval"),
-    "deploys": ("tags", "log"),
+    "deploys": ("tags", "log", "source", "environment"),
     "alarms": ("debt_floor", "debt_weeks", *_BAND_KEYS),
-    "incidents": ("severities",),
+    "incidents": ("severities", "github_label"),
+    "github": ("labels",),
     "code": CODE_KINDS,
     "privacy": ("person_scores",),
 }
@@ -197,6 +221,12 @@ def load_workspace(root: Path) -> WorkspaceConfig:
         person_scores=_flag(
             raw.get("privacy", {}).get("person_scores", True), f"{where}: [privacy] person_scores"
         ),
+        deploy_source=_deploy_source(deploys, f"{where}: [deploys]"),
+        deploy_environment=text(deploys, "environment", DEFAULT_ENVIRONMENT, "deploys").strip(),
+        incident_label=text(
+            raw.get("incidents", {}), "github_label", DEFAULT_INCIDENT_LABEL, "incidents"
+        ).strip(),
+        github_labels=_github_labels(raw.get("github", {}).get("labels", {}), f"{where}: [github] labels"),
         raw=raw,
     )
 
@@ -271,6 +301,42 @@ def _shown(value: Any) -> str:
 def _code_kinds(section: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
     """[code]: extra path globs per kind of file that is not product code (tests, docs, generated, vendored)."""
     return {kind: tuple(_texts(section[kind], f"{where} {kind}")) for kind in CODE_KINDS if kind in section}
+
+
+def _deploy_source(section: dict[str, Any], where: str) -> str:
+    """[deploys] source: one of DEPLOY_SOURCES; by default "log" when a log is set, else "tags" (so a
+    workspace written before GitHub was a source reads its deploys as it did). A log beside another
+    source would be ignored without a word, so that is refused."""
+    has_log = "log" in section
+    value = section.get("source", "log" if has_log else "tags")
+    if not isinstance(value, str) or value.strip().lower() not in DEPLOY_SOURCES:
+        raise CptoError(
+            f"{where} source: {_shown(value)} is not one of {', '.join(DEPLOY_SOURCES)}{_guess(str(value), DEPLOY_SOURCES)}"
+        )
+    source = value.strip().lower()
+    if source == "log" and not has_log:
+        raise CptoError(f'{where} source: "log" needs [deploys] log = "deploys.log" (the file to read)')
+    if has_log and source != "log":
+        raise CptoError(
+            f'{where} source: "{source}" but [deploys] log is set too; remove log, or set source = "log"'
+        )
+    return source
+
+
+def _github_labels(value: Any, where: str) -> dict[str, str]:
+    """[github] labels: label = "bucket" pairs laid over DEFAULT_GITHUB_LABELS; labels lower-cased."""
+    if not isinstance(value, dict):
+        raise CptoError(
+            f'{where}: expected a table like {{ bug = "fix", perf = "debt" }}, got {_shown(value)}'
+        )
+    out = dict(DEFAULT_GITHUB_LABELS)
+    for label, bucket in value.items():
+        if not isinstance(bucket, str) or bucket.strip().lower() not in BUCKETS:
+            raise CptoError(
+                f"{where} {label}: {_shown(bucket)} is not one of {', '.join(BUCKETS)}{_guess(str(bucket), BUCKETS)}"
+            )
+        out[label.strip().lower()] = bucket.strip().lower()
+    return out
 
 
 def _flag(value: Any, where: str) -> bool:
