@@ -226,3 +226,30 @@ def test_the_review_names_the_pull_request_with_its_page_in_every_format(shop, t
     data = json.loads(runner.invoke(app, ["review", "-w", str(r.path), "--json"]).output)
     links = [x for t in data["requirements"] if t["id"] == "BIL-1" for x in t["links"] if x["kind"] == "pr"]
     assert links[0]["url"] == f"{URL}/pull/12"
+
+
+def test_the_review_ships_in_the_github_deployment_the_heartbeat_counts(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """[deploys] source = "github-deployments": the review's 'shipped in' is a deployment, as the heartbeat's
+    deploys are, not a tag; one deploy reader for every report."""
+    repo = make_repo()
+    repo.write(
+        "docs/prd/export.md",
+        "# Export\n\n## Requirements\n\n### EXP-1: Ledger export\nFinance exports the ledger.\n",
+    )
+    sha = repo.commit(
+        "feat: ledger export for finance (EXP-1)", {"ledger/export.py": "def export_ledger():\n    pass\n"}
+    )
+    repo.git("tag", "v1.0.0")  # a tag the workspace does not count: deploys come from GitHub
+    (repo.path / "cpto.toml").write_text('[deploys]\nsource = "github-deployments"\n')
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    with store.open_index(repo.path / ".cpto" / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        repo_id = store.indexed_repo_id(con, repo.path.resolve())
+        gh.save(con, [gh.Deployment(repo_id, 1, sha, "deploy-2026-01-02", "production", at, "success", at)])
+        gh.save(
+            con, [gh.SyncState(repo_id, "deployments", "acme/shop", "https://api.github.com", at, None, at)]
+        )
+    result = CliRunner().invoke(app, ["review", "-w", str(repo.path), "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    requirement = json.loads(result.stdout)["requirements"][0]
+    assert requirement["status"] == "shipped" and requirement["release"] == "deploy-2026-01-02"

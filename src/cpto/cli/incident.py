@@ -278,7 +278,15 @@ def timeline_command(
                 # the deploy log names the first repository's commits; the others deploy by tag
                 log = config.deploy_log if index == 0 else None
                 repo_id = store.indexed_repo_id(con, repo)
-                released += workspace_releases(con, repo_id, config.deploy_tags, log)
+                source = "tags" if config.deploy_source == "log" and index > 0 else config.deploy_source
+                released += workspace_releases(
+                    con,
+                    repo_id,
+                    config.deploy_tags,
+                    log,
+                    source=source,
+                    environment=config.deploy_environment,
+                )
     moments = shared_timeline(
         incidents, decisions, released, since=parse_time(since, "--since") if since else None
     )

@@ -142,6 +142,10 @@ def review_command(
             documents,
             release_pattern=config.deploy_tags,
             deploy_log=config.deploy_log if config.repos and targets[0] == config.repos[0] else None,
+            deploy_source=config.deploy_source
+            if config.deploy_source != "log" or (config.repos and targets[0] == config.repos[0])
+            else "tags",
+            deploy_environment=config.deploy_environment,
             top=top,
             since=start,
             records=config.record_paths,
@@ -207,6 +211,8 @@ def trace_command(
             documents,
             release_pattern=config.deploy_tags,
             deploy_log=config.deploy_log,
+            deploy_source=config.deploy_source,
+            deploy_environment=config.deploy_environment,
             top=top,
             records=config.record_paths,
             semantic=semantic,

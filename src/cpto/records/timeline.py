@@ -68,6 +68,13 @@ def sources_missing(
     if not deploys:
         if not config.repos:
             missing["deploy"] = "no repository in [workspace] repos"
+        elif config.deploy_source.startswith("github-"):
+            what = (
+                "deployments to " + config.deploy_environment
+                if config.deploy_source == "github-deployments"
+                else "releases"
+            )
+            missing["deploy"] = f"no GitHub {what} in the index ([deploys] source): run cpto github sync"
         elif config.deploy_log is not None:
             missing["deploy"] = f"no deploy in {config.deploy_log} ([deploys] log)"
         else:

@@ -95,6 +95,8 @@ def review(
     *,
     release_pattern: str = "v*",
     deploy_log: Path | None = None,
+    deploy_source: str | None = None,  # None: the deploy log when given, else the tags (records.deploys)
+    deploy_environment: str = "production",
     top: int = 20,
     since: datetime | None = None,
     records: Sequence[Path] = (),
@@ -146,6 +148,9 @@ def review(
                 similarities,
                 release_pattern=release_pattern,
                 deploy_log=deploy_log if n == 0 else None,
+                # the deploy log names the first repository's commits; the others deploy by tag
+                deploy_source="tags" if deploy_source == "log" and n > 0 else deploy_source,
+                deploy_environment=deploy_environment,
                 top=top,
                 since=unplanned_since,
                 starts=starts,
@@ -215,6 +220,8 @@ def _review_one(
     *,
     release_pattern: str,
     deploy_log: Path | None,
+    deploy_source: str | None,
+    deploy_environment: str,
     top: int,
     since: datetime | None,
     starts: dict[str, datetime | None],
@@ -222,7 +229,10 @@ def _review_one(
     bests: list[float] | None,
 ) -> TraceResult:
     """The review against one repository; its links name it."""
-    graph = load_graph(con, repo_id, releases=workspace_releases(con, repo_id, release_pattern, deploy_log))
+    releases = workspace_releases(
+        con, repo_id, release_pattern, deploy_log, source=deploy_source, environment=deploy_environment
+    )
+    graph = load_graph(con, repo_id, releases=releases)
     result = trace(
         prds,
         corpus,
@@ -311,6 +321,8 @@ def review_workspace(
         prds,
         release_pattern=config.deploy_tags,
         deploy_log=config.deploy_log,
+        deploy_source=config.deploy_source,
+        deploy_environment=config.deploy_environment,
         records=config.record_paths,
     )
 
