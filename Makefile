@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO ?= demo
 
-.PHONY: demo test install install-test lint typecheck bench clean
+.PHONY: demo test install install-test browser lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,14 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python browser
 	$(BIN)/pip install --quiet -e '.[test]'
+
+# The browser tests of cpto serve drive Debian's chromium (a browser download at install time does not
+# work offline). Best effort: where it cannot be installed, those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& timeout 600 apt-get install -y -q chromium >/dev/null 2>&1; } || echo "chromium not installed: browser tests will skip"
 
 demo: install
 	rm -rf $(DEMO)
