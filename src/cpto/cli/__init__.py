@@ -28,6 +28,7 @@ from cpto.cli import (
     precision,
     review,
     roadmap,
+    serve,
 )
 from cpto.errors import CptoError
 
@@ -80,6 +81,7 @@ precision.register(app)
 actions.register(app)
 init.register(app)
 github.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,215 @@
+"""The forum's pages as reports: each is built the way its CLI command builds it, so the page and the
+command show the same numbers. The web layer (:mod:`cpto.forum.app`) only wraps them in a layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from cpto.report.model import Report
+from cpto.review.prd import Prd
+from cpto.review.trace import Link, TraceResult
+from cpto.workspace.config import WorkspaceConfig
+
+SHIPPED_SOON_DAYS = 14  # a target this close with the requirement not shipped is at risk
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing on the home page that needs someone: what, why, and which page shows it."""
+
+    kind: str  # stop cord | decision | requirement | incident
+    what: str
+    why: str
+    page: str  # the forum path that shows it
+
+
+def review_page(
+    con: duckdb.DuckDBPyConnection, config: WorkspaceConfig
+) -> tuple[Report, TraceResult, list[Prd]]:
+    """The product review of the workspace's PRDs, as ``cpto review`` shows it."""
+    from cpto.review.service import load_prds, review_workspace, workspace_prds
+    from cpto.review.views import review_report
+
+    prds = load_prds(workspace_prds(config))
+    result = review_workspace(con, config, prds)
+    report = review_report(result, repo=", ".join(str(r) for r in config.repos), root=config.root, prds=prds)
+    return report, result, prds
+
+
+def heartbeat_page(
+    con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, week: str | None, now: datetime
+) -> Report:
+    """The weekly heartbeat of ``week`` (ISO week or a date in it; None: the last full week), as
+    ``cpto heartbeat --week`` shows it."""
+    from cpto.heartbeat.views import heartbeat_report
+    from cpto.heartbeat.week import heartbeat, week_start
+    from cpto.heartbeat.work import traced_work
+    from cpto.history import store
+    from cpto.records.alarms import alarms_folder, read_alarms
+    from cpto.records.decisions import read_decisions
+    from cpto.records.incidents import read_incidents
+    from cpto.records.people import workspace_people
+
+    start = week_start(week, now.date(), config.zone)
+    incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
+    decisions = read_decisions(config.decisions) if config.decisions else []
+    beat = heartbeat(
+        con,
+        store.indexed_repo_id(con, config.repos[0]),
+        config,
+        incidents,
+        decisions,
+        start,
+        read_alarms(alarms_folder(config)),
+        people=workspace_people(config),
+        traced=traced_work(con, config),
+        now=now,
+    )
+    return heartbeat_report(beat, config.name, now, person_scores=config.person_scores)
+
+
+def incidents_page(config: WorkspaceConfig) -> Report:
+    """Every incident, as ``cpto incident list`` shows it."""
+    from cpto.history.git import resolve_commit
+    from cpto.records import incidents as inc
+    from cpto.records.people import workspace_people
+    from cpto.records.views import incidents_report
+
+    folder = inc.incidents_folder(config)
+    incidents = inc.read_incidents(folder, config.severities)
+    people = workspace_people(config)
+    known = set(people.by_handle) if people.people else None
+    causes = {
+        i.id: resolve_commit(config.repos[0], i.caused_by) if i.caused_by and config.repos else None
+        for i in incidents
+    }
+    return incidents_report(incidents, config.severities, causes, known, folder)
+
+
+def decisions_page(config: WorkspaceConfig, now: datetime) -> Report:
+    """Every decision, as ``cpto decision list`` shows it."""
+    from cpto.records import decisions as dec
+    from cpto.records.people import workspace_people
+    from cpto.records.views import decisions_report
+
+    decisions = dec.read_decisions(dec.decisions_folder(config))
+    return decisions_report(decisions, workspace_people(config), config, now)
+
+
+def people_page(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> Report:
+    """People with their work from the history, as ``cpto people`` shows it."""
+    from cpto.records.people import explain_counts, workspace_contributions, workspace_lanes, workspace_people
+    from cpto.records.views import people_report
+
+    people = workspace_people(config)
+    work = workspace_contributions(con, people, config) if config.repos else None
+    crossings = workspace_lanes(config, people, history=True) if people.people else None
+    return explain_counts(people_report(people, work, crossings), work)
+
+
+def roadmap_page(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, today: date) -> Report:
+    """The roadmap's clock speed with each item's evidence, as ``cpto roadmap review`` shows it."""
+    from cpto.history.git import file_history
+    from cpto.records import roadmap as rm
+    from cpto.records.views import no_roadmap_report, roadmap_report
+
+    path = config.roadmap or config.root / "roadmap.yaml"
+    if not path.exists():
+        return no_roadmap_report(path)
+    current = rm.read_roadmap(path)
+    reviews, warnings = rm.reviews_from_history(file_history(path), path)
+    clocks = rm.clock_speed(reviews, current, today)
+    rm.attach_evidence(con if config.repos else None, config, clocks)
+    return roadmap_report(current, reviews, clocks, warnings)
+
+
+def attention(
+    config: WorkspaceConfig, result: TraceResult, prds: list[Prd], now: datetime
+) -> list[Attention]:
+    """What needs someone now, most urgent first: open stop cords, decisions past their SLA, requirements
+    not shipped with their PRD's target near or past, and incidents that started in the last seven days."""
+    from cpto.records.alarms import alarms_folder, read_alarms
+    from cpto.records.decisions import check_under, decisions_folder, read_decisions
+    from cpto.records.incidents import incidents_folder, read_incidents
+    from cpto.records.people import workspace_people
+    from cpto.review.trace import SHIPPED
+    from cpto.review.views import SET_ASIDE
+
+    items = [
+        Attention("stop cord", f"{a.id} {a.title}", f"pulled by {a.by}", "/heartbeat")
+        for a in read_alarms(alarms_folder(config))
+        if a.is_open
+    ]
+    decisions = read_decisions(decisions_folder(config))
+    for finding in check_under(config, decisions, workspace_people(config), now):
+        if "sla" in finding.problem.lower():
+            d = finding.decision
+            items.append(Attention("decision", f"{d.id} {d.title}", finding.problem, "/decisions"))
+    targets = {str(p.path): p for p in prds}
+    for t in result.requirements:
+        prd = targets.get(t.prd)
+        when = _target_date(prd.target if prd else None)
+        if when is None or t.status in (SHIPPED, *SET_ASIDE):
+            continue
+        days = (when - now.date()).days
+        if days <= SHIPPED_SOON_DAYS:
+            due = f"target {when} passed {-days} days ago" if days < 0 else f"target {when} in {days} days"
+            why = f"{t.status.replace('_', ' ')}; {due}"
+            items.append(
+                Attention(
+                    "requirement",
+                    f"{t.requirement.id} {t.requirement.title}",
+                    why,
+                    f"/review#{t.requirement.id}",
+                )
+            )
+    week_ago = now - timedelta(days=7)
+    for i in read_incidents(incidents_folder(config), config.severities):
+        if i.started is not None and i.started >= week_ago:
+            items.append(
+                Attention(
+                    "incident",
+                    f"{i.id} {i.title}",
+                    f"{i.severity}, started {i.started:%Y-%m-%d %H:%M}",
+                    "/incidents",
+                )
+            )
+    return items
+
+
+def _target_date(target: str | None) -> date | None:
+    try:
+        return date.fromisoformat(target.strip()[:10]) if target else None
+    except ValueError:
+        return None  # words such as "Q3 2027": no day to be late against
+
+
+def forge_url(link: Link, remotes: dict[str, str]) -> str:
+    """Where GitHub shows ``link`` (a commit or a pull request), or "" when its repository's remote is not
+    on github.com. ``remotes`` maps a repository's folder name to its normalised remote."""
+    if link.url:
+        return link.url
+    remote = remotes.get(link.repo) or next(iter(remotes.values()), "")
+    if not remote.startswith("github.com/") or remote.count("/") != 2:
+        return ""
+    base = f"https://{remote}"
+    if link.kind == "commit":
+        return f"{base}/commit/{link.ref}"
+    if link.kind == "pr" and link.ref.startswith("#") and link.ref[1:].isdigit():
+        return f"{base}/pull/{link.ref[1:]}"
+    return ""
+
+
+def workspace_remotes(config: WorkspaceConfig) -> dict[str, str]:
+    """Each repository's folder name mapped to its normalised remote (github.com/OWNER/NAME)."""
+    from cpto.history.git import normalise_remote, run_git
+
+    found: dict[str, str] = {}
+    for repo in config.repos:
+        url = run_git(repo, "config", "--get", "remote.origin.url", check=False).decode("utf-8", "replace")
+        found[Path(repo).name] = normalise_remote(url)
+    return found
