@@ -174,8 +174,10 @@ def _ref_verdict(
     from cpto.review import verdicts as vd
 
     config = load_workspace(workspace)
+    from cpto.review.verdicts import who_says
+
     prd_path, rid = _requirement(config, requirement, prd)
-    who = _who(config, by)
+    who = who_says(config, by)
     stored = vd.resolve_ref(ref, config.repos, Path.cwd())
     make = vd.confirm_edit if action == "confirm" else vd.reject_edit
     edit = make(rid, stored, who, parse_at(at), reason)
@@ -195,8 +197,10 @@ def _saying(
     from cpto.review import verdicts as vd
 
     config = load_workspace(workspace)
+    from cpto.review.verdicts import who_says
+
     prd_path, rid = _requirement(config, requirement, prd)
-    who = _who(config, by)
+    who = who_says(config, by)
     make = vd.defer_edit if action == "defer" else vd.drop_edit
     edit = make(rid, who, parse_at(at), reason)
     past = "deferred" if action == "defer" else "dropped"
@@ -227,30 +231,3 @@ def _requirement(config: WorkspaceConfig, wanted: str, prd: Path | None) -> tupl
             )
     found, requirement = find_requirement([read_prd(p) for p in paths], wanted, where)
     return found.path, requirement.id
-
-
-def _who(config: WorkspaceConfig, by: str | None) -> str:
-    """``--by`` (checked against people.yaml), else the git identity of whoever runs the command."""
-    from cpto.history.git import run_git
-    from cpto.records.people import workspace_people
-
-    people = workspace_people(config)
-    if by is not None:
-        if not by.strip():
-            raise CptoError("--by: say who, with a handle")
-        people.require(by, "--by")
-        return by
-    ident = run_git(config.root, "var", "GIT_AUTHOR_IDENT", check=False).decode("utf-8", "replace")
-    name, _, rest = ident.partition(" <")
-    email = rest.partition(">")[0]
-    handle = people.identify(email, name.strip()) if ident else None
-    if handle:
-        return handle
-    if people.people:
-        me = f"your git identity {name.strip()} <{email}>" if ident else "you have no git identity and"
-        raise CptoError(
-            f"{people.path}: {me} is nobody in it; add the email to your entry or use --by HANDLE"
-        )
-    if not name.strip():
-        raise CptoError("no git identity (git config user.name) to say who this is; use --by")
-    return name.strip()

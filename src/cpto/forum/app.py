@@ -180,7 +180,6 @@ class Forum:
 
     def _write_verdict(self, prd: str, requirement: str, ref: str, action: str) -> str:
         """Write the verdict as ``cpto review confirm|reject`` does; the requirement's id as the PRD spells it."""
-        from cpto.cli.verdict import _who
         from cpto.review import verdicts as vd
         from cpto.review.prd import read_prd
         from cpto.review.service import workspace_prds
@@ -194,7 +193,7 @@ class Forum:
             found, req = vd.find_requirement([read_prd(paths[0])], requirement, prd)
             stored = vd.resolve_ref(ref, self.config.repos, self.config.root)
             make = vd.confirm_edit if action == "confirm" else vd.reject_edit
-            edit = make(req.id, stored, _who(self.config, None), datetime.now(self.config.zone), "")
+            edit = make(req.id, stored, vd.who_says(self.config, None), datetime.now(self.config.zone), "")
             message = f"review {req.id}: {action} {stored}"
             vd.write_verdicts(
                 found.path, edit, root=self.config.root, commit=message if self.commit else None

@@ -768,3 +768,31 @@ def _is_file(ref: str, repos: Sequence[Path], run_git: Callable[..., bytes]) -> 
         if run_git(repo, "ls-tree", "--name-only", "HEAD", "--", _path(ref), check=False).strip():
             return True
     return False
+
+
+def who_says(config: WorkspaceConfig, by: str | None) -> str:
+    """Who gives a verdict: ``by`` (checked against people.yaml), else the git identity of whoever runs
+    cpto (the command line, or the forum's server)."""
+    from cpto.history.git import run_git
+    from cpto.records.people import workspace_people
+
+    people = workspace_people(config)
+    if by is not None:
+        if not by.strip():
+            raise CptoError("--by: say who, with a handle")
+        people.require(by, "--by")
+        return by
+    ident = run_git(config.root, "var", "GIT_AUTHOR_IDENT", check=False).decode("utf-8", "replace")
+    name, _, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    handle = people.identify(email, name.strip()) if ident else None
+    if handle:
+        return handle
+    if people.people:
+        me = f"your git identity {name.strip()} <{email}>" if ident else "you have no git identity and"
+        raise CptoError(
+            f"{people.path}: {me} is nobody in it; add the email to your entry or use --by HANDLE"
+        )
+    if not name.strip():
+        raise CptoError("no git identity (git config user.name) to say who this is; use --by")
+    return name.strip()
