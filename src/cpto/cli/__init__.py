@@ -29,6 +29,7 @@ from cpto.cli import (
     review,
     roadmap,
     serve,
+    snapshot,
 )
 from cpto.errors import CptoError
 
@@ -81,6 +82,7 @@ precision.register(app)
 actions.register(app)
 init.register(app)
 github.register(app)
+snapshot.register(app)
 serve.register(app)
 
 

@@ -88,13 +88,8 @@ def heartbeat_command(
     """
     from cpto.cli.history import run_index
     from cpto.heartbeat.views import heartbeat_report
-    from cpto.heartbeat.week import heartbeat, since_start, week_start
-    from cpto.heartbeat.work import traced_work
+    from cpto.heartbeat.week import since_start, week_start, workspace_heartbeat
     from cpto.history import store
-    from cpto.records.alarms import alarms_folder, read_alarms
-    from cpto.records.decisions import read_decisions
-    from cpto.records.incidents import read_incidents
-    from cpto.records.people import workspace_people
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
@@ -111,23 +106,7 @@ def heartbeat_command(
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)
         if start >= end:
             raise CptoError(f"--since {since} is in the future")
-    incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
-    decisions = read_decisions(config.decisions) if config.decisions else []
     run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
-        repo_id = store.indexed_repo_id(con, config.repos[0])
-        traced = traced_work(con, config) if trace else None
-        beat = heartbeat(
-            con,
-            repo_id,
-            config,
-            incidents,
-            decisions,
-            start,
-            read_alarms(alarms_folder(config)),
-            end=end,
-            people=workspace_people(config),
-            traced=traced,
-            now=now,
-        )
+        beat = workspace_heartbeat(con, config, start, end=end, now=now, trace=trace)
     emit(heartbeat_report(beat, config.name, now, person_scores=config.person_scores), chosen, output)

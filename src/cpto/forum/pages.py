@@ -12,6 +12,7 @@ import duckdb
 from cpto.report.model import Report
 from cpto.review.prd import Prd
 from cpto.review.trace import Link, TraceResult
+from cpto.review.views import target_date
 from cpto.workspace.config import WorkspaceConfig
 
 SHIPPED_SOON_DAYS = 14  # a target this close with the requirement not shipped is at risk
@@ -46,29 +47,10 @@ def heartbeat_page(
     """The weekly heartbeat of ``week`` (ISO week or a date in it; None: the last full week), as
     ``cpto heartbeat --week`` shows it."""
     from cpto.heartbeat.views import heartbeat_report
-    from cpto.heartbeat.week import heartbeat, week_start
-    from cpto.heartbeat.work import traced_work
-    from cpto.history import store
-    from cpto.records.alarms import alarms_folder, read_alarms
-    from cpto.records.decisions import read_decisions
-    from cpto.records.incidents import read_incidents
-    from cpto.records.people import workspace_people
+    from cpto.heartbeat.week import week_start, workspace_heartbeat
 
     start = week_start(week, now.date(), config.zone)
-    incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
-    decisions = read_decisions(config.decisions) if config.decisions else []
-    beat = heartbeat(
-        con,
-        store.indexed_repo_id(con, config.repos[0]),
-        config,
-        incidents,
-        decisions,
-        start,
-        read_alarms(alarms_folder(config)),
-        people=workspace_people(config),
-        traced=traced_work(con, config),
-        now=now,
-    )
+    beat = workspace_heartbeat(con, config, start, now=now)
     return heartbeat_report(beat, config.name, now, person_scores=config.person_scores)
 
 
@@ -152,7 +134,7 @@ def attention(
     targets = {str(p.path): p for p in prds}
     for t in result.requirements:
         prd = targets.get(t.prd)
-        when = _target_date(prd.target if prd else None)
+        when = target_date(prd.target if prd else None)
         if when is None or t.status in (SHIPPED, *SET_ASIDE):
             continue
         days = (when - now.date()).days
@@ -179,13 +161,6 @@ def attention(
                 )
             )
     return items
-
-
-def _target_date(target: str | None) -> date | None:
-    try:
-        return date.fromisoformat(target.strip()[:10]) if target else None
-    except ValueError:
-        return None  # words such as "Q3 2027": no day to be late against
 
 
 def forge_url(link: Link, remotes: dict[str, str]) -> str:

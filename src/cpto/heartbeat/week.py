@@ -318,3 +318,39 @@ def _window_name(start: datetime, end: datetime) -> str:
     if end - start == timedelta(days=7) and start.weekday() == 0 and start.time() == datetime.min.time():
         return iso_week(start)
     return f"{start:%Y-%m-%d}..{end - timedelta(days=1):%Y-%m-%d}"
+
+
+def workspace_heartbeat(
+    con: duckdb.DuckDBPyConnection,
+    config: WorkspaceConfig,
+    start: datetime,
+    *,
+    end: datetime | None = None,
+    now: datetime | None = None,
+    trace: bool = True,
+) -> Heartbeat:
+    """The heartbeat of the workspace's first repository as ``cpto heartbeat`` reports it: its incident,
+    decision and alarm records and people read, and (``trace``) effort split per PRD and roadmap item
+    by the product review. The one assembly the CLI, the forum and snapshots share."""
+    from cpto.heartbeat.work import traced_work
+    from cpto.history import store
+    from cpto.records.alarms import alarms_folder, read_alarms
+    from cpto.records.decisions import read_decisions
+    from cpto.records.incidents import read_incidents
+    from cpto.records.people import workspace_people
+
+    incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
+    decisions = read_decisions(config.decisions) if config.decisions else []
+    return heartbeat(
+        con,
+        store.indexed_repo_id(con, config.repos[0]),
+        config,
+        incidents,
+        decisions,
+        start,
+        read_alarms(alarms_folder(config)),
+        end=end,
+        people=workspace_people(config),
+        traced=traced_work(con, config) if trace else None,
+        now=now,
+    )

@@ -216,48 +216,48 @@ def render_markdown(report: Report) -> str:
     """
     lines = [f"# {_md_heading(report.title)}", ""]
     if report.subtitle:
-        lines += [f"_{_md(report.subtitle)}_", ""]
+        lines += [f"_{md_escape(report.subtitle)}_", ""]
     for key, value in report.facts:
-        lines.append(f"- **{_md(key)}:** {_md(value)}")
+        lines.append(f"- **{md_escape(key)}:** {md_escape(value)}")
     if report.facts:
         lines.append("")
     for section in report.tables:
         if _shown(section, WIDE):
             lines += _md_table(section) if isinstance(section, Table) else _md_blocks(section)
     for note in report.notes:
-        lines.append(f"> **Note:** {_md(note)}")
+        lines.append(f"> **Note:** {md_escape(note)}")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _md_table(table: Table) -> list[str]:
     numeric = _numeric_columns(table)
     lines = [f"## {_md_heading(table.title)}", ""]
-    lines.append("| " + " | ".join(_md(c) for c in table.columns) + " |")
+    lines.append("| " + " | ".join(md_escape(c) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if i in numeric else "---" for i in range(len(table.columns))) + "|")
-    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(md_escape(v) for v in row) + " |" for row in table.rows]
     if table.caption:
-        lines += ["", f"_{_md(table.caption)}_"]
+        lines += ["", f"_{md_escape(table.caption)}_"]
     return [*lines, ""]
 
 
 def _md_blocks(blocks: Blocks) -> list[str]:
     lines = [f"## {_md_heading(blocks.title)}", ""]
     for block in blocks.blocks:
-        head = " \u00b7 ".join(_md(part) for part in (block.heading, block.tag, block.note) if part)
+        head = " \u00b7 ".join(md_escape(part) for part in (block.heading, block.tag, block.note) if part)
         lines += [f"### {_md_trailing_hashes(head)}", ""]
         if block.paragraph:
-            lead = f"**{_md(block.lead)}**" if block.lead else ""
-            lines += [_md_line_start(lead + block.joiner + _md(block.text)), ""]
+            lead = f"**{md_escape(block.lead)}**" if block.lead else ""
+            lines += [_md_line_start(lead + block.joiner + md_escape(block.text)), ""]
         for label, value in block.entries:
             if isinstance(value, str):
-                lines.append(f"- **{_md(label)}:** {_md(value)}")
+                lines.append(f"- **{md_escape(label)}:** {md_escape(value)}")
             else:
-                lines.append(f"- **{_md(label)}:**")
-                lines += [f"  - {_md_line_start(_md(item))}" for item in value]
+                lines.append(f"- **{md_escape(label)}:**")
+                lines += [f"  - {_md_line_start(md_escape(item))}" for item in value]
         if block.entries:
             lines.append("")
     if blocks.caption:
-        lines += [f"_{_md(blocks.caption)}_", ""]
+        lines += [f"_{md_escape(blocks.caption)}_", ""]
     return lines
 
 
@@ -469,7 +469,7 @@ _MD_TRAILING_HASHES = re.compile(r"#+$")
 _MD_BLOCK_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))")
 
 
-def _md(value: Any) -> str:
+def md_escape(value: Any) -> str:
     """A value as inline Markdown that shows as written, wherever it sits (a table cell, a list item,
     emphasis, a heading).
 
@@ -495,7 +495,7 @@ def _md(value: Any) -> str:
 
 def _md_heading(value: Any) -> str:
     """A value as a heading's text."""
-    return _md_trailing_hashes(_md(value))
+    return _md_trailing_hashes(md_escape(value))
 
 
 def _md_trailing_hashes(text: str) -> str:

@@ -327,16 +327,17 @@ def _shipped_share(planned: list[RequirementTrace]) -> str:
     return f"{low}-{round(100 * (shipped + unclear) / len(planned))}%"
 
 
-def _target_date(target: str) -> date | None:
+def target_date(target: str | None) -> date | None:
+    """A PRD's ``target:`` as a day; None for words such as "Q3 2027" (no day to be late against)."""
     try:
-        return date.fromisoformat(target.strip()[:10])
+        return date.fromisoformat(target.strip()[:10]) if target else None
     except ValueError:
         return None
 
 
 def _due(target: str, today: date) -> str:
     """How far the target is from ``today`` in words; empty when the target is not a date."""
-    when = _target_date(target)
+    when = target_date(target)
     if when is None:
         return ""
     days = (when - today).days
@@ -348,7 +349,7 @@ def _due(target: str, today: date) -> str:
 
 def _target_tone(target: str, today: date, traces: list[RequirementTrace]) -> str:
     """Red when the target has passed with planned requirements not shipped; plain otherwise."""
-    when = _target_date(target)
+    when = target_date(target)
     open_items = any(t.status not in (SHIPPED, *SET_ASIDE) for t in traces)
     return "bad" if when is not None and when < today and open_items else ""
 
