@@ -173,11 +173,7 @@ def _ref_verdict(
 ) -> None:
     from cpto.review import verdicts as vd
 
-    config = load_workspace(workspace)
-    from cpto.review.verdicts import who_says
-
-    prd_path, rid = _requirement(config, requirement, prd)
-    who = who_says(config, by)
+    config, prd_path, rid, who = _who_on_what(workspace, requirement, prd, by)
     stored = vd.resolve_ref(ref, config.repos, Path.cwd())
     make = vd.confirm_edit if action == "confirm" else vd.reject_edit
     edit = make(rid, stored, who, parse_at(at), reason)
@@ -196,15 +192,22 @@ def _saying(
 ) -> None:
     from cpto.review import verdicts as vd
 
-    config = load_workspace(workspace)
-    from cpto.review.verdicts import who_says
-
-    prd_path, rid = _requirement(config, requirement, prd)
-    who = who_says(config, by)
+    config, prd_path, rid, who = _who_on_what(workspace, requirement, prd, by)
     make = vd.defer_edit if action == "defer" else vd.drop_edit
     edit = make(rid, who, parse_at(at), reason)
     past = "deferred" if action == "defer" else "dropped"
     _write(config, prd_path, edit, f"review {rid}: {action}", commit, f"{rid}: {past}")
+
+
+def _who_on_what(
+    workspace: Path, requirement: str, prd: Path | None, by: str | None
+) -> tuple[WorkspaceConfig, Path, str, str]:
+    """What every verdict starts from: the workspace, the requirement's PRD and id, and who says it."""
+    from cpto.review.verdicts import who_says
+
+    config = load_workspace(workspace)
+    prd_path, rid = _requirement(config, requirement, prd)
+    return config, prd_path, rid, who_says(config, by)
 
 
 def _write(config: WorkspaceConfig, prd: Path, edit: Any, message: str, commit: bool, done: str) -> None:
