@@ -220,13 +220,13 @@ class Forum:
         return self.page(report, now, "/roadmap")
 
     def incidents(self, request: Request) -> Response:
-        with self.reading() as (_, now):
-            report = pages.incidents_page(self.config)
+        now = datetime.now(self.config.zone)  # records and git only: no index to bring up to date
+        report = pages.incidents_page(self.config)
         return self.page(report, now, "/incidents")
 
     def decisions(self, request: Request) -> Response:
-        with self.reading() as (_, now):
-            report = pages.decisions_page(self.config, now)
+        now = datetime.now(self.config.zone)  # records only: no index to bring up to date
+        report = pages.decisions_page(self.config, now)
         return self.page(report, now, "/decisions")
 
     def people(self, request: Request) -> Response:

@@ -172,7 +172,13 @@ def _columns(kind: type[Any]) -> list[tuple[str, str]]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the GitHub tables when they are missing (a workspace that never synced has none)."""
+    """Create the GitHub tables when they are missing (a workspace that never synced has none): one
+    query when they are all there, as they are on every save after the first."""
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (SELECT unnest(?))", [list(TABLES)]
+    ).fetchone()
+    if row and row[0] == len(TABLES):
+        return
     for table, (kind, _key) in TABLES.items():
         columns = ", ".join(f'"{name}" {sql}' for name, sql in _columns(kind))
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
@@ -194,7 +200,7 @@ def save(con: duckdb.DuckDBPyConnection, rows: Sequence[Any]) -> int:
     """
     if not rows:
         return 0
-    table, key = _table_of(type(rows[0]))
+    table, key = table_of(type(rows[0]))
     ensure_schema(con)
     names = [f'"{f.name}"' for f in fields(type(rows[0]))]  # quoted: "references" is an SQL word
     values = [_sql_values(r) for r in rows]
@@ -209,7 +215,7 @@ def save(con: duckdb.DuckDBPyConnection, rows: Sequence[Any]) -> int:
 
 def load(con: duckdb.DuckDBPyConnection, kind: type[Row], repo_id: int | None = None) -> list[Row]:
     """Every stored row of ``kind`` (for ``repo_id``, or all), in key order; [] before any sync."""
-    table, key = _table_of(kind)
+    table, key = table_of(kind)
     if not _exists(con, table):
         return []
     names = [f'"{f.name}"' for f in fields(kind)]  # type: ignore[arg-type]
@@ -218,7 +224,8 @@ def load(con: duckdb.DuckDBPyConnection, kind: type[Row], repo_id: int | None = 
     return [kind(*_python_values(kind, row)) for row in rows.fetchall()]
 
 
-def _table_of(kind: type[Any]) -> tuple[str, tuple[str, ...]]:
+def table_of(kind: type[Any]) -> tuple[str, tuple[str, ...]]:
+    """The table of a row type and its key columns."""
     for table, (row_type, key) in TABLES.items():
         if row_type is kind:
             return table, key

@@ -33,15 +33,16 @@ from cpto.errors import CptoError
 from cpto.github import shapes
 from cpto.github.client import DEFAULT_API_URL, GitHubClient
 from cpto.github.store import (
-    TABLES,
     Deployment,
     PullCommit,
     PullRequest,
     Review,
     ReviewRequest,
     SyncState,
+    ensure_schema,
     load,
     save,
+    table_of,
 )
 from cpto.history.store import transaction
 
@@ -136,15 +137,15 @@ def store_pulls(con: duckdb.DuckDBPyConnection, batch: Sequence[PullRows]) -> No
     if not batch:
         return
     keys = [(pull.repo_id, pull.number) for pull, *_ in batch]
+    ensure_schema(con)
     for kind in (PullCommit, Review, ReviewRequest):
-        table = next(name for name, (row, _key) in TABLES.items() if row is kind)
-        if _has_table(con, table):
-            con.execute(
-                f"DELETE FROM {table} WHERE (repo_id, number) IN (SELECT * FROM (VALUES "
-                + ", ".join("(?, ?)" for _ in keys)
-                + "))",
-                [v for key in keys for v in key],
-            )
+        table, _key = table_of(kind)
+        con.execute(
+            f"DELETE FROM {table} WHERE (repo_id, number) IN (SELECT * FROM (VALUES "
+            + ", ".join("(?, ?)" for _ in keys)
+            + "))",
+            [v for key in keys for v in key],
+        )
     save(con, [pull for pull, *_ in batch])
     save(con, [c for _, commits, _, _ in batch for c in commits])
     save(con, [r for _, _, reviews, _ in batch for r in reviews])
@@ -392,11 +393,6 @@ def _listing(client: GitHubClient, path: str) -> list[shapes.Item]:
     for number, page in enumerate(client.pages(path)):
         found += shapes.items(page.data, f"GET {client.url(path)} page {number + 1}")
     return found
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()
-    return bool(row and row[0])
 
 
 def default_api_url(value: str | None) -> str:

@@ -203,10 +203,8 @@ def delivery(
         and release.name in in_window
         and release.time is not None
     )
-    leads = sorted(
-        [*by_commit, *by_pull],
-        key=lambda lead: (names.index(lead.deploy), -lead.hours, lead.sha),
-    )
+    position = {name: n for n, name in enumerate(names)}  # a deploy's place, looked up once per lead
+    leads = sorted([*by_commit, *by_pull], key=lambda lead: (position[lead.deploy], -lead.hours, lead.sha))
     causes = {i.id: deploy_of_cause(i, graph) for i in incidents}
     failed_by: dict[str, list[str]] = {}
     for i in incidents:

@@ -134,6 +134,8 @@ class Survey:
 
 def survey(root: Path) -> Survey:
     """Look at ``root`` and its repositories; nothing is written."""
+    from cpto.history.filekinds import suggest_code_settings  # Linguist's rules: loaded when init runs
+
     root = root.expanduser().resolve()
     if not root.is_dir():
         raise CptoError(f"{root}: workspace folder does not exist")
@@ -152,7 +154,7 @@ def survey(root: Path) -> Survey:
         prds=prds,
         prd_globs=prd_globs(root, prds),
         records=records,
-        code=code_settings(paths),
+        code=suggest_code_settings(paths),
         authors=authors,
         authors_until=until,
         offsets=offsets,
@@ -380,8 +382,6 @@ def _unreadable(key: str, path: Path) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------------
-# Code and tests
 # --------------------------------------------------------------------------------------------------
 
 
