@@ -119,7 +119,7 @@ class Forum:
 
     def home(self, request: Request) -> Response:
         with self.reading() as (con, now):
-            _, result, prds = pages.review_page(con, self.config)
+            result, prds = pages.workspace_review(con, self.config)
             items = pages.attention(self.config, result, prds, now)
         from cpto.report.model import Report
 

@@ -12,10 +12,8 @@ import duckdb
 from cpto.report.model import Report
 from cpto.review.prd import Prd
 from cpto.review.trace import Link, TraceResult
-from cpto.review.views import target_date
+from cpto.review.views import at_risk
 from cpto.workspace.config import WorkspaceConfig
-
-SHIPPED_SOON_DAYS = 14  # a target this close with the requirement not shipped is at risk
 
 
 @dataclass(frozen=True)
@@ -28,15 +26,23 @@ class Attention:
     page: str  # the forum path that shows it
 
 
+def workspace_review(
+    con: duckdb.DuckDBPyConnection, config: WorkspaceConfig
+) -> tuple[TraceResult, list[Prd]]:
+    """The product review of the workspace's PRDs and the PRDs themselves (Home needs no report of it)."""
+    from cpto.review.service import load_prds, review_workspace, workspace_prds
+
+    prds = load_prds(workspace_prds(config))
+    return review_workspace(con, config, prds), prds
+
+
 def review_page(
     con: duckdb.DuckDBPyConnection, config: WorkspaceConfig
 ) -> tuple[Report, TraceResult, list[Prd]]:
     """The product review of the workspace's PRDs, as ``cpto review`` shows it."""
-    from cpto.review.service import load_prds, review_workspace, workspace_prds
     from cpto.review.views import review_report
 
-    prds = load_prds(workspace_prds(config))
-    result = review_workspace(con, config, prds)
+    result, prds = workspace_review(con, config)
     report = review_report(result, repo=", ".join(str(r) for r in config.repos), root=config.root, prds=prds)
     return report, result, prds
 
@@ -118,8 +124,6 @@ def attention(
     from cpto.records.decisions import check_under, decisions_folder, read_decisions
     from cpto.records.incidents import incidents_folder, read_incidents
     from cpto.records.people import workspace_people
-    from cpto.review.trace import SHIPPED
-    from cpto.review.views import SET_ASIDE
 
     items = [
         Attention("stop cord", f"{a.id} {a.title}", f"pulled by {a.by}", "/heartbeat")
@@ -131,24 +135,18 @@ def attention(
         if "sla" in finding.problem.lower():
             d = finding.decision
             items.append(Attention("decision", f"{d.id} {d.title}", finding.problem, "/decisions"))
-    targets = {str(p.path): p for p in prds}
-    for t in result.requirements:
-        prd = targets.get(t.prd)
-        when = target_date(prd.target if prd else None)
-        if when is None or t.status in (SHIPPED, *SET_ASIDE):
+    due_on = {id(t): when for _, when, open_ in at_risk(result, prds, now.date()) for t in open_}
+    for t in result.requirements:  # in the review's order
+        if (when := due_on.get(id(t))) is None:
             continue
         days = (when - now.date()).days
-        if days <= SHIPPED_SOON_DAYS:
-            due = f"target {when} passed {-days} days ago" if days < 0 else f"target {when} in {days} days"
-            why = f"{t.status.replace('_', ' ')}; {due}"
-            items.append(
-                Attention(
-                    "requirement",
-                    f"{t.requirement.id} {t.requirement.title}",
-                    why,
-                    f"/review#{t.requirement.id}",
-                )
+        due = f"target {when} passed {-days} days ago" if days < 0 else f"target {when} in {days} days"
+        why = f"{t.status.replace('_', ' ')}; {due}"
+        items.append(
+            Attention(
+                "requirement", f"{t.requirement.id} {t.requirement.title}", why, f"/review#{t.requirement.id}"
             )
+        )
     week_ago = now - timedelta(days=7)
     for i in read_incidents(incidents_folder(config), config.severities):
         if i.started is not None and i.started >= week_ago:

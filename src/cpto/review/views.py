@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +325,27 @@ def _shipped_share(planned: list[RequirementTrace]) -> str:
     if not unclear:
         return f"{low}%"
     return f"{low}-{round(100 * (shipped + unclear) / len(planned))}%"
+
+
+AT_RISK_WITHIN = timedelta(days=14)  # a target this close, with requirements not shipped, is at risk
+
+
+def at_risk(
+    result: TraceResult, prds: Sequence[Prd], today: date
+) -> list[tuple[Prd, date, list[RequirementTrace]]]:
+    """PRDs whose target day has passed or is within :data:`AT_RISK_WITHIN`, each with its requirements
+    not shipped and not set aside, in PRD and requirement order: what the forum and the digest flag."""
+    out = []
+    for prd in prds:
+        when = target_date(prd.target)
+        if when is None or when - today > AT_RISK_WITHIN:
+            continue
+        open_ = [
+            t for t in result.requirements if t.prd == str(prd.path) and t.status not in (SHIPPED, *SET_ASIDE)
+        ]
+        if open_:
+            out.append((prd, when, open_))
+    return out
 
 
 def target_date(target: str | None) -> date | None:

@@ -9,17 +9,16 @@ Markdown renderer's escaping, so a title cannot turn into a link or a heading in
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 from cpto.errors import CptoError
 from cpto.report.render import md_escape  # the one Markdown escaping
-from cpto.review.trace import DEFERRED, DROPPED, SHIPPED, UNCLEAR
-from cpto.review.views import target_date
+from cpto.review.trace import UNCLEAR
+from cpto.review.views import at_risk as risky
 from cpto.snapshot.figures import COMMITS, PAST_SLA, Week
 from cpto.snapshot.store import Snapshot
 
-SOON = timedelta(days=14)  # a target this close, with requirements not shipped, is at risk
 LIST_MAX = 5  # items per list: the message stays under ~40 lines
 TIMEOUT = 10.0  # seconds for the webhook to answer
 
@@ -39,22 +38,12 @@ def _was(name: str, previous: Snapshot | None, *, count: bool = False) -> str:
 
 
 def at_risk(week: Week, today: date) -> list[str]:
-    """PRDs whose target date has passed or is within :data:`SOON`, with requirements still to ship:
-    each with the requirements (id and title) not shipped; unclear ones are said to be unclear."""
+    """PRDs at risk against their target (``review.views.at_risk``), each with the requirements (id and
+    title) not shipped; unclear ones are said to be unclear."""
     if week.review is None:
         return []
     lines = []
-    for prd in week.prds:
-        when = target_date(prd.target or "")
-        if when is None or when - today > SOON:
-            continue
-        open_ = [
-            t
-            for t in week.review.requirements
-            if t.prd == str(prd.path) and t.status not in (SHIPPED, DEFERRED, DROPPED)
-        ]
-        if not open_:
-            continue
+    for prd, when, open_ in risky(week.review, week.prds, today):
         due = f"{(today - when).days} days past" if when < today else f"in {(when - today).days} days"
         reqs = ", ".join(
             f"{t.requirement.id} {t.requirement.title}" + (" (unclear)" if t.status == UNCLEAR else "")
