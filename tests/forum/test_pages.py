@@ -24,6 +24,7 @@ PAGES = (
     "/heartbeat?week=2026-W45",
     "/incidents",
     "/decisions",
+    "/strategy",
     "/people",
 )
 

@@ -29,7 +29,9 @@ from cpto.cli import (
     review,
     roadmap,
     serve,
+    site,
     snapshot,
+    strategy,
 )
 from cpto.errors import CptoError
 
@@ -83,7 +85,9 @@ actions.register(app)
 init.register(app)
 github.register(app)
 snapshot.register(app)
+strategy.register(app)
 serve.register(app)
+site.register(app)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cpto.cli.options import QuietOpt, WorkspaceOpt
-from cpto.errors import CptoError
 
 if TYPE_CHECKING:
     from cpto.snapshot.figures import Week
@@ -29,18 +28,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _week(workspace: Path, week: str | None, quiet: bool) -> tuple[WorkspaceConfig, Week]:
-    from cpto.cli.history import run_index
-    from cpto.heartbeat.week import week_start
-    from cpto.snapshot.figures import gather
+    from cpto.snapshot.auto import read_week
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    if not config.repos:
-        raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
-    now = datetime.now(config.zone)
-    start = week_start(week, now.date(), config.zone)
-    run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet)
-    return config, gather(config, start, now)
+    return config, read_week(config, week, datetime.now(config.zone), quiet=quiet)
 
 
 def snapshot_command(
@@ -60,11 +52,11 @@ def snapshot_command(
 
         cpto snapshot --week 2026-11-16 > stored.json
     """
-    from cpto.snapshot.figures import figures
-    from cpto.snapshot.store import Snapshot, save, snapshots_path
+    from cpto.snapshot.auto import snapshot_of
+    from cpto.snapshot.store import save, snapshots_path
 
     config, week_ = _week(workspace, week, quiet)
-    taken = Snapshot(week_.beat.week, week_.taken_at, figures(week_))
+    taken = snapshot_of(week_)
     path = snapshots_path(config)
     save(path, taken)
     data = {

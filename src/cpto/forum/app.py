@@ -1,14 +1,20 @@
 """The forum's web app: the pages of :mod:`cpto.forum.views` behind a token, on loopback by default.
 
-Each page load first indexes whatever the repositories gained since the last one, so the page is as live
-as the CLI. The only writes are the product review's confirm/reject verdicts, made by the same library
+Pages are live and quick: each load serves the page drawn from the workspace's current state, or, when
+the repositories moved, the last complete page with a line saying so while a background thread
+re-indexes (:class:`cpto.forum.views.Forum`). Start-up indexes and draws the pages in that thread; shutdown
+waits for it, so an index write is never cut off. The only writes are the product review's confirm/reject verdicts, made by the same library
 calls as ``cpto review confirm|reject``.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.applications import Starlette
@@ -70,7 +76,10 @@ def _routes(forum: Forum) -> list[Route]:
 
     def show(make: Callable[[], str]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
-            return HTMLResponse(make())
+            try:
+                return HTMLResponse(make())
+            except CptoError as exc:  # a record or PRD the page cannot read: its one line
+                return PlainTextResponse(f"cpto: error: {exc.message}\n", 500)
 
         return endpoint
 
@@ -101,13 +110,44 @@ def _routes(forum: Forum) -> list[Route]:
         Route("/incidents", show(forum.incidents)),
         Route("/decisions", show(forum.decisions)),
         Route("/people", show(forum.people)),
+        Route("/strategy", show(forum.strategy)),
     ]
+
+
+SNAPSHOT_EVERY = 3600.0  # seconds between checks that last week's snapshot is stored
+
+
+def _weekly_snapshots(forum: Forum, stop: threading.Event) -> None:
+    """Take last week's snapshot if it is missing, at start and every hour (cheap when it exists)."""
+    from cpto.snapshot.auto import ensure_weekly_snapshot
+
+    log = logging.getLogger("cpto.forum")
+    while True:
+        try:
+            taken = ensure_weekly_snapshot(forum.config, datetime.now(forum.config.zone), lock=forum.lock)
+            if taken is not None:
+                log.warning("took the weekly snapshot of %s", taken.week)
+        except CptoError as exc:  # e.g. `cpto snapshot` writing the file right now: try next hour
+            log.warning("weekly snapshot not taken: %s", exc.message)
+        if stop.wait(SNAPSHOT_EVERY):
+            return
 
 
 def create_app(config: WorkspaceConfig, token: str, *, commit: bool = True) -> Starlette:
     """The forum of ``config``'s workspace; every request needs ``token``."""
     if not token:
         raise CptoError("the forum needs a token")
-    return Starlette(
-        routes=_routes(Forum(config, commit=commit)), middleware=[Middleware(_Guard, token=token)]
-    )
+    forum = Forum(config, commit=commit, background=True)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        forum.warm()
+        stop = threading.Event()
+        threading.Thread(
+            target=_weekly_snapshots, args=(forum, stop), name="cpto-weekly-snapshot", daemon=True
+        ).start()
+        yield
+        stop.set()
+        forum.close()
+
+    return Starlette(routes=_routes(forum), middleware=[Middleware(_Guard, token=token)], lifespan=lifespan)

@@ -26,6 +26,14 @@ class Attention:
     page: str  # the forum path that shows it
 
 
+HOME_KINDS = (
+    ("stop cord", "stop cords open"),
+    ("decision", "decisions past SLA"),
+    ("requirement", "requirements at risk"),
+    ("incident", "incidents in the last 7 days"),
+)
+
+
 def workspace_review(
     con: duckdb.DuckDBPyConnection, config: WorkspaceConfig
 ) -> tuple[TraceResult, list[Prd]]:
@@ -159,6 +167,40 @@ def attention(
                 )
             )
     return items
+
+
+def attention_unknowns(config: WorkspaceConfig, prds: list[Prd]) -> dict[str, str]:
+    """The kinds of Home's list that cannot be judged, each with why and what to set up: a count of 0
+    there would claim "nothing to worry about" where nothing was looked at (unknown is not zero)."""
+    from cpto.records.decisions import decisions_folder
+    from cpto.records.incidents import incidents_folder
+    from cpto.review.views import target_date
+
+    unknown: dict[str, str] = {}
+    if not _has_records(decisions_folder(config), "decision"):
+        unknown["decision"] = "no decision records: record one with `cpto decision new`"
+    if not prds:
+        unknown["requirement"] = "no PRDs: add Markdown PRDs under docs/prd/"
+    elif all(target_date(p.target) is None for p in prds):
+        unknown["requirement"] = "no PRD sets a target day: add `target: YYYY-MM-DD` to a PRD's front matter"
+    if not _has_records(incidents_folder(config), "incident"):
+        unknown["incident"] = "no incident records: record incidents with `cpto incident new`"
+    return unknown
+
+
+def _has_records(folder: Path, what: str) -> bool:
+    from cpto.records.fields import folder_records
+
+    return bool(folder_records(folder, what))
+
+
+def home_report(config: WorkspaceConfig, items: list[Attention], unknown: dict[str, str]) -> Report:
+    """Home's headline: how many things of each kind need someone, or unknown with the reason."""
+    facts: list[tuple[str, object]] = []
+    for kind, label in HOME_KINDS:
+        count = sum(1 for i in items if i.kind == kind)
+        facts.append((label, f"unknown: {unknown[kind]}" if kind in unknown and not count else count))
+    return Report(title=f"{config.name}: what needs attention", facts=facts)
 
 
 def forge_url(link: Link, remotes: dict[str, str]) -> str:

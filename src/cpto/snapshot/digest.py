@@ -16,7 +16,7 @@ from cpto.errors import CptoError
 from cpto.report.render import md_escape  # the one Markdown escaping
 from cpto.review.trace import UNCLEAR
 from cpto.review.views import at_risk as risky
-from cpto.snapshot.figures import COMMITS, PAST_SLA, Week
+from cpto.snapshot.figures import COMMITS, PAST_SLA, Week, shown
 from cpto.snapshot.store import Snapshot
 
 LIST_MAX = 5  # items per list: the message stays under ~40 lines
@@ -27,14 +27,11 @@ def _more(items: list[str], limit: int = LIST_MAX) -> list[str]:
     return items[:limit] + ([f"- and {len(items) - limit} more"] if len(items) > limit else [])
 
 
-def _was(name: str, previous: Snapshot | None, *, count: bool = False) -> str:
-    """`` (was 2d 4h)``: the snapshot's value as it was shown (a count as its number); unknown stays
-    unknown with its reason; "" when the snapshot has no such figure."""
+def _was(name: str, previous: Snapshot | None) -> str:
+    """`` (was 2d 4h)``: the snapshot's value as it was shown (:func:`figures.shown`: a count as its
+    number, unknown with its reason); "" when the snapshot has no such figure."""
     figure = previous.get(name) if previous is not None else None
-    if figure is None:
-        return ""
-    shown = f"{figure.value:g}" if count and figure.value is not None else figure.detail
-    return f" (was {md_escape(shown)})"
+    return "" if figure is None else f" (was {md_escape(shown(figure))})"
 
 
 def at_risk(week: Week, today: date) -> list[str]:
@@ -82,9 +79,9 @@ def digest(week: Week, previous: Snapshot | None, workspace: str) -> str:
     for a in beat.open_actions:
         owners[a.owner or "(no owner)"].append(f"{a.record}: {a.text}")
     for owner, items in sorted(owners.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        shown = "; ".join(items[:2]) + (f"; and {len(items) - 2} more" if len(items) > 2 else "")
+        listed = "; ".join(items[:2]) + (f"; and {len(items) - 2} more" if len(items) > 2 else "")
         needs.append(
-            f"- {md_escape(owner)}: {len(items)} open action item{'s' * (len(items) > 1)} ({md_escape(shown)})"
+            f"- {md_escape(owner)}: {len(items)} open action item{'s' * (len(items) > 1)} ({md_escape(listed)})"
         )
     if needs:
         lines += ["**Needs someone**", *_more(needs, 2 * LIST_MAX), ""]
@@ -96,9 +93,9 @@ def digest(week: Week, previous: Snapshot | None, workspace: str) -> str:
         now = m.text if m.value is not None else f"unknown: {m.reason}"
         lines.append(f"- {m.name}: {md_escape(now)}{_was(m.name, previous)}")
     commits = sum(beat.effort[-1][1].commits.values())
-    lines.append(f"- {COMMITS}: {commits}{_was(COMMITS, previous, count=True)}")
+    lines.append(f"- {COMMITS}: {commits}{_was(COMMITS, previous)}")
     if beat.decision_records:
-        lines.append(f"- {PAST_SLA}: {len(beat.past_sla)}{_was(PAST_SLA, previous, count=True)}")
+        lines.append(f"- {PAST_SLA}: {len(beat.past_sla)}{_was(PAST_SLA, previous)}")
     for warning in week.warnings:
         lines += ["", f"_{md_escape(warning)}_"]
     return "\n".join(lines).rstrip() + "\n"

@@ -24,6 +24,8 @@ STOP_CORDS = "open stop cords"
 PAST_SLA = "decisions past SLA"
 ACTIONS = "open action items"
 NO_DECISIONS = "unknown: no decision records (cpto decision new)"
+# figures that count things: shown as their number (their detail lists what they count)
+COUNTS = frozenset({COMMITS, STOP_CORDS, PAST_SLA, ACTIONS, *PRD_STATUSES})
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ def gather(config: WorkspaceConfig, start: datetime, now: datetime) -> Week:
                 warnings.append(f"PRD figures not taken: {exc.message}")
                 prds = []
     return Week(beat, metrics(beat), prds, result, now, config.root, warnings)
+
+
+def shown(figure: Figure) -> str:
+    """A stored figure as the reports showed it: a count as its number, a metric as its text
+    (``2d 4h``), an unknown as ``unknown: why``. The one reading of a snapshot's values, for the digest's
+    "was" and for :mod:`cpto.snapshot.changes`."""
+    if figure.value is None or figure.name not in COUNTS:
+        return figure.detail
+    return f"{figure.value:g}"
 
 
 def figures(week: Week) -> list[Figure]:

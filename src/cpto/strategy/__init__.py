@@ -1,0 +1,1 @@
+"""Technical strategy: hotspots, knowledge concentration and the roadmap items that touch them."""
