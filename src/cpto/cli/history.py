@@ -43,7 +43,16 @@ def index_command(
     repo: RepoOpt = None,
     workspace: WorkspaceOpt = Path("."),
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Parallel git readers (default: cores + 1).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parallel git readers per repository (default: cores + 1)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Repositories indexed at once, each in its own process and shard (default: one per core).",
+        ),
     ] = None,
     rebuild: Annotated[
         bool,
@@ -60,6 +69,11 @@ def index_command(
     interrupted run, or one that runs out of disk, leaves the previous index as it was. An index
     written by an older cpto is upgraded in place; one that cannot be is started over with a note.
 
+    Each repository is indexed into its own shard (.cpto/shards/), one repository per core, and the
+    shards that changed are loaded into the index in one transaction; a repository that cannot be read
+    does not stop the others (all failures are listed at the end, exit 2). A no-op run opens no
+    repository whose refs did not move.
+
     A moved or renamed workspace keeps its index: a repository is known by its first commits and
     its remote, not by its folder. A damaged index (cut short, overwritten) is one error line:
     --rebuild deletes this workspace's index and reads everything again.
@@ -70,6 +84,8 @@ def index_command(
 
         cpto index --repo ../api --repo ../web --json
 
+        cpto index --workers 8
+
         cpto index --rebuild
     """
     from cpto.history.views import index_report
@@ -79,9 +95,13 @@ def index_command(
     repos = [p.resolve() for p in repo] if repo else config.repos
     if rebuild:
         from cpto.history import store
+        from cpto.history.estate import remove_shards
 
         store.remove_index(config.index_path)
-    results = run_index(config.index_path, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json)
+        remove_shards(config.index_path)
+    results = run_index(
+        config.index_path, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json, workers=workers
+    )
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
     if not quiet and chosen is not Format.json:
@@ -134,31 +154,35 @@ def history_command(
     emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
 
 
-def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool) -> list[IndexResult]:
-    """Index ``repos`` into the index at ``index_path`` with a progress bar on standard error unless quiet."""
+def run_index(
+    index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool, workers: int | None = None
+) -> list[IndexResult]:
+    """Index ``repos`` (each into its own shard, ``workers`` at a time; default one per core when there
+    are several) into the index at ``index_path``, with a progress bar on standard error unless quiet.
+    A repository that cannot be indexed does not stop the others; all failures are one error at the end."""
+    import os
+
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cpto.history import store
-    from cpto.history.indexer import index_repository
+    from cpto.history.estate import index_estate
     from cpto.report.model import printable
 
+    if workers is None:
+        workers = min(len(repos), os.cpu_count() or 1) if len(repos) > 1 else 1
     progress = Progress(
         TextColumn("[bold]indexing[/bold] {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("commits"),
+        TextColumn("{task.fields[unit]}"),
         TimeElapsedColumn(),
         console=stderr_console(),
         disable=quiet,
         transient=True,
     )
-    results = []
     notes: list[str] = []
-    with progress, store.open_index(index_path, notes=notes) as con:
-        for note in notes:  # an index that had to be started over
-            say(f"! {note}")
-        task = progress.add_task("", total=None)
+    with progress:
+        task = progress.add_task("", total=None, unit="commits")
 
         def on_start(path: Path, total: int) -> None:
             progress.update(task, description=escape(printable(path.name)), total=total, completed=0)
@@ -166,10 +190,26 @@ def run_index(index_path: Path, repos: list[Path], *, jobs: int | None, quiet: b
         def on_advance(n: int) -> None:
             progress.advance(task, n)
 
-        for path in repos:
-            results.append(
-                index_repository(
-                    con, path, on_start=on_start, on_advance=on_advance, jobs=jobs, siblings=repos
-                )
+        def on_repo(path: str, remaining: int) -> None:
+            progress.update(
+                task,
+                description=f"{len(repos)} repositories",
+                total=len(repos),
+                completed=len(repos) - remaining,
+                unit="repositories",
             )
-    return results
+
+        run = index_estate(
+            index_path,
+            repos,
+            jobs=jobs,
+            workers=workers,
+            notes=notes,
+            on_start=on_start,
+            on_advance=on_advance,
+            on_repo=on_repo if workers > 1 else None,
+        )
+    for note in notes:  # an index that had to be started over, or was split into shards
+        say(f"! {note}")
+    run.raise_failures(len(repos))
+    return run.results

@@ -43,6 +43,7 @@ _TABLES = {
     "commit_words": "repo_id INTEGER, sha VARCHAR, message INTEGER[], paths INTEGER[]",
     "change_words": "repo_id INTEGER, sha VARCHAR, path VARCHAR, words INTEGER[]",
 }
+TABLES = _TABLES  # the index's tables, for the shards (cpto.history.estate) that hold one repository's rows
 _SCHEMA = "".join(f"CREATE TABLE IF NOT EXISTS {name} ({columns});\n" for name, columns in _TABLES.items())
 _COLUMNS = {
     name: [column.strip().split()[0].strip('"') for column in columns.split(", ")]
@@ -272,6 +273,12 @@ def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def _shape_ok(tables: dict[str, list[str]]) -> bool:
     return all(tables.get(name) == columns for name, columns in _COLUMNS.items())
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The index's tables in an empty database (a shard's worker builds one in memory)."""
+    con.execute(_SCHEMA)
+    _set_version(con)
 
 
 def _set_version(con: duckdb.DuckDBPyConnection) -> None:
@@ -655,6 +662,11 @@ def save_repo_state(con: duckdb.DuckDBPyConnection, repo_id: int, state: RepoSta
         " shallow_commits = ? WHERE repo_id = ?",
         [state.head_ref, state.shallow, state.partial, roots, state.remote, state.shallow_commits, repo_id],
     )
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message, for one-line errors."""
+    return _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:

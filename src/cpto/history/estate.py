@@ -1,0 +1,485 @@
+"""Shards: each repository's history indexed on its own, so an estate of repositories indexes in parallel.
+
+A repository's history lives in its own shard, a folder of Parquet files (one per index table) under
+``.cpto/shards/<repo id>/g<generation>/``, written by whoever indexed it (this process, a process per
+core, or a cluster's worker) without waiting for anyone. ``catalog.json`` beside them says what each
+shard holds (the repository, its generation, a fingerprint of its refs, the schema, its commit count).
+
+Reports keep reading one DuckDB database, ``.cpto/index.duckdb``: after each run the shards that
+changed are loaded into it in one transaction (all of a shard's rows replaced), and the index records
+which generation of each shard it holds. The index is therefore rebuilt from the shards alone, without
+git, when it is lost or out of step (a run killed between writing a shard and loading it).
+
+Why whole generations: a writer writes ``g<N>.tmp-*`` and renames it to ``g<N>`` only when every file
+is complete; the catalog names a generation only after that. A writer killed at any point leaves the
+previous generation, and every other shard, as they were.
+
+Why a fingerprint: a no-op re-index of a thousand repositories must not start a thousand git
+processes. The fingerprint is the size and modification time of what a ref change touches (HEAD,
+packed-refs, the loose refs, shallow, config); when it is unchanged the repository is not opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cpto.errors import CptoError
+from cpto.history import store
+from cpto.history.indexer import IndexResult, ProgressAdvance, ProgressStart, index_repository
+
+SHARD_TABLES = tuple(name for name in store.TABLES if name != "meta")
+CATALOG = "catalog.json"
+
+
+@dataclass
+class ShardEntry:
+    """One catalog line: which generation of a repository's shard is complete, and what it holds."""
+
+    repo_id: int
+    path: str
+    generation: int
+    fingerprint: str = ""
+    schema: int = store.SCHEMA_VERSION
+    commits: int = 0
+    refs: int = 0
+    shallow: bool = False
+    partial: bool = False
+    empty: bool = False
+
+    def folder(self, shards: Path) -> Path:
+        return generation_folder(shards, self.repo_id, self.generation)
+
+
+@dataclass
+class ShardTask:
+    """What a worker needs to bring one repository's shard up to date (plain values: it is pickled)."""
+
+    repo: str
+    repo_id: int
+    repos_row: tuple[Any, ...]  # the repository's row of the index's repos table, as the index has it
+    shards: str  # the shards folder (a shared path when a cluster's workers write)
+    previous: int  # the generation to start from; 0 for none
+    jobs: int | None = None
+
+
+@dataclass
+class ShardDone:
+    """What a worker did: its index result, the generation it wrote (0: none needed), or its error."""
+
+    repo: str
+    repo_id: int
+    result: IndexResult | None = None
+    generation: int = 0
+    fingerprint: str = ""
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def shards_folder(index_path: Path) -> Path:
+    """Where the shards of the index at ``index_path`` live."""
+    return index_path.parent / "shards"
+
+
+def generation_folder(shards: Path, repo_id: int, generation: int) -> Path:
+    return shards / str(repo_id) / f"g{generation}"
+
+
+def read_catalog(shards: Path) -> dict[int, ShardEntry]:
+    """The catalog's entries by repository id; {} before the first sharded run."""
+    path = shards / CATALOG
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {int(e["repo_id"]): ShardEntry(**e) for e in data["shards"]}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CptoError(
+            f"{path}: not a shard catalog cpto can read ({exc}); run `cpto index --rebuild`"
+        ) from None
+
+
+def write_catalog(shards: Path, entries: dict[int, ShardEntry]) -> None:
+    """Write the catalog whole (a temporary file renamed over the old one)."""
+    from cpto.fsutil import atomic_write_text
+
+    shards.mkdir(parents=True, exist_ok=True)
+    data = {"schema": store.SCHEMA_VERSION, "shards": [asdict(e) for _, e in sorted(entries.items())]}
+    atomic_write_text(shards / CATALOG, json.dumps(data, indent=1) + "\n")
+
+
+def fingerprint(repo: Path) -> str:
+    """Sizes and times of what changes when a ref, HEAD, the shallow boundary or the remote changes;
+    "" when the repository's git folder cannot be found (then it is opened as usual)."""
+    git_dir = _git_dir(repo)
+    if git_dir is None:
+        return ""
+    common = git_dir
+    if (git_dir / "commondir").is_file():  # a worktree: refs live in the main repository's folder
+        with contextlib.suppress(OSError):
+            common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    digest = hashlib.sha1(str(repo.resolve()).encode())
+    for path in _ref_files(git_dir, common):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _git_dir(repo: Path) -> Path | None:
+    dot = repo / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():  # a worktree or submodule: "gitdir: <path>"
+        with contextlib.suppress(OSError):
+            text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (repo / text[7:].strip()).resolve()
+        return None
+    if (repo / "HEAD").is_file() and (repo / "refs").is_dir():  # bare
+        return repo
+    return None
+
+
+def _ref_files(git_dir: Path, common: Path) -> Iterator[Path]:
+    for name in ("HEAD", "shallow", "config"):
+        yield git_dir / name
+    for name in ("packed-refs", "shallow", "config"):
+        yield common / name
+    refs = common / "refs"
+    yield refs
+    for folder, dirs, files in os.walk(refs):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(folder) / name
+        yield Path(folder)
+
+
+def index_shard(
+    task: ShardTask, on_start: ProgressStart | None = None, on_advance: ProgressAdvance | None = None
+) -> ShardDone:
+    """Bring one repository's shard up to date: its previous generation read into an in-memory
+    database, the new commits indexed as ``cpto index`` always has, and the result written as the next
+    generation. Never raises for the repository's own problems: the error is returned, so one bad
+    repository never stops the others."""
+    done = ShardDone(task.repo, task.repo_id)
+    shards = Path(task.shards)
+    print_ = fingerprint(Path(task.repo))
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            store.create_tables(con)
+            if task.previous:
+                load_generation(con, generation_folder(shards, task.repo_id, task.previous))
+            stored = _repos_row(con, task.repo_id)  # a moved repository's shard still names its old folder
+            con.execute("DELETE FROM repos")
+            con.execute(
+                f"INSERT INTO repos VALUES ({', '.join('?' * len(task.repos_row))})", list(task.repos_row)
+            )
+            result = index_repository(
+                con, Path(task.repo), on_start=on_start, on_advance=on_advance, jobs=task.jobs
+            )
+            done.result = result
+            done.fingerprint = print_
+            if not task.previous or not result.up_to_date or _repos_row(con, task.repo_id) != stored:
+                done.generation = task.previous + 1
+                write_generation(con, task.repo_id, shards, done.generation)
+        finally:
+            con.close()
+    except CptoError as exc:
+        done.error = exc.message
+    except (duckdb.Error, OSError) as exc:
+        done.error = f"{task.repo}: {store.first_line(exc)}"
+    return done
+
+
+def _repos_row(con: duckdb.DuckDBPyConnection, repo_id: int) -> tuple[Any, ...]:
+    row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
+    return tuple(row) if row else ()
+
+
+def load_generation(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Fill ``con``'s (empty) index tables from a shard generation's Parquet files."""
+    for table in SHARD_TABLES:
+        con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [str(folder / f"{table}.parquet")])
+
+
+def write_generation(con: duckdb.DuckDBPyConnection, repo_id: int, shards: Path, generation: int) -> Path:
+    """Write the repository's rows of every index table as generation ``generation``, whole or not at all."""
+    final = generation_folder(shards, repo_id, generation)
+    temporary = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    try:
+        for table in SHARD_TABLES:
+            target = str(temporary / f"{table}.parquet").replace("'", "''")
+            con.execute(
+                f"COPY (SELECT * FROM {table} WHERE repo_id = {int(repo_id)}) TO '{target}' (FORMAT parquet)"
+            )
+        shutil.rmtree(final, ignore_errors=True)  # a generation a killed run wrote but never named
+        temporary.rename(final)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return final
+
+
+def merge(con: duckdb.DuckDBPyConnection, shards: Path, entries: Sequence[ShardEntry]) -> None:
+    """Replace each entry's repository rows in the index with its shard generation, in one transaction,
+    and record which generation the index now holds."""
+    if not entries:
+        return
+    ids = [e.repo_id for e in entries]
+    with store.transaction(con):
+        for table in SHARD_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, repo_id)", [ids])
+            files = [str(e.folder(shards) / f"{table}.parquet") for e in entries]
+            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [files])
+        con.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [[f"shard:{e.repo_id}", str(e.generation)] for e in entries],
+        )
+
+
+def loaded_generations(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Which generation of each shard the index holds."""
+    rows = con.execute("SELECT key, value FROM meta WHERE key LIKE 'shard:%'").fetchall()
+    return {int(str(k)[6:]): int(v) for k, v in rows if str(k)[6:].isdigit() and str(v).isdigit()}
+
+
+def export_unsharded(
+    con: duckdb.DuckDBPyConnection, shards: Path, catalog: dict[int, ShardEntry]
+) -> list[ShardEntry]:
+    """Repositories the index holds without a shard (an index written before shards): each written as
+    its first generation straight from the index, so upgrading reads nothing from git again."""
+    rows = con.execute(
+        "SELECT repo_id, path, coalesce(shallow, false), coalesce(partial, false) FROM repos"
+    ).fetchall()
+    made = []
+    for repo_id, path, shallow, partial in rows:
+        if int(repo_id) in catalog:
+            continue
+        write_generation(con, int(repo_id), shards, 1)
+        count = con.execute("SELECT count(*) FROM commits WHERE repo_id = ?", [repo_id]).fetchone()
+        entry = ShardEntry(
+            int(repo_id),
+            str(path),
+            1,
+            commits=int(count[0]) if count else 0,
+            shallow=shallow,
+            partial=partial,
+        )
+        catalog[entry.repo_id] = entry
+        made.append(entry)
+    return made
+
+
+def prune(shards: Path, entries: Iterable[ShardEntry]) -> None:
+    """Delete generations older than the one before each entry's current one (a reader that opened
+    the previous one a moment ago can still finish) and temporary folders of killed runs."""
+    for entry in entries:
+        folder = shards / str(entry.repo_id)
+        for child in folder.iterdir() if folder.is_dir() else ():
+            name = child.name
+            number = name[1:].split(".", 1)[0]
+            stale_tmp = ".tmp-" in name
+            old = number.isdigit() and int(number) < entry.generation - 1
+            if stale_tmp or old:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def remove_shards(index_path: Path) -> None:
+    """Delete every shard and the catalog (``cpto index --rebuild``)."""
+    shutil.rmtree(shards_folder(index_path), ignore_errors=True)
+
+
+def run_tasks(
+    tasks: Sequence[ShardTask],
+    *,
+    workers: int,
+    on_done: Callable[[ShardDone], None],
+    on_start: ProgressStart | None = None,
+    on_advance: ProgressAdvance | None = None,
+) -> None:
+    """Run ``tasks`` here (one worker, or one task) or in ``workers`` processes, calling ``on_done`` in
+    this process as each finishes, so the catalog and the index are updated as shards land."""
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            on_done(index_shard(task, on_start, on_advance))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # spawn, not fork: DuckDB's and git readers' threads in this process must not be copied mid-flight
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(index_shard, task) for task in tasks]
+        for future in as_completed(futures):
+            on_done(future.result())
+
+
+@dataclass
+class EstateRun:
+    """What one ``cpto index`` of an estate did: each repository's result, and the ones that failed."""
+
+    results: list[IndexResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def raise_failures(self, total: int) -> None:
+        """One line naming every repository that could not be indexed (the others were)."""
+        if self.failures:
+            shown = "; ".join(self.failures[:5]) + (
+                f"; and {len(self.failures) - 5} more" if len(self.failures) > 5 else ""
+            )
+            raise CptoError(
+                f"{len(self.failures)} of {total} repositories could not be indexed (the others were): {shown}"
+            )
+
+
+def index_estate(
+    index_path: Path,
+    repos: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    workers: int = 1,
+    notes: list[str] | None = None,
+    on_start: ProgressStart | None = None,
+    on_advance: ProgressAdvance | None = None,
+    on_repo: Callable[[str, int], None] | None = None,
+) -> EstateRun:
+    """Bring every repository's shard and the index up to date; ``workers`` repositories at a time.
+
+    ``on_repo(path, remaining)`` is called as each repository is done (the estate's progress);
+    ``on_start``/``on_advance`` report commits read when repositories are indexed in this process.
+    """
+    shards = shards_folder(index_path)
+    catalog = read_catalog(shards)
+    prints = {p: fingerprint(p) for p in repos}
+    run = EstateRun()
+    with store.open_index(index_path, notes=notes) as con:
+        if not catalog and (made := export_unsharded(con, shards, catalog)):
+            merge_meta(con, made)
+            write_catalog(shards, catalog)
+            if notes is not None:
+                notes.append(
+                    f"{index_path}: history now kept in one shard per repository ({shards}); nothing read again"
+                )
+        loaded = loaded_generations(con)
+        # Shards the index does not hold (it was deleted, or a run was killed before loading them):
+        # loaded first, so the index knows every repository the shards do before any is registered.
+        missing = [
+            e for e in catalog.values() if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
+        ]
+        merge(con, shards, missing)
+        loaded.update({e.repo_id: e.generation for e in missing})
+        by_path = {
+            str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
+        }
+        tasks: list[ShardTask] = []
+        order: dict[str, int] = {}
+        moved: dict[int, str] = {}
+        for repo in repos:
+            resolved = repo.expanduser().resolve()
+            order[str(resolved)] = len(order)
+            repo_id = by_path.get(str(resolved))
+            entry = catalog.get(repo_id) if repo_id is not None else None
+            fresh = entry is not None and prints[repo] and entry.fingerprint == prints[repo]
+            if entry is not None and fresh and entry.folder(shards).is_dir():
+                run.results.append(_unchanged(entry))
+                continue
+            if repo_id is None:
+                try:
+                    repo_id, moved_from = _register(con, resolved, repos)
+                except CptoError as exc:
+                    run.failures.append(exc.message)
+                    continue
+                entry = catalog.get(repo_id)
+                if moved_from:
+                    moved[repo_id] = moved_from
+            previous = entry.generation if entry is not None and entry.folder(shards).is_dir() else 0
+            row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
+            tasks.append(ShardTask(str(resolved), repo_id, tuple(row or ()), str(shards), previous, jobs))
+        landed: list[ShardEntry] = []
+
+        def on_done(done: ShardDone) -> None:
+            if done.error or done.result is None:
+                run.failures.append(done.error or f"{done.repo}: not indexed")
+            else:
+                run.results.append(done.result)
+                r = done.result
+                r.moved_from = r.moved_from or moved.get(done.repo_id)
+                entry = catalog.get(done.repo_id)
+                generation = done.generation or (entry.generation if entry else 0)
+                new = ShardEntry(
+                    done.repo_id,
+                    done.repo,
+                    generation,
+                    done.fingerprint,
+                    commits=r.total_commits,
+                    refs=r.refs,
+                    shallow=r.shallow,
+                    partial=r.partial,
+                    empty=r.empty,
+                )
+                catalog[done.repo_id] = new
+                if done.generation or loaded.get(done.repo_id) != generation:
+                    merge(con, shards, [new])
+                landed.append(new)
+                if len(landed) % 50 == 0:
+                    write_catalog(shards, catalog)
+            if on_repo:
+                on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
+
+        run_tasks(tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance)
+        if tasks:
+            write_catalog(shards, catalog)
+        prune(shards, landed)
+    run.results.sort(key=lambda r: order.get(r.repo, len(order)))
+    return run
+
+
+def merge_meta(con: duckdb.DuckDBPyConnection, entries: Sequence[ShardEntry]) -> None:
+    """Record that the index holds these generations (their rows are already in it)."""
+    con.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [[f"shard:{e.repo_id}", str(e.generation)] for e in entries],
+    )
+
+
+def _unchanged(entry: ShardEntry) -> IndexResult:
+    return IndexResult(
+        repo=entry.path,
+        total_commits=entry.commits,
+        refs=entry.refs,
+        shallow=entry.shallow,
+        partial=entry.partial,
+        empty=entry.empty,
+        up_to_date=True,
+    )
+
+
+def _register(con: duckdb.DuckDBPyConnection, repo: Path, siblings: Sequence[Path]) -> tuple[int, str | None]:
+    """The id of a repository the index does not know at this folder: a moved one keeps its id (and
+    history), a new one gets the next id. Done here, one at a time, so parallel workers never pick the
+    same id."""
+    from cpto.history import git
+
+    state = git.open_repository(repo)
+    with store.transaction(con):
+        return store.repo_id_for(
+            con,
+            state,
+            lambda: git.root_commits(state.path, state.tips),
+            [p.resolve() for p in siblings if p.resolve() != state.path],
+        )
