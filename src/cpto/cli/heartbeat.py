@@ -109,4 +109,8 @@ def heartbeat_command(
     run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         beat = workspace_heartbeat(con, config, start, end=end, now=now, trace=trace)
-    emit(heartbeat_report(beat, config.name, now, person_scores=config.person_scores), chosen, output)
+    from cpto.history.forge import workspace_forge
+
+    forge = workspace_forge(config) if chosen is Format.html else None  # links only HTML can follow
+    report = heartbeat_report(beat, config.name, now, person_scores=config.person_scores, forge=forge)
+    emit(report, chosen, output)

@@ -151,6 +151,8 @@ def review_command(
             records=config.record_paths,
             semantic=semantic,
         )
+    from cpto.history.forge import workspace_forge
+
     report = review_report(
         result,
         repo=", ".join(str(t) for t in targets),
@@ -158,6 +160,7 @@ def review_command(
         root=config.root,
         prds=documents,
         data_only=chosen is Format.json,
+        forge=workspace_forge(config) if chosen is Format.html else None,
     )
     emit(report, chosen, output)
     _gate(result, fail_under)

@@ -3,12 +3,14 @@ command show the same numbers. The web layer (:mod:`cpto.forum.app`) only wraps 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from cpto.history.forge import workspace_forge
 from cpto.report.model import Report
 from cpto.review.prd import Prd
 from cpto.review.trace import Link, TraceResult
@@ -51,12 +53,22 @@ def review_page(
     from cpto.review.views import review_report
 
     result, prds = workspace_review(con, config)
-    report = review_report(result, repo=", ".join(str(r) for r in config.repos), root=config.root, prds=prds)
+    report = review_report(
+        result,
+        repo=", ".join(str(r) for r in config.repos),
+        root=config.root,
+        prds=prds,
+        forge=workspace_forge(config),
+    )
     return report, result, prds
 
 
 def heartbeat_page(
-    con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, week: str | None, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    config: WorkspaceConfig,
+    week: str | None,
+    now: datetime,
+    forge: Callable[[Link], str] | None = None,
 ) -> Report:
     """The weekly heartbeat of ``week`` (ISO week or a date in it; None: the last full week), as
     ``cpto heartbeat --week`` shows it."""
@@ -65,7 +77,7 @@ def heartbeat_page(
 
     start = week_start(week, now.date(), config.zone)
     beat = workspace_heartbeat(con, config, start, now=now)
-    return heartbeat_report(beat, config.name, now, person_scores=config.person_scores)
+    return heartbeat_report(beat, config.name, now, person_scores=config.person_scores, forge=forge)
 
 
 def incidents_page(config: WorkspaceConfig) -> Report:
@@ -201,30 +213,3 @@ def home_report(config: WorkspaceConfig, items: list[Attention], unknown: dict[s
         count = sum(1 for i in items if i.kind == kind)
         facts.append((label, f"unknown: {unknown[kind]}" if kind in unknown and not count else count))
     return Report(title=f"{config.name}: what needs attention", facts=facts)
-
-
-def forge_url(link: Link, remotes: dict[str, str]) -> str:
-    """Where GitHub shows ``link`` (a commit or a pull request), or "" when its repository's remote is not
-    on github.com. ``remotes`` maps a repository's folder name to its normalised remote."""
-    if link.url:
-        return link.url
-    remote = remotes.get(link.repo) or next(iter(remotes.values()), "")
-    if not remote.startswith("github.com/") or remote.count("/") != 2:
-        return ""
-    base = f"https://{remote}"
-    if link.kind == "commit":
-        return f"{base}/commit/{link.ref}"
-    if link.kind == "pr" and link.ref.startswith("#") and link.ref[1:].isdigit():
-        return f"{base}/pull/{link.ref[1:]}"
-    return ""
-
-
-def workspace_remotes(config: WorkspaceConfig) -> dict[str, str]:
-    """Each repository's folder name mapped to its normalised remote (github.com/OWNER/NAME)."""
-    from cpto.history.git import normalise_remote, run_git
-
-    found: dict[str, str] = {}
-    for repo in config.repos:
-        url = run_git(repo, "config", "--get", "remote.origin.url", check=False).decode("utf-8", "replace")
-        found[Path(repo).name] = normalise_remote(url)
-    return found

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from cpto.errors import CptoError
 from cpto.forum import pages
+from cpto.history.forge import workspace_forge
 from cpto.report.render import render_text
 from cpto.workspace.config import WorkspaceConfig
 
@@ -157,7 +158,7 @@ class Forum:
         self.links = links
         self.background = background
         self.lock = threading.Lock()  # the index: one writer or one reader at a time in this process
-        self.remotes = pages.workspace_remotes(config)
+        self.forge = workspace_forge(config)  # each repository's remote, read once
         self._guard = threading.Lock()  # the fields below
         self._pages: dict[tuple[str, ...], _Page] = {}
         self._review: tuple[DataState, TraceResult, list[Prd]] | None = None
@@ -323,7 +324,11 @@ class Forum:
             result, prds = self._workspace_review(con, state)
         config = self.config
         report = review_report(
-            result, repo=", ".join(str(r) for r in config.repos), root=config.root, prds=prds
+            result,
+            repo=", ".join(str(r) for r in config.repos),
+            root=config.root,
+            prds=prds,
+            forge=self.forge,
         )
         body = "".join(self._evidence(t) for t in result.requirements)
         title = "Evidence" if self.links.static else "Evidence and verdicts"
@@ -338,7 +343,7 @@ class Forum:
         shown += [link for link in t.links if not link.linked and link.kind != "file"][:CANDIDATES]
         items = []
         for link in shown:
-            url = pages.forge_url(link, self.remotes)
+            url = self.forge(link)
             label = f"{link.kind} {link.ref}" + (" (linked)" if link.linked else " (candidate)")
             ref = f'<a href="{_e(url)}">{_e(label)}</a>' if url else _e(label)
             forms = "" if self.links.static else self._verdict_forms(t.prd, rid, link.ref)
@@ -391,7 +396,7 @@ class Forum:
 
     def _heartbeat(self, state: DataState, week: str | None) -> tuple[str, datetime]:
         with self._open() as (con, now):
-            report = pages.heartbeat_page(con, self.config, week, now)
+            report = pages.heartbeat_page(con, self.config, week, now, forge=self.forge)
         picker = (
             ""
             if self.links.static

@@ -8,6 +8,7 @@ and what to set up, never as a zero, and carries no DORA level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,20 @@ from typing import Any
 from cpto.heartbeat.allocation import Allocation
 from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.debt import complexity_grew
-from cpto.heartbeat.dora import SOURCE, Delivery, Metric, assess, breaches, restored
+from cpto.heartbeat.dora import (
+    FAIL_RATE,
+    FREQUENCY,
+    LEAD_TIME,
+    RECOVERY,
+    REWORK,
+    SOURCE,
+    Delivery,
+    Lead,
+    Metric,
+    assess,
+    breaches,
+    restored,
+)
 from cpto.heartbeat.evidence import NO_GITHUB
 from cpto.heartbeat.hotspots import EXCLUDED
 from cpto.heartbeat.reviews import ReviewSlas, Sla
@@ -24,7 +38,31 @@ from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
 from cpto.records.people import COUNT_RULE, IDENTITY_RULE
 from cpto.records.times import duration
-from cpto.report import NARROW, WIDE, Block, Blocks, Chart, Report, Table, Tag
+from cpto.report import DETAIL, NARROW, WIDE, Block, Blocks, Chart, Link, Report, Table, Tag
+from cpto.review.trace import Link as Evidence
+
+Forge = Callable[[Evidence], str]  # where the forge shows a commit or pull request, "" when unknown
+
+# the anchors of the sections a figure drills down to (stable: the forum and other pages link to them)
+DEPLOYS = "deploys"
+LEAD_CHANGES = "lead-time-changes"
+DELIVERY_INCIDENTS = "delivery-incidents"
+DELIVERY = "delivery"
+STOP_CORDS = "stop-cords"
+BREACHES = "breaches"
+EFFORT = "effort"
+INCIDENTS = "incidents"
+ACTIONS = "action-items"
+PAST_SLA = "decisions-past-sla"
+WAITING = "waiting-for-review"
+SO_FAR = "so-far"
+METRIC_BASIS = {
+    FREQUENCY: DEPLOYS,
+    LEAD_TIME: LEAD_CHANGES,
+    FAIL_RATE: DELIVERY_INCIDENTS,
+    RECOVERY: DELIVERY_INCIDENTS,
+    REWORK: DELIVERY_INCIDENTS,
+}
 
 QUIET = "no activity"
 
@@ -203,7 +241,14 @@ def _metric_row(m: Metric) -> list[Any]:
     if m.value is None:
         return [m.name, Tag(m.text, "muted"), "", m.reason]
     level = Tag(m.level_text, _tone(m.level)) if m.level else m.level_text
-    return [m.name, m.text, level, m.basis]
+    return [m.name, _figure(m), level, m.basis]
+
+
+def _figure(m: Metric) -> str | Link:
+    """A known metric's value, linked to the section listing what it was computed from."""
+    return (
+        Link(m.text, f"#{METRIC_BASIS[m.name]}") if m.value is not None and m.name in METRIC_BASIS else m.text
+    )
 
 
 def _tone(level: str) -> str:
@@ -239,14 +284,14 @@ def _delivery_sections(beat: Heartbeat, ms: list[Metric], active: bool) -> list[
             if m.value is None and m.text == "unknown"
         }
         rows += [[f"to measure it: {r}"] for r in reversed(gaps.values())]
-        return [Table(title, [""], rows)]
+        return [Table(title, [""], rows, anchor=DELIVERY)]
     blocks = [
         Block(
             m.name,
             tag=Tag(m.level_text or "unknown", _tone(m.level) if m.value is not None else "muted")
             if m.level_text or m.value is None
             else None,
-            note=m.text,
+            note=_figure(m),
             text=m.basis if m.value is not None else m.reason,
         )
         for m in ms
@@ -258,8 +303,109 @@ def _delivery_sections(beat: Heartbeat, ms: list[Metric], active: bool) -> list[
             [_metric_row(m) for m in ms],
             caption,
             WIDE,
+            anchor=DELIVERY,
         ),
-        Blocks(title, blocks, caption, NARROW),
+        Blocks(title, blocks, caption, NARROW, anchor=DELIVERY),
+    ]
+
+
+def _basis_sections(beat: Heartbeat, forge: Forge | None) -> list[Table]:
+    """What the week's delivery figures were computed from, item by item, for the page a reader clicks
+    through (shown in HTML only: the Delivery table's "based on" says it in a line elsewhere): the
+    deploys, the changes behind the lead time, the incidents behind the stability metrics."""
+    d = beat.delivery
+    if not beat.active(-1) or not beat.sources.deploys_known:
+        return []
+    shipped = {name: sum(1 for x in d.leads if x.deploy == name) for name in d.deploys}
+    out = [
+        Table(
+            f"Deploys in {beat.week}",
+            ["deploy", "changes first shipped", "named as cause by", "shipped while open"],
+            [
+                [
+                    name,
+                    shipped[name],
+                    ", ".join(d.failed_by.get(name, [])),
+                    ", ".join(d.rework_for.get(name, [])),
+                ]
+                for name in d.deploys
+            ]
+            or [["none", "", "", ""]],
+            caption=f"deploys are {beat.sources.deploy_source}; what deployment frequency, change fail rate"
+            " and rework rate count",
+            show=DETAIL,
+            anchor=DEPLOYS,
+        )
+    ]
+    if d.leads:
+        out.append(
+            Table(
+                f"Changes behind the lead time {beat.week}",
+                ["change", "landed as", "first deployed by", "lead time"],
+                [_lead_row(x, forge) for x in d.leads],
+                caption="each change from its pull request's first commit (else from when committed) to the"
+                " first deploy containing it; the lead time is their median",
+                show=DETAIL,
+                anchor=LEAD_CHANGES,
+            )
+        )
+    rows = [
+        [i, dep, "named this deploy as its cause (change fail rate)"]
+        for dep, ids in d.failed_by.items()
+        for i in ids
+    ]
+    rows += [
+        [
+            r.incident,
+            r.deploy,
+            f"restored in {_h(r.hours)} ({r.restored_by}): failed deployment recovery time",
+        ]
+        for r in d.recoveries
+    ]
+    rows += [
+        [i, dep, "open when this deploy shipped (rework rate)"]
+        for dep, ids in d.rework_for.items()
+        for i in ids
+    ]
+    rows += [[i, "", "caused by a deploy, not restored yet: no recovery time"] for i in d.unrestored]
+    rows += [[i, "", "started this week, names no deploy as cause: not counted"] for i in d.not_deploy_caused]
+    if beat.sources.incident_records:
+        out.append(
+            Table(
+                f"Incidents behind the delivery figures {beat.week}",
+                ["incident", "deploy", "counted as"],
+                rows
+                or [["none", "", "no incident names a deploy of this week or was open when one shipped"]],
+                show=DETAIL,
+                anchor=DELIVERY_INCIDENTS,
+            )
+        )
+    return out
+
+
+def _lead_row(lead: Lead, forge: Forge | None) -> list[Any]:
+    """One change of the lead time: the pull request (or commit) and the commit that landed it, each
+    linked to the forge when its remote is known."""
+    commit = _forge_link(lead.sha[:10], Evidence("commit", lead.sha, 0.0, True, False, ""), forge)
+    if lead.pull is None:
+        return [commit, "", lead.deploy, _h(lead.hours)]
+    pull = _forge_link(f"#{lead.pull}", Evidence("pr", f"#{lead.pull}", 0.0, True, False, ""), forge)
+    return [pull, commit, lead.deploy, _h(lead.hours)]
+
+
+def _forge_link(text: str, item: Evidence, forge: Forge | None) -> str | Link:
+    url = forge(item) if forge is not None else ""
+    return Link(text, url) if url else text
+
+
+def _linked_facts(
+    facts: list[tuple[str, Any]], sections: list[Table | Blocks], to: dict[str, str]
+) -> list[tuple[str, Any]]:
+    """Each fact named in ``to`` linked to its section, when the report has that section."""
+    anchors = {t.anchor for t in sections}
+    return [
+        (name, Link(str(value), f"#{to[name]}") if to.get(name) in anchors else value)
+        for name, value in facts
     ]
 
 
@@ -269,7 +415,7 @@ def _so_far_table(beat: Heartbeat) -> Table | None:
         return None
     title = f"This week so far ({s.week}, {s.start:%a %d %b} to {s.now:%a %d %b %H:%M})"
     if not s.active:
-        return Table(title, ["", ""], [[QUIET, "nothing committed or deployed yet this week"]])
+        return Table(title, ["", ""], [[QUIET, "nothing committed or deployed yet this week"]], anchor=SO_FAR)
     ms = assess(s.delivery, beat.sources, active=True)
     rows: list[list[Any]] = [
         ["commits", sum(s.effort.commits.values())],
@@ -277,7 +423,13 @@ def _so_far_table(beat: Heartbeat) -> Table | None:
         ["incidents started", ", ".join(i.id for i in s.incidents) or "none"],
     ]
     rows += [[m.name, _cell(m)] for m in ms[1:]]
-    return Table(title, ["", "so far"], rows, caption="a partial week: no DORA levels until it is complete")
+    return Table(
+        title,
+        ["", "so far"],
+        rows,
+        caption="a partial week: no DORA levels until it is complete",
+        anchor=SO_FAR,
+    )
 
 
 def _h(hours: float | None) -> str:
@@ -297,7 +449,9 @@ def _sla_row(s: Sla, person: bool) -> list[Any]:
     ]
 
 
-def _review_sections(r: ReviewSlas | None, week: str, person_scores: bool) -> list[Table]:
+def _review_sections(
+    r: ReviewSlas | None, week: str, person_scores: bool, forge: Forge | None = None
+) -> list[Table]:
     """Review SLAs: per reviewer (unless [privacy] person_scores = false), per team, and what waits now."""
     title = f"Review SLAs {week}"
     if r is None or not r.known:
@@ -340,7 +494,7 @@ def _review_sections(r: ReviewSlas | None, week: str, person_scores: bool) -> li
             ["pull request", "title", "author", "waiting on", "since", "waited"],
             [
                 [
-                    f"#{w.number}",
+                    _forge_link(f"#{w.number}", Evidence("pr", f"#{w.number}", 0.0, True, False, ""), forge),
                     w.title[:50],
                     w.author,
                     w.who,
@@ -353,6 +507,7 @@ def _review_sections(r: ReviewSlas | None, week: str, person_scores: bool) -> li
             caption=f"open, not draft, review requested and not given; longest first; red: over {sla}"
             if r.waiting
             else "",
+            anchor=WAITING,
         )
     )
     return out
@@ -386,8 +541,16 @@ def _review_data(r: ReviewSlas | None, person_scores: bool) -> dict[str, Any]:
 
 
 def heartbeat_report(
-    beat: Heartbeat, workspace: str, now: datetime | None = None, *, person_scores: bool = True
+    beat: Heartbeat,
+    workspace: str,
+    now: datetime | None = None,
+    *,
+    person_scores: bool = True,
+    forge: Forge | None = None,
 ) -> Report:
+    """The week's heartbeat. Each headline figure links to the section listing what it was computed
+    from (in HTML); ``forge`` (a commit or pull request to its page on the forge, "" when unknown) links
+    the changes behind the lead time there."""
     d = beat.delivery
     ms = metrics(beat)
     breaches_ = breached(beat)
@@ -413,6 +576,7 @@ def heartbeat_report(
                 for a in beat.pulled
             ],
             caption="open until someone runs cpto alarm clear; the same count as cpto alarm list",
+            anchor=STOP_CORDS,
         )
         if beat.pulled
         else None,
@@ -420,6 +584,7 @@ def heartbeat_report(
             "Threshold breaches ([alarms] in cpto.toml)",
             ["breach"],
             [[b] for b in breaches_],
+            anchor=BREACHES,
         )
         if breaches_
         else None,
@@ -455,9 +620,15 @@ def heartbeat_report(
                 + " (conventional types, leading verbs, words, changed paths);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
             ),
+            anchor=EFFORT,
         )
         if active
-        else Table("Where effort went this week", [""], [[f"{QUIET}: nothing was committed in {beat.week}"]]),
+        else Table(
+            "Where effort went this week",
+            [""],
+            [[f"{QUIET}: nothing was committed in {beat.week}"]],
+            anchor=EFFORT,
+        ),
         Table(
             "Effort trend (share of commits)",
             ["week", *CATEGORIES],
@@ -473,7 +644,7 @@ def heartbeat_report(
             _axis_table("Effort per PRD", "prd", effort),
             _axis_table("Effort per roadmap item", "roadmap item", effort),
         ),
-        *_review_sections(beat.reviews, beat.week, person_scores),
+        *_review_sections(beat.reviews, beat.week, person_scores, forge),
         Table(
             "Tech-debt hotspots (last 12 weeks)",
             ["file", "score", "why"],
@@ -517,6 +688,7 @@ def heartbeat_report(
             )
             if beat.sources.incident_records
             else "no incident records: record incidents with `cpto incident new`",
+            anchor=INCIDENTS,
         ),
         Table(
             "Open action items",
@@ -526,6 +698,7 @@ def heartbeat_report(
             caption="the - [ ] lines of incident and decision records, whatever the week; `cpto actions` lists them"
             if beat.sources.incident_files or beat.decision_records
             else "no incident or decision records to hold action items: `cpto incident new`, `cpto decision new`",
+            anchor=ACTIONS,
         ),
         Table(
             "Decisions open past their SLA",
@@ -541,40 +714,57 @@ def heartbeat_report(
             ]
             or [["none" if beat.decision_records else "unknown", "", "", ""]],
             caption="" if beat.decision_records else NO_DECISIONS,
+            anchor=PAST_SLA,
         ),
+        *_basis_sections(beat, forge),
     ]
+    tables = [t for t in sections if t is not None]
     deploys_fact: Any = len(d.deploys) if beat.sources.deploys_known else "unknown (see Delivery)"
+    drill = {
+        "stop cords open": STOP_CORDS,
+        "threshold breaches": BREACHES,
+        "commits": EFFORT,
+        "deploys": DEPLOYS if beat.sources.deploys_known else DELIVERY,
+        "incidents started": INCIDENTS,
+        "decisions open past SLA": PAST_SLA,
+        "open action items": ACTIONS,
+        "pull requests waiting for review": WAITING,
+    }
     return Report(
         title=_title(beat, now),
         subtitle=f"Heartbeat {beat.week} · {workspace}: {span}" if beat.pulled else f"{workspace}: {span}",
-        facts=[
-            ("stop cords open", len(beat.pulled)),
-            ("threshold breaches", len(breaches_)),
-            ("commits", sum(effort.commits.values()) if active else QUIET),
-            ("deploys", deploys_fact),
-            (
-                "incidents started",
-                len(beat.incidents) if beat.sources.incident_records else "no incident records",
-            ),
-            (
-                "decisions open past SLA",
-                len(beat.past_sla) if beat.decision_records else "no decision records",
-            ),
-            (
-                "open action items",
-                len(beat.open_actions)
-                if beat.sources.incident_files or beat.decision_records
-                else "no incident or decision records",
-            ),
-            ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
-            (
-                "pull requests waiting for review",
-                len({w.number for w in beat.reviews.waiting})
-                if beat.reviews is not None and beat.reviews.known
-                else "unknown (no GitHub data)",
-            ),
-        ],
-        tables=[t for t in sections if t is not None],
+        facts=_linked_facts(
+            [
+                ("stop cords open", len(beat.pulled)),
+                ("threshold breaches", len(breaches_)),
+                ("commits", sum(effort.commits.values()) if active else QUIET),
+                ("deploys", deploys_fact),
+                (
+                    "incidents started",
+                    len(beat.incidents) if beat.sources.incident_records else "no incident records",
+                ),
+                (
+                    "decisions open past SLA",
+                    len(beat.past_sla) if beat.decision_records else "no decision records",
+                ),
+                (
+                    "open action items",
+                    len(beat.open_actions)
+                    if beat.sources.incident_files or beat.decision_records
+                    else "no incident or decision records",
+                ),
+                ("appeal rate this quarter", _pct(beat.appeal_rate) or "no decisions decided"),
+                (
+                    "pull requests waiting for review",
+                    len({w.number for w in beat.reviews.waiting})
+                    if beat.reviews is not None and beat.reviews.known
+                    else "unknown (no GitHub data)",
+                ),
+            ],
+            tables,
+            drill,
+        ),
+        tables=tables,
         charts=_charts(beat),
         notes=list(beat.warnings),
         data={

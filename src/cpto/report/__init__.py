@@ -2,7 +2,20 @@
 
 from typing import Any
 
-from cpto.report.model import FORMATS, NARROW, WIDE, Block, Blocks, Chart, LazyRows, Report, Table, Tag
+from cpto.report.model import (
+    DETAIL,
+    FORMATS,
+    NARROW,
+    WIDE,
+    Block,
+    Blocks,
+    Chart,
+    LazyRows,
+    Link,
+    Report,
+    Table,
+    Tag,
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -15,6 +28,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DETAIL",
     "FORMATS",
     "NARROW",
     "WIDE",
@@ -22,6 +36,7 @@ __all__ = [
     "Blocks",
     "Chart",
     "LazyRows",
+    "Link",
     "Report",
     "Table",
     "Tag",

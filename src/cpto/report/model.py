@@ -20,6 +20,10 @@ from typing import Any, overload
 ALWAYS = ""
 WIDE = "wide"  # only where a wide table fits (a terminal of 120 columns or more, Markdown, a wide page)
 NARROW = "narrow"  # only where it does not (a narrow terminal, a pipe at 80 columns, a phone)
+# only where a reader can click through to it (HTML): what a figure was computed from, item by item
+# (the deploys, commits and incidents behind a DORA metric). The terminal and Markdown leave it out:
+# the figure's "based on" text summarises it there, and JSON carries it in ``data``.
+DETAIL = "detail"
 
 TONES = ("good", "warn", "attention", "bad", "info", "muted")
 
@@ -72,15 +76,65 @@ class Tag:
         return self.text
 
 
+@dataclass(frozen=True)
+class Link:
+    """A value that leads somewhere: a figure to the section listing what it was computed from
+    (``#deploys``), a commit or pull request to its page on the forge (``https://github.com/…``).
+
+    A value like any other (a fact, a table cell, a block entry); only the HTML renderer makes it a
+    link, and only to an ``http(s)``, relative or ``#`` address (:func:`safe_href`); Markdown links
+    ``http(s)`` addresses (a ``#`` section of a page is not in the Markdown); the terminal and JSON show
+    the text alone, so no address is noise where it cannot be followed.
+    """
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_HREF_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_href(href: str) -> str:
+    """``href`` when a page may link to it: ``http://`` or ``https://``, a path (``/review``,
+    ``heartbeat-2026-W45.html#x``) or a ``#`` section; "" for anything else (``javascript:``, ``data:``,
+    an address with spaces, controls or backslashes, which browsers read in surprising ways)."""
+    if not href or _HREF_UNSAFE.search(href):
+        return ""
+    scheme, colon, _ = href.partition(":")
+    if colon and "/" not in scheme and "?" not in scheme and "#" not in scheme:
+        return href if scheme.lower() in ("http", "https") and href[len(scheme) :].startswith("://") else ""
+    return href
+
+
+def slug(text: str) -> str:
+    """``text`` as a section's anchor: lower case, runs of anything but letters and digits as one ``-``
+    (``Delivery (DORA 2024)`` is ``delivery-dora-2024``)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
 @dataclass
 class Table:
-    """A titled table; numbers are right-aligned by every renderer."""
+    """A titled table; numbers are right-aligned by every renderer.
+
+    ``anchor``: the section's id in HTML (default: a :func:`slug` of the title), what a :class:`Link`
+    points at with ``#anchor``; a wide table and its narrow blocks share one.
+    """
 
     title: str
     columns: list[str]
     rows: list[list[Any]]
     caption: str = ""
     show: str = ALWAYS
+    anchor: str = ""
+
+    def __post_init__(self) -> None:
+        self.anchor = self.anchor or slug(self.title)
+
+
+Entry = str | Link | Sequence[str | Link]  # a block entry's value: one value, or a list of items
 
 
 @dataclass
@@ -89,14 +143,15 @@ class Block:
 
     Shown as: ``heading``, ``tag`` and ``note`` on one line; then a paragraph, ``lead`` (emphasised)
     and ``text``; then ``entries``, each a label with a value, or with a list of items (bullets).
+    ``note`` and the entries' values may be a :class:`Link`.
     """
 
     heading: str
     tag: Tag | None = None
-    note: str = ""
+    note: str | Link = ""
     lead: str = ""
     text: str = ""
-    entries: list[tuple[str, str | list[str]]] = field(default_factory=list)
+    entries: Sequence[tuple[str, Entry]] = field(default_factory=list)
 
     @property
     def joiner(self) -> str:
@@ -113,12 +168,18 @@ class Block:
 
 @dataclass
 class Blocks:
-    """A titled run of blocks: the narrow form of a table, or items with too much text for one."""
+    """A titled run of blocks: the narrow form of a table, or items with too much text for one.
+
+    ``anchor`` as :class:`Table`'s."""
 
     title: str
     blocks: list[Block]
     caption: str = ""
     show: str = ALWAYS
+    anchor: str = ""
+
+    def __post_init__(self) -> None:
+        self.anchor = self.anchor or slug(self.title)
 
 
 @dataclass

@@ -23,11 +23,14 @@ from cpto.report.model import (
     WIDE,
     Block,
     Blocks,
+    Entry,
     LazyRows,
+    Link,
     Report,
     Table,
     Tag,
     printable,
+    safe_href,
 )
 
 WIDE_COLUMNS = 120  # a terminal narrower than this gets a section's narrow form (a pipe is 80)
@@ -192,7 +195,7 @@ def _rich_block(block: Block) -> Group:
         text.append(_text(block.joiner + block.text))
         parts.append(_Indented(text, 2))
     for label, value in block.entries:
-        if isinstance(value, str):
+        if not isinstance(value, list):
             parts.append(_Indented(Text.assemble(_text(f"{label}: ", "dim"), _text(value)), 2))
             continue
         items = RichTable.grid(padding=(0, 1, 0, 0))
@@ -218,7 +221,7 @@ def render_markdown(report: Report) -> str:
     if report.subtitle:
         lines += [f"_{md_escape(report.subtitle)}_", ""]
     for key, value in report.facts:
-        lines.append(f"- **{md_escape(key)}:** {md_escape(value)}")
+        lines.append(f"- **{md_escape(key)}:** {_md_value(value)}")
     if report.facts:
         lines.append("")
     for section in report.tables:
@@ -229,12 +232,27 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _md_value(value: Any) -> str:
+    """A value as Markdown: escaped (:func:`md_escape`), and a :class:`Link` to an ``http(s)`` page
+    (a commit on the forge) as a link; a ``#`` or relative link is text, as the section or page it
+    points at is not in the Markdown."""
+    if isinstance(value, Link) and (href := safe_href(value.href)) and "://" in href:
+        return f"[{md_escape(value.text) or md_escape(href)}]({_md_href(href)})"
+    return md_escape(value)
+
+
+def _md_href(href: str) -> str:
+    """A link's address as a Markdown link destination: the characters that would end it or open
+    markup (parentheses, angle brackets, backticks, brackets, spaces) written as %-escapes."""
+    return "".join(f"%{ord(c):02X}" if c in "()<>[]`* _|\\\"'" else c for c in href)
+
+
 def _md_table(table: Table) -> list[str]:
     numeric = _numeric_columns(table)
     lines = [f"## {_md_heading(table.title)}", ""]
     lines.append("| " + " | ".join(md_escape(c) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if i in numeric else "---" for i in range(len(table.columns))) + "|")
-    lines += ["| " + " | ".join(md_escape(v) for v in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(_md_value(v) for v in row) + " |" for row in table.rows]
     if table.caption:
         lines += ["", f"_{md_escape(table.caption)}_"]
     return [*lines, ""]
@@ -243,17 +261,17 @@ def _md_table(table: Table) -> list[str]:
 def _md_blocks(blocks: Blocks) -> list[str]:
     lines = [f"## {_md_heading(blocks.title)}", ""]
     for block in blocks.blocks:
-        head = " \u00b7 ".join(md_escape(part) for part in (block.heading, block.tag, block.note) if part)
+        head = " \u00b7 ".join(_md_value(part) for part in (block.heading, block.tag, block.note) if part)
         lines += [f"### {_md_trailing_hashes(head)}", ""]
         if block.paragraph:
             lead = f"**{md_escape(block.lead)}**" if block.lead else ""
             lines += [_md_line_start(lead + block.joiner + md_escape(block.text)), ""]
         for label, value in block.entries:
-            if isinstance(value, str):
-                lines.append(f"- **{md_escape(label)}:** {md_escape(value)}")
+            if not isinstance(value, list):
+                lines.append(f"- **{md_escape(label)}:** {_md_value(value)}")
             else:
                 lines.append(f"- **{md_escape(label)}:**")
-                lines += [f"  - {_md_line_start(md_escape(item))}" for item in value]
+                lines += [f"  - {_md_line_start(_md_value(item))}" for item in value]
         if block.entries:
             lines.append("")
     if blocks.caption:
@@ -283,8 +301,10 @@ figure{margin:.5rem 0 1.5rem}figcaption{color:#59636e;font-size:.9em}
 
 
 def render_html(report: Report) -> str:
-    """One self-contained HTML file (no external assets, no script, no link); every value is escaped
-    (:func:`_h`) and no attribute holds data: class names come from fixed lists."""
+    """One self-contained HTML file (no external assets, no script); every value is escaped (:func:`_h`)
+    and the only attributes holding data are a section's ``id`` (its anchor, escaped) and a
+    :class:`Link`'s ``href`` (escaped, and only http(s), relative or ``#``: :func:`safe_href`); class
+    names come from fixed lists."""
     esc = _h
     parts = [
         "<!doctype html>",
@@ -297,7 +317,7 @@ def render_html(report: Report) -> str:
         parts.append(f'<p class="sub">{esc(report.subtitle)}</p>')
     if report.facts:
         parts.append("<dl>")
-        parts += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in report.facts]
+        parts += [f"<dt>{esc(k)}</dt><dd>{_html_value(v)}</dd>" for k, v in report.facts]
         parts.append("</dl>")
     for note in report.notes:
         parts.append(f'<p class="note">{esc(note)}</p>')
@@ -305,13 +325,30 @@ def render_html(report: Report) -> str:
         from cpto.report.charts import chart_svg  # pygal only when a page has charts
 
         parts.append(f"<h2>{esc(chart.title)}</h2>{chart_svg(chart, number)}")
+    anchors: set[str] = set()
     for section in report.tables:
-        shown = section.show if section.show in (WIDE, NARROW) else ""
-        parts.append(f'<section class="{shown}">' if shown else "<section>")
+        parts.append(_html_section_start(section, anchors))
         parts += _html_table(section) if isinstance(section, Table) else _html_blocks(section)
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_section_start(section: Table | Blocks, anchors: set[str]) -> str:
+    """A section's opening tag with its anchor as ``id``, so ``#anchor`` links land on it.
+
+    An id is written once per page: the first section with an anchor has it, a later one with the same
+    anchor (the narrow blocks of a wide table) is its other form. A section shown at one width only
+    carries its id on an empty element before it, which every width displays: a link to a wide table
+    lands, on a phone, where its narrow form is (the hidden table takes no room).
+    """
+    shown = section.show if section.show in (WIDE, NARROW) else ""
+    tag = f'<section class="{shown}">' if shown else "<section>"
+    if section.anchor in anchors:
+        return tag
+    anchors.add(section.anchor)
+    anchor = _h(section.anchor)
+    return f'<div id="{anchor}"></div>{tag}' if shown else f'<section id="{anchor}">'
 
 
 def _html_table(table: Table) -> list[str]:
@@ -337,7 +374,7 @@ def _html_blocks(blocks: Blocks) -> list[str]:
         if block.tag is not None:
             head += f" {_html_value(block.tag)}"
         if block.note:
-            head += f' <span class="note-head">{esc(block.note)}</span>'
+            head += f' <span class="note-head">{_html_value(block.note)}</span>'
         parts.append(f'<div class="block"><h3>{head}</h3>')
         if block.paragraph:
             lead = f"<strong>{esc(block.lead)}</strong>" if block.lead else ""
@@ -352,18 +389,23 @@ def _html_blocks(blocks: Blocks) -> list[str]:
     return parts
 
 
-def _html_entry(label: str, value: str | list[str]) -> str:
+def _html_entry(label: str, value: Entry) -> str:
     esc = _h
-    if isinstance(value, str):
-        return f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>"
-    items = "".join(f"<li>{esc(item)}</li>" for item in value)
+    if not isinstance(value, list):
+        return f"<dt>{esc(label)}</dt><dd>{_html_value(value)}</dd>"
+    items = "".join(f"<li>{_html_value(item)}</li>" for item in value)
     return f"<dt>{esc(label)}</dt><dd><ul>{items}</ul></dd>"
 
 
 def _html_value(value: Any) -> str:
+    """A value as HTML: escaped, a :class:`Tag` in its tone, a :class:`Link` as a link when its address
+    is one a page may follow (:func:`safe_href`; else its text alone)."""
     if isinstance(value, Tag):
         tone = value.tone if value.tone in TONES else ""
         return f'<span class="tag {tone}">{_h(value.text)}</span>'
+    if isinstance(value, Link) and (href := safe_href(value.href)):
+        external = ' rel="noopener noreferrer"' if "://" in href else ""
+        return f'<a href="{html.escape(href, quote=True)}"{external}>{_h(value.text) or _h(href)}</a>'
     return _h(value)
 
 

@@ -10,7 +10,7 @@ workspace, not to the machine that ran the review.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,8 @@ from typing import Any
 
 from cpto.errors import CptoError
 from cpto.report import NARROW, WIDE, Block, Blocks, LazyRows, Report, Table, Tag
+from cpto.report import Link as Href
+from cpto.report.model import Entry
 from cpto.review.prd import Prd
 from cpto.review.trace import (
     DEFERRED,
@@ -54,6 +56,10 @@ STATUS_TONE = {  # the colour a status shows in (see cpto.report.render.TONE_STY
 SET_ASIDE = (DEFERRED, DROPPED)  # people decided; shown, but not counted in the share still to do
 KIND_ORDER = {"pr": 0, "commit": 1, "file": 2}  # a pull request tells more than one of its commits
 BEFORE_SHOWN = 2  # items of work from before the PRD named in a block; the rest are counted
+REQUIREMENTS = "requirements"  # the anchors the headline counts link to
+UNPLANNED = "unplanned"
+
+Forge = Callable[[Link], str]  # where the forge shows a commit or pull request, "" when unknown
 
 
 def trace_data(result: TraceResult, *, lazy: bool = False) -> dict[str, Any]:
@@ -148,6 +154,7 @@ class _View:
     bases: tuple[Path, ...]  # folders paths are shown relative to, first match wins
     subjects: dict[str, str]  # commit sha or "#N" -> first message line
     many_repos: bool  # links name their repository when the review spans several
+    forge: Forge | None = None  # a commit's or pull request's page on the forge, when its remote is known
 
     def path(self, path: str) -> str:
         """``path`` relative to the workspace (or the current folder, or the repository) when inside it."""
@@ -183,6 +190,11 @@ class _View:
             shown = link.ref
         return f"{link.repo}: {shown}" if self.many_repos and link.repo else shown
 
+    def linked(self, link: Link, text: str) -> str | Href:
+        """``text`` (about ``link``) as a link to the commit's or pull request's page on the forge, when known."""
+        url = self.forge(link) if self.forge is not None and link.kind in ("commit", "pr") else ""
+        return Href(text, url) if url else text
+
 
 _ABSOLUTE = re.compile(r"(?<![\w/.~-])/[^\s:,;()'\"]+")
 
@@ -202,6 +214,7 @@ def review_report(
     prds: Sequence[Prd] | None = None,
     today: date | None = None,
     data_only: bool = False,
+    forge: Forge | None = None,
 ) -> Report:
     """The product review for people: where each PRD stands against its target, each requirement's
     status with its evidence and effort, and the unplanned work.
@@ -210,10 +223,12 @@ def review_report(
     ``prds`` gives each PRD's title and ``target:`` date; without it they are read from the PRD files'
     front matter. ``today`` is what "in N days" counts from. ``data_only`` (for ``--json``) leaves out
     the tables people read, which on a thousand requirements cost more than the review itself.
+    ``forge`` (a commit or pull request to its page on the forge, "" when unknown) links the evidence
+    there; the headline counts link to the requirements and the unplanned work (in HTML).
     """
     if data_only:
         return Report(title="Product review", data=trace_data(result, lazy=True))
-    view = _make_view(result, repo, root)
+    view = _make_view(result, repo, root, forge)
     infos = _prd_infos([t.prd for t in result.requirements], prds)
     when = today or date.today()
     requirement_blocks = [_requirement_block(t, view, evidence) for t in result.requirements]
@@ -232,6 +247,7 @@ def review_report(
                 requirement_blocks,
                 caption=f"Up to {evidence} linked items per requirement, explicit references first.",
                 show=NARROW,
+                anchor=REQUIREMENTS,
             ),
             *_unplanned_sections(result),
         ],
@@ -240,19 +256,20 @@ def review_report(
     )
 
 
-def _make_view(result: TraceResult, repo: str, root: Path | None) -> _View:
+def _make_view(result: TraceResult, repo: str, root: Path | None, forge: Forge | None = None) -> _View:
     bases = (root or Path.cwd(), Path(repo))
-    return _View(bases=bases, subjects=result.subjects, many_repos=_spans_repos(result))
+    return _View(bases=bases, subjects=result.subjects, many_repos=_spans_repos(result), forge=forge)
 
 
 def _facts(result: TraceResult) -> list[tuple[str, Any]]:
     counts = result.counts()
     lines = sum(c.added + c.deleted for c in result.unplanned)
     shown = [s for s in STATUSES if s not in SET_ASIDE or counts[s]]
+    to = f"#{REQUIREMENTS}"
     return [
-        ("requirements", len(result.requirements)),
-        *((STATUS_LABEL[s], counts[s]) for s in shown),
-        ("unplanned commits", f"{len(result.unplanned)} ({lines} lines)"),
+        ("requirements", Href(str(len(result.requirements)), to)),
+        *((STATUS_LABEL[s], Href(str(counts[s]), to) if counts[s] else counts[s]) for s in shown),
+        ("unplanned commits", Href(f"{len(result.unplanned)} ({lines} lines)", f"#{UNPLANNED}")),
     ]
 
 
@@ -378,12 +395,14 @@ def _target_tone(target: str, today: date, traces: list[RequirementTrace]) -> st
 def _requirement_block(t: RequirementTrace, view: _View, evidence: int) -> Block:
     """One requirement told top to bottom: status, its whole text, why, the evidence, the effort."""
     r = t.requirement
-    entries: list[tuple[str, str | list[str]]] = []
+    entries: list[tuple[str, Entry]] = []
     if t.reason:
         entries.append(("why", t.reason))
     top = _top_evidence(t, evidence)
     if top:
-        entries.append(("evidence", [f"{view.evidence(link)} \u2014 {link.why}" for link in top]))
+        entries.append(
+            ("evidence", [view.linked(link, f"{view.evidence(link)} \u2014 {link.why}") for link in top])
+        )
     if t.before:
         entries.append(("existed before this PRD", _before_line(t.before, view)))
     if t.effort.commits:
@@ -448,17 +467,17 @@ def _requirement_table(traces: list[RequirementTrace], blocks: list[Block]) -> T
     columns += ["release"] if with_release else []
     columns += ["confidence"] if with_confidence else []
     columns += ["commits", "lines", "people", "last", "why"]
-    return Table("Requirements", columns, rows, show=WIDE)
+    return Table("Requirements", columns, rows, show=WIDE, anchor=REQUIREMENTS)
 
 
 def _evidence_table(traces: list[RequirementTrace], view: _View, evidence: int) -> Table:
     rows = [
-        [t.requirement.id, link.kind, view.evidence(link), link.why]
+        [t.requirement.id, link.kind, view.linked(link, view.evidence(link)), link.why]
         for t in traces
         for link in _top_evidence(t, evidence)
     ]
     rows += [
-        [t.requirement.id, f"{link.kind}, before the PRD", view.evidence(link), link.why]
+        [t.requirement.id, f"{link.kind}, before the PRD", view.linked(link, view.evidence(link)), link.why]
         for t in traces
         for link in t.before[:BEFORE_SHOWN]
     ]
@@ -497,8 +516,15 @@ def _unplanned_sections(result: TraceResult) -> list[Table | Blocks]:
             rows,
             caption=caption,
             show=WIDE,
+            anchor=UNPLANNED,
         ),
-        Blocks("Unplanned work by area", [_area_block(a) for a in result.unplanned_areas], caption, NARROW),
+        Blocks(
+            "Unplanned work by area",
+            [_area_block(a) for a in result.unplanned_areas],
+            caption,
+            NARROW,
+            anchor=UNPLANNED,
+        ),
     ]
 
 
