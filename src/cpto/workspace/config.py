@@ -6,6 +6,8 @@ Everything in cpto.toml is optional, so a plain git repository is already a work
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -109,6 +111,12 @@ class WorkspaceConfig:
     deploy_environment: str = DEFAULT_ENVIRONMENT  # [deploys] environment: GitHub deployments counted
     incident_label: str = DEFAULT_INCIDENT_LABEL  # [incidents] github_label: issues that are incidents too
     github_labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GITHUB_LABELS))
+    # [services]: a path prefix in a repository (a monorepo's folder) -> the service it holds, longest first
+    services: dict[str, str] = field(default_factory=dict)
+    # Set by cpto.workspace.narrow: what the reports were narrowed to ("api, web"), and the path prefix
+    # (a folder of the repositories) their files must be under; None: the whole workspace.
+    narrowed_to: str | None = None
+    paths: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -147,6 +155,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "github": ("labels",),
     "code": CODE_KINDS,
     "privacy": ("person_scores",),
+    "services": None,
 }
 MAX_CONFIG_BYTES = 1024 * 1024  # settings are a page of text; a larger cpto.toml is a mistake
 
@@ -187,9 +196,11 @@ def load_workspace(root: Path) -> WorkspaceConfig:
     return WorkspaceConfig(
         root=root,
         name=text(section, "name", root.name, "workspace"),
-        repos=[
-            (root / p).resolve() for p in _texts(section.get("repos", ["."]), f"{where}: [workspace] repos")
-        ],
+        repos=expand_repos(
+            root,
+            _texts(section.get("repos", ["."]), f"{where}: [workspace] repos"),
+            f"{where}: [workspace] repos",
+        ),
         prds=_texts(section.get("prds", list(DEFAULT_PRD_GLOBS)), f"{where}: [workspace] prds"),
         decisions=folder("decisions", "decisions"),
         incidents=folder("incidents", "incidents"),
@@ -227,8 +238,152 @@ def load_workspace(root: Path) -> WorkspaceConfig:
             raw.get("incidents", {}), "github_label", DEFAULT_INCIDENT_LABEL, "incidents"
         ).strip(),
         github_labels=_github_labels(raw.get("github", {}).get("labels", {}), f"{where}: [github] labels"),
+        services=_services(raw.get("services", {}), f"{where}: [services]"),
         raw=raw,
     )
+
+
+_MAGIC = re.compile(r"[*?[]")
+
+
+def expand_repos(root: Path, entries: list[str], where: str) -> list[Path]:
+    """[workspace] repos: each entry a path (taken as written, as before), a glob or ``@list.txt``.
+
+    A glob (``repos/*``, ``services/**``) takes the folders it matches that are git repositories (a
+    ``.git`` entry or a bare layout: a stat or two each, no git process, so 1,000 candidates take
+    milliseconds), sorted; one that takes none is an error naming it, since a typo would otherwise read
+    nothing. ``@repos.txt`` is a file inside the workspace holding one path or glob per line (``#``
+    comments, blank lines); there a path must be a repository, and a problem names the file and line.
+    Entries keep their order (the first repository is the one single-repository reports read) and a
+    repository named twice is read once.
+    """
+    out: list[Path] = []
+    for entry in entries:
+        if entry.startswith("@"):
+            out.extend(_list_file(root, entry, where))
+        elif _MAGIC.search(entry):
+            out.extend(_glob_repos(root, entry, where))
+        else:
+            out.append((root / entry).resolve())
+    return list(dict.fromkeys(out))
+
+
+def is_repository(path: Path) -> bool:
+    """A working tree (``.git`` folder or gitdir file) or a bare repository (HEAD, objects/, refs/)."""
+    if os.path.lexists(path / ".git"):
+        return True
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def _glob_repos(root: Path, pattern: str, where: str) -> list[Path]:
+    """The repositories a glob matches, sorted. ``**`` is any depth of folders, but not inside a
+    repository (a repository's own folders are not searched) nor through symbolic links (no loops, no
+    leaving the tree the pattern names); hidden folders match only a part that starts with a dot."""
+    parts = [p for p in Path(pattern).parts if p not in ("", ".")]
+    literal = 0
+    while literal < len(parts) and not _MAGIC.search(parts[literal]):
+        literal += 1
+    base = root.joinpath(*parts[:literal])
+    found = {p.resolve() for p in _walk(base, parts[literal:]) if is_repository(p)}
+    if not found:
+        raise CptoError(f"{where}: '{pattern}' matches no git repository")
+    return sorted(found)
+
+
+def _walk(base: Path, parts: list[str]) -> Iterable[Path]:
+    """Folders under ``base`` matching the glob ``parts``, one os.scandir per folder visited."""
+    if not parts:
+        yield base
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "**":
+        yield from _walk(base, rest)
+        if not is_repository(base):
+            for sub in _folders(base, "*"):
+                yield from _walk(sub, parts)
+    elif _MAGIC.search(head):
+        for sub in _folders(base, head):
+            yield from _walk(sub, rest)
+    elif (base / head).is_dir():
+        yield from _walk(base / head, rest)
+
+
+def _folders(base: Path, pattern: str) -> list[Path]:
+    """The sub-folders of ``base`` (not symbolic links) whose names match ``pattern``."""
+    try:
+        with os.scandir(base) as entries:
+            return [
+                Path(e.path)
+                for e in entries
+                if e.is_dir(follow_symlinks=False)
+                and fnmatch.fnmatchcase(e.name, pattern)
+                and (not e.name.startswith(".") or pattern.startswith("."))
+            ]
+    except OSError:
+        return []
+
+
+MAX_LIST_BYTES = 10 * 1024 * 1024  # a list of 100,000 repository paths fits many times over
+
+
+def _list_file(root: Path, entry: str, where: str) -> list[Path]:
+    """``@repos.txt``: the repositories a list file inside the workspace names, one path or glob a line,
+    each read as a repos entry (relative to the workspace, not to the list file)."""
+    name = entry[1:].strip()
+    if not name:
+        raise CptoError(f"{where}: '@' names no file; write @repos.txt")
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise CptoError(f"{where}: '{entry}': the list file must be inside the workspace ({root})")
+    if not path.is_file():
+        raise CptoError(f"{where}: '{entry}': {path} is not a file")
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_LIST_BYTES:
+            raise CptoError(f"{path}: {len(data) // 1024} KiB is too large for a list of repositories")
+        text = data.decode("utf-8")
+    except OSError as exc:
+        raise CptoError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CptoError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    out: list[Path] = []
+    for number, raw_line in enumerate(text.splitlines(), 1):
+        line = raw_line.strip()
+        at = f"{path}:{number}"
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@"):
+            raise CptoError(f"{at}: '{line}': a list file cannot name another list file")
+        if _MAGIC.search(line):
+            out.extend(_glob_repos(root, line, at))
+            continue
+        repo = (root / line).resolve()
+        if not is_repository(repo):
+            raise CptoError(f"{at}: '{line}' is not a git repository ({repo})")
+        out.append(repo)
+    return out
+
+
+def _services(section: dict[str, Any], where: str) -> dict[str, str]:
+    """[services]: ``"services/api" = "api"``, a folder of a repository (a monorepo) -> its service.
+
+    Prefixes are folders relative to a repository's root, written with ``/`` and without ``..``; they are
+    kept longest first, so the most specific prefix of a file wins (``service_of``).
+    """
+    out: dict[str, str] = {}
+    for prefix, service in section.items():
+        clean = prefix.strip().rstrip("/")
+        if not clean or clean.startswith("/") or ".." in clean.split("/") or "\\" in clean:
+            raise CptoError(
+                f'{where} "{prefix}": not a folder relative to a repository\'s root, like "services/api"'
+            )
+        out[clean] = _text(service, f'{where} "{prefix}"').strip()
+    return dict(sorted(out.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+def service_of(services: dict[str, str], path: str) -> str | None:
+    """The service a repository file belongs to: the longest [services] prefix that is a folder of it."""
+    return next((s for p, s in services.items() if path == p or path.startswith(p + "/")), None)
 
 
 def _check_names(raw: dict[str, Any], where: Path) -> None:
