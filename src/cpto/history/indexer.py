@@ -63,9 +63,17 @@ class IndexResult:
             notes.append(
                 f"{self.repo}: shallow boundary moved (deepened or unshallowed); read what it reaches now"
             )
-        if self.problems:
-            first_sha, first = self.problems[0]
-            count = len({sha for sha, _ in self.problems})
+        unfetched = {sha for sha, what in self.problems if what.endswith(git.UNFETCHED)}
+        if unfetched:
+            notes.append(
+                f"{self.repo}: partial clone; {len(unfetched)} of {self.new_commits} new commits could not "
+                "be read completely: line counts unknown, their blobs were never fetched (commits and paths "
+                "are indexed; `cpto index --fetch-blobs` fetches the blobs in one batch)"
+            )
+        problems = [(sha, what) for sha, what in self.problems if sha not in unfetched]
+        if problems:
+            first_sha, first = problems[0]
+            count = len({sha for sha, _ in problems})
             notes.append(
                 f"{self.repo}: {count} commit{'s' if count != 1 else ''} could not be read completely "
                 f"(first: {first_sha[:12]} {first})"
@@ -81,12 +89,17 @@ def index_repository(
     on_advance: ProgressAdvance | None = None,
     jobs: int | None = None,
     siblings: Sequence[Path] = (),
+    fetch_blobs: bool = False,
 ) -> IndexResult:
     """Bring the index of the repository at ``path`` up to date, atomically.
 
     ``siblings`` are the other repositories indexed with it (a workspace's repos): a repository found
     at a new folder takes over the index of the same repository at an old folder, unless that folder is
     one of them.
+
+    In a partial clone nothing is fetched unless ``fetch_blobs``: then the blobs the new commits (and
+    the commits indexed before without line counts) need are fetched in one batch and those commits
+    are read again, complete.
     """
     started = time.perf_counter()
     state = git.open_repository(path)
@@ -101,7 +114,8 @@ def index_repository(
         old_refs = store.stored_refs(con, repo_id)
         old_boundary = store.stored_shallow_commits(con, repo_id)
         result.deepened = bool(old_refs) and old_boundary != state.shallow_commits
-        if _same_refs(old_refs, state.refs) and old_refs and not result.deepened:
+        refetch = sorted(store.incomplete_shas(con, repo_id)) if fetch_blobs and state.partial else []
+        if _same_refs(old_refs, state.refs) and old_refs and not result.deepened and not refetch:
             _index_words(con, repo_id, state, on_start, on_advance, jobs)
             if result.moved_from or store.stored_remote(con, repo_id) != state.remote:
                 store.save_repo_state(con, repo_id, state)  # moved, or `git remote set-url`: keep it true
@@ -115,6 +129,13 @@ def index_repository(
         new, removed = _plan(con, repo_id, state, old_refs, reconcile=reconcile)
         result.rewritten = bool(removed)
         result.removed_commits = store.delete_commits(con, repo_id, removed)
+        if refetch:
+            refetch = [sha for sha in refetch if sha not in set(removed)]
+            git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, [*new, *refetch])))
+            store.delete_commits(con, repo_id, refetch)
+            new, stale = [*new, *refetch], stale + len(refetch)
+        elif fetch_blobs and state.partial and new:
+            git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, new)))
         if on_start:
             on_start(state.path, len(new))
         for batch in git.read_commits(state.path, new, jobs=jobs, partial=state.partial):
