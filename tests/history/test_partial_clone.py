@@ -103,3 +103,14 @@ def test_an_unreachable_promisor_with_fetch_blobs_is_one_line_and_keeps_the_inde
         raise AssertionError("fetching from a promisor that is gone must fail")
     con2 = duckdb.connect(str(db), read_only=True)
     assert con2.execute("SELECT count(*) FROM commits").fetchone() == (41,)
+
+
+def test_cpto_index_fetch_blobs_counts_the_lines_a_first_run_could_not(make_repo, tmp_path):
+    clone = _partial_clone(make_repo, tmp_path)
+    run = [sys.executable, "-m", "cpto", "index", "-w", str(clone), "-q"]
+    subprocess.run(run, capture_output=True, timeout=120, check=True)
+    subprocess.run([*run, "--fetch-blobs"], capture_output=True, timeout=120, check=True)
+    con = duckdb.connect(str(clone / ".cpto" / "index.duckdb"), read_only=True)
+    incomplete = con.execute("SELECT count(*) FROM commits WHERE NOT diff_complete").fetchone()
+    con.close()
+    assert incomplete == (0,)  # the unchanged refs did not skip the fetch

@@ -50,6 +50,18 @@ def heartbeat_command(
             help="Run the product review to split effort per PRD and roadmap item (default when PRDs exist).",
         ),
     ] = True,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="The repository to read: its folder name, its path from the workspace or a glob"
+            " (default: the workspace's first repository).",
+        ),
+    ] = None,
+    path: Annotated[
+        str | None,
+        typer.Option("--path", help="Only files under this folder of the repository, or a [services] name."),
+    ] = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -85,16 +97,21 @@ def heartbeat_command(
         cpto heartbeat --format html --output heartbeat.html
 
         cpto github sync --workspace acme && cpto heartbeat --workspace acme --json
+
+        cpto heartbeat --workspace estate --only api --path services/billing
     """
     from cpto.cli.history import run_index
     from cpto.heartbeat.views import heartbeat_report
     from cpto.heartbeat.week import since_start, week_start, workspace_heartbeat
     from cpto.history import store
     from cpto.workspace import load_workspace
+    from cpto.workspace.narrow import narrow, restrict_index
 
     config = load_workspace(workspace)
     if not config.repos:
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
+    if only or path:
+        config = narrow(config, only or (), path)
     chosen = chosen_format(fmt, as_json)
     if week and since:
         raise CptoError("--week and --since choose the window two ways; give one of them")
@@ -108,6 +125,8 @@ def heartbeat_command(
             raise CptoError(f"--since {since} is in the future")
     run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
+        if only or path:
+            restrict_index(con, config)
         beat = workspace_heartbeat(con, config, start, end=end, now=now, trace=trace)
     from cpto.history.forge import workspace_forge
 

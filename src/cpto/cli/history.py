@@ -22,6 +22,7 @@ from cpto.cli.options import (
     say,
     stderr_console,
 )
+from cpto.errors import CptoError
 
 if TYPE_CHECKING:
     from cpto.history.indexer import IndexResult
@@ -54,6 +55,24 @@ def index_command(
             help="Repositories indexed at once, each in its own process and shard (default: one per core).",
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="A Dask scheduler (tcp://host:8786): one task per repository on its workers, which need "
+            "the repositories and the workspace's .cpto/shards at the same paths (pip install 'cpto[cluster]').",
+        ),
+    ] = None,
+    fetch_blobs: Annotated[
+        bool,
+        typer.Option(
+            "--fetch-blobs",
+            help="In a partial clone (git clone --filter=blob:none), fetch the blobs the history needs from"
+            " the promisor remote in one batch, then count the lines of the commits indexed without them."
+            " Without it cpto never fetches.",
+        ),
+    ] = False,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Delete this workspace's index and read the history again from git."),
@@ -74,6 +93,11 @@ def index_command(
     does not stop the others (all failures are listed at the end, exit 2). A no-op run opens no
     repository whose refs did not move.
 
+    Beyond one machine, --cluster sends one task per repository to a Dask cluster's workers; each
+    writes its shard to the shared .cpto/shards and this process loads the shards as they land (see
+    docs/cluster.md). To try it on this machine: `dask scheduler` in one terminal, `dask worker
+    tcp://127.0.0.1:8786 --nworkers 2 --nthreads 1` in another, then the example below.
+
     A moved or renamed workspace keeps its index: a repository is known by its first commits and
     its remote, not by its folder. A damaged index (cut short, overwritten) is one error line:
     --rebuild deletes this workspace's index and reads everything again.
@@ -86,6 +110,10 @@ def index_command(
 
         cpto index --workers 8
 
+        cpto index --cluster tcp://127.0.0.1:8786
+
+        cpto index --fetch-blobs
+
         cpto index --rebuild
     """
     from cpto.history.views import index_report
@@ -93,6 +121,10 @@ def index_command(
 
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
+    if cluster is not None and workers is not None:
+        raise CptoError(
+            "--workers and --cluster cannot be combined: the cluster's workers index the repositories"
+        )
     if rebuild:
         from cpto.history import store
         from cpto.history.estate import remove_shards
@@ -100,7 +132,13 @@ def index_command(
         store.remove_index(config.index_path)
         remove_shards(config.index_path)
     results = run_index(
-        config.index_path, repos, jobs=jobs, quiet=quiet or as_json or fmt is Format.json, workers=workers
+        config.index_path,
+        repos,
+        jobs=jobs,
+        quiet=quiet or as_json or fmt is Format.json,
+        workers=workers,
+        cluster=cluster,
+        fetch_blobs=fetch_blobs,
     )
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
@@ -155,10 +193,18 @@ def history_command(
 
 
 def run_index(
-    index_path: Path, repos: list[Path], *, jobs: int | None, quiet: bool, workers: int | None = None
+    index_path: Path,
+    repos: list[Path],
+    *,
+    jobs: int | None,
+    quiet: bool,
+    workers: int | None = None,
+    cluster: str | None = None,
+    fetch_blobs: bool = False,
 ) -> list[IndexResult]:
-    """Index ``repos`` (each into its own shard, ``workers`` at a time; default one per core when there
-    are several) into the index at ``index_path``, with a progress bar on standard error unless quiet.
+    """Index ``repos`` (each into its own shard, ``workers`` at a time, default one per core when there
+    are several; or on the Dask cluster at ``cluster``) into the index at ``index_path``, with a
+    progress bar on standard error unless quiet.
     A repository that cannot be indexed does not stop the others; all failures are one error at the end."""
     import os
 
@@ -170,14 +216,17 @@ def run_index(
 
     if workers is None:
         workers = min(len(repos), os.cpu_count() or 1) if len(repos) > 1 else 1
+    console = stderr_console()
     progress = Progress(
         TextColumn("[bold]indexing[/bold] {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[unit]}"),
         TimeElapsedColumn(),
-        console=stderr_console(),
-        disable=quiet,
+        console=console,
+        # not on a terminal there is nothing to redraw, and stopping it would leave a blank line before
+        # an error line
+        disable=quiet or not console.is_terminal,
         transient=True,
     )
     notes: list[str] = []
@@ -207,7 +256,9 @@ def run_index(
             notes=notes,
             on_start=on_start,
             on_advance=on_advance,
-            on_repo=on_repo if workers > 1 else None,
+            on_repo=on_repo if workers > 1 or cluster else None,
+            cluster=cluster,
+            fetch_blobs=fetch_blobs,
         )
     for note in notes:  # an index that had to be started over, or was split into shards
         say(f"! {note}")

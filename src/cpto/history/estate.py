@@ -70,6 +70,7 @@ class ShardTask:
     shards: str  # the shards folder (a shared path when a cluster's workers write)
     previous: int  # the generation to start from; 0 for none
     jobs: int | None = None
+    fetch_blobs: bool = False  # a partial clone: fetch the blobs its history needs, in one batch
 
 
 @dataclass
@@ -189,7 +190,12 @@ def index_shard(
                 f"INSERT INTO repos VALUES ({', '.join('?' * len(task.repos_row))})", list(task.repos_row)
             )
             result = index_repository(
-                con, Path(task.repo), on_start=on_start, on_advance=on_advance, jobs=task.jobs
+                con,
+                Path(task.repo),
+                on_start=on_start,
+                on_advance=on_advance,
+                jobs=task.jobs,
+                fetch_blobs=task.fetch_blobs,
             )
             done.result = result
             done.fingerprint = print_
@@ -312,9 +318,16 @@ def run_tasks(
     on_done: Callable[[ShardDone], None],
     on_start: ProgressStart | None = None,
     on_advance: ProgressAdvance | None = None,
+    cluster: Any = None,
 ) -> None:
-    """Run ``tasks`` here (one worker, or one task) or in ``workers`` processes, calling ``on_done`` in
-    this process as each finishes, so the catalog and the index are updated as shards land."""
+    """Run ``tasks`` here (one worker, or one task), in ``workers`` processes, or on the workers of the
+    Dask cluster that ``cluster`` (a connected ``distributed.Client``) is connected to, calling
+    ``on_done`` in this process as each finishes, so the catalog and the index are updated as shards land."""
+    if cluster is not None:
+        from cpto.history.cluster import run_on_cluster
+
+        run_on_cluster(tasks, cluster, on_done=on_done)
+        return
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             on_done(index_shard(task, on_start, on_advance))
@@ -357,8 +370,11 @@ def index_estate(
     on_start: ProgressStart | None = None,
     on_advance: ProgressAdvance | None = None,
     on_repo: Callable[[str, int], None] | None = None,
+    cluster: str | None = None,
+    fetch_blobs: bool = False,
 ) -> EstateRun:
-    """Bring every repository's shard and the index up to date; ``workers`` repositories at a time.
+    """Bring every repository's shard and the index up to date; ``workers`` repositories at a time, or
+    one task per repository on the Dask cluster whose scheduler is at ``cluster``.
 
     ``on_repo(path, remaining)`` is called as each repository is done (the estate's progress);
     ``on_start``/``on_advance`` report commits read when repositories are indexed in this process.
@@ -367,7 +383,13 @@ def index_estate(
     catalog = read_catalog(shards)
     prints = {p: fingerprint(p) for p in repos}
     run = EstateRun()
-    with store.open_index(index_path, notes=notes) as con:
+    # the cluster is reached first: one that cannot be stops the run before anything is written
+    session: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+    if cluster:
+        from cpto.history.cluster import session as cluster_session
+
+        session = cluster_session(cluster)
+    with session as client, store.open_index(index_path, notes=notes) as con:
         if not catalog and (made := export_unsharded(con, shards, catalog)):
             merge_meta(con, made)
             write_catalog(shards, catalog)
@@ -395,7 +417,12 @@ def index_estate(
             repo_id = by_path.get(str(resolved))
             entry = catalog.get(repo_id) if repo_id is not None else None
             fresh = entry is not None and prints[repo] and entry.fingerprint == prints[repo]
-            if entry is not None and fresh and entry.folder(shards).is_dir():
+            if (
+                entry is not None
+                and fresh
+                and entry.folder(shards).is_dir()
+                and not (fetch_blobs and entry.partial)
+            ):
                 run.results.append(_unchanged(entry))
                 continue
             if repo_id is None:
@@ -409,7 +436,9 @@ def index_estate(
                     moved[repo_id] = moved_from
             previous = entry.generation if entry is not None and entry.folder(shards).is_dir() else 0
             row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
-            tasks.append(ShardTask(str(resolved), repo_id, tuple(row or ()), str(shards), previous, jobs))
+            tasks.append(
+                ShardTask(str(resolved), repo_id, tuple(row or ()), str(shards), previous, jobs, fetch_blobs)
+            )
         landed: list[ShardEntry] = []
 
         def on_done(done: ShardDone) -> None:
@@ -441,7 +470,9 @@ def index_estate(
             if on_repo:
                 on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
 
-        run_tasks(tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance)
+        run_tasks(
+            tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance, cluster=client
+        )
         if tasks:
             write_catalog(shards, catalog)
         prune(shards, landed)
