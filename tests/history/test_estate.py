@@ -137,3 +137,19 @@ def test_the_fingerprint_moves_with_a_ref_and_not_without(tmp_path: Path) -> Non
     repo.git("tag", "v1")
     assert estate.fingerprint(repo.path) != first
     assert estate.fingerprint(tmp_path / "nowhere") == ""
+
+
+def test_history_and_heartbeat_narrowed_to_one_repository(tmp_path: Path) -> None:
+    make_estate(tmp_path)
+    index(tmp_path)
+    result = runner.invoke(app, ["history", "-w", str(tmp_path), "--only", "web", "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    assert [Path(r["path"]).name for r in json.loads(result.stdout)["repos"]] == ["web"]
+    whole = runner.invoke(app, ["history", "-w", str(tmp_path), "--json", "-q"])
+    assert len(json.loads(whole.stdout)["repos"]) == 3
+    beat = runner.invoke(
+        app, ["heartbeat", "-w", str(tmp_path), "--only", "infra", "--week", "2026-01-01", "--json", "-q"]
+    )
+    assert beat.exit_code == 0, beat.output
+    week = json.loads(beat.stdout)["effort"][-1]
+    assert sum(week["commits"].values()) == 4  # infra's four commits, not the others'

@@ -155,6 +155,17 @@ def history_command(
     workspace: WorkspaceOpt = Path("."),
     weeks: Annotated[int, typer.Option(min=1, help="Weeks of weekly rhythm to show.")] = 12,
     top: Annotated[int, typer.Option(min=1, help="Rows in the areas, people and releases tables.")] = 8,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Only this repository: its folder name, its path from the workspace or a glob (repeatable).",
+        ),
+    ] = None,
+    path: Annotated[
+        str | None,
+        typer.Option("--path", help="Only files under this folder of each repository, or a [services] name."),
+    ] = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -175,19 +186,28 @@ def history_command(
         cpto history --workspace acme --format html --output history.html
 
         cpto history -w ../api --json --top 20
+
+        cpto history -w estate --only api --only 'web-*'
+
+        cpto history -w mono --path services/billing
     """
     from cpto.history import store
     from cpto.history.summary import summarize
     from cpto.history.views import summary_report
     from cpto.records.people import workspace_people
     from cpto.workspace import load_workspace
+    from cpto.workspace.narrow import narrow, restrict_index
 
     config = load_workspace(workspace)
+    if only or path:
+        config = narrow(config, only or (), path)
     people = workspace_people(config)
     run_index(
         config.index_path, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal
     )
     with store.open_index(config.index_path, read_only=True) as con:
+        if only or path:
+            restrict_index(con, config)
         summary = summarize(con, weeks=weeks, top=top, people=people, config=config)
     emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
 
