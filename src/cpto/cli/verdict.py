@@ -8,7 +8,7 @@ still reachable as ``./confirm``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
@@ -16,8 +16,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from cpto.cli.options import AtOpt, CommitOpt, WorkspaceOpt, parse_at, say
 from cpto.errors import CptoError
-from cpto.workspace import load_workspace
-from cpto.workspace.config import WorkspaceConfig
+
+if TYPE_CHECKING:
+    from cpto.workspace.config import WorkspaceConfig
 
 VERDICTS = ("confirm", "reject", "defer", "drop")
 
@@ -204,6 +205,7 @@ def _who_on_what(
 ) -> tuple[WorkspaceConfig, Path, str, str]:
     """What every verdict starts from: the workspace, the requirement's PRD and id, and who says it."""
     from cpto.review.verdicts import who_says
+    from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     prd_path, rid = _requirement(config, requirement, prd)
