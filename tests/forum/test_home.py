@@ -28,6 +28,7 @@ def test_home_without_records_says_unknown_not_zero(tmp_path: Path) -> None:
     assert "incidents in the last 7 days unknown: no incident records" in page
     assert "requirements at risk unknown: no PRDs" in page
     assert "stop cords open 0" in page  # none pulled is a fact, not a gap
+    assert "all clear" not in page and "nothing among what could be judged" in page
 
 
 def test_home_on_the_demo_counts(demo: Path) -> None:

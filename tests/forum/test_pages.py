@@ -130,3 +130,26 @@ def test_serve_on_another_interface_needs_an_explicit_token(demo: Path) -> None:
     )
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "--token" in run.stderr
+
+
+def test_a_token_the_user_gave_is_never_printed(demo: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**__import__("os").environ, "CPTO_TOKEN": "s3cret-given-by-the-user"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cpto", "serve", "-w", str(demo), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert f"http://127.0.0.1:{port}/?token=<your token>" in first
+    assert "s3cret" not in first

@@ -75,6 +75,9 @@ def serve_command(
     chosen = token or secrets.token_urlsafe(24)
     app = create_app(config, chosen, commit=commit)
     shown = f"[{host}]" if ":" in host else host
-    say(f"cpto forum for {config.name}: http://{shown}:{port}/?token={chosen}")
+    if token:  # the user's own token is never printed: they know it
+        say(f"cpto forum for {config.name}: http://{shown}:{port}/?token=<your token>")
+    else:
+        say(f"cpto forum for {config.name}: http://{shown}:{port}/?token={chosen}")
     os.environ.pop("CPTO_TOKEN", None)  # not handed down to git or anything else the forum runs
     uvicorn.run(app, host=host, port=port, log_level="warning")

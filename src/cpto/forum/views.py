@@ -305,13 +305,19 @@ class Forum:
             items = pages.attention(self.config, result, prds, now)
         from cpto.snapshot.changes import home_table
 
-        report = pages.home_report(self.config, items, pages.attention_unknowns(self.config, prds))
+        unknown = pages.attention_unknowns(self.config, prds)
+        report = pages.home_report(self.config, items, unknown)
         report.tables = [home_table(self.config)]
         rows = "".join(
             f'<li><a href="{_e(self.links.to(i.page))}">{_e(i.kind)}: {_e(i.what)}</a> ({_e(i.why)})</li>'
             for i in items
         )
-        body = f'<section class="forum"><h2>Needs attention</h2><ul>{rows or "<li>nothing: all clear</li>"}</ul></section>'
+        empty = (
+            "nothing among what could be judged (see the unknowns above)" if unknown else "nothing: all clear"
+        )
+        body = (
+            f'<section class="forum"><h2>Needs attention</h2><ul>{rows or f"<li>{empty}</li>"}</ul></section>'
+        )
         return self.page(report, now, "/", extra=body), now
 
     def review(self) -> str:
