@@ -123,7 +123,7 @@ def heartbeat_command(
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)
         if start >= end:
             raise CptoError(f"--since {since} is in the future")
-    run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet or chosen is not Format.terminal)
+    run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         if only or path:
             restrict_index(con, config)

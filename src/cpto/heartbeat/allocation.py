@@ -53,32 +53,39 @@ class Allocation:
 
 def allocation(
     con: duckdb.DuckDBPyConnection,
-    repo_id: int,
+    repo_id: int | Sequence[int],
     start: datetime,
     end: datetime,
     axes: Mapping[str, Labeller] | None = None,
     person: Callable[[str, str], str] | None = None,
     labelled: Mapping[str, str] | None = None,
+    *,
+    person_in: Callable[[int, str, str], str] | None = None,
 ) -> Allocation:
     """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
     and per label of each of ``axes``. ``person`` (email, name) -> who, by the identity rule
     (``cpto.history.summary.identity_resolver``), so one person's two emails are one person-week;
     without it, the lower-cased email. ``labelled``: sha -> bucket decided by GitHub labels
-    (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier."""
+    (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier.
+
+    Several repositories (``repo_id`` a sequence) are read in one query and added up as one estate;
+    ``person_in`` (repo_id, email, name) -> who then applies each repository's .mailmap, so one person
+    committing to two repositories in a week is still one person-week."""
+    ids = [repo_id] if isinstance(repo_id, int) else list(repo_id)
     rows = con.execute(
         """
-        SELECT c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
+        SELECT c.repo_id, c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
                list(f.path) FILTER (WHERE f.path IS NOT NULL)
         FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
-        WHERE c.repo_id = ? AND len(c.parents) <= 1 AND c.committer_time >= ? AND c.committer_time < ?
+        WHERE list_contains(?, c.repo_id) AND len(c.parents) <= 1 AND c.committer_time >= ? AND c.committer_time < ?
         GROUP BY ALL
-        ORDER BY min(c.committer_time), c.sha  -- the same labels in the same order on every run
+        ORDER BY min(c.committer_time), c.sha, c.repo_id  -- the same labels in the same order on every run
         """,
-        [repo_id, start, end],
+        [ids, start, end],
     ).fetchall()
     result = Allocation(by={axis: {} for axis in axes or {}})
     per_author: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
-    for sha, message, email, name, added, deleted, paths in rows:
+    for repo, sha, message, email, name, added, deleted, paths in rows:
         lines = int(added or 0) + int(deleted or 0)
         category = (labelled or {}).get(sha) or ""
         if category:
@@ -87,7 +94,11 @@ def allocation(
             category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
         result.commits[category] += 1
         result.lines[category] += lines
-        per_author[person(email or "", name or "") if person else email][category] += 1
+        if person_in is not None:
+            author = person_in(int(repo), email or "", name or "")
+        else:
+            author = person(email or "", name or "") if person else email
+        per_author[author][category] += 1
         for axis, labeller in (axes or {}).items():
             labels = list(dict.fromkeys(labeller(sha, email or "", name or ""))) or ["(none)"]
             for label in labels:

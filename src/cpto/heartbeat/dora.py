@@ -24,7 +24,8 @@ The performance levels are the 2024 report's; where it gives none, none is shown
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -537,3 +538,68 @@ def repo_delivery(
 ) -> Delivery:
     """:func:`delivery` for one indexed repository."""
     return delivery(load_graph(con, repo_id, pattern), commit_times(con, repo_id), incidents, start, end)
+
+
+def labelled(d: Delivery, repo: str) -> Delivery:
+    """``d`` with each deploy named ``repo:deploy``, so deploys of several repositories can be told
+    apart (``1.2.0`` of the api and ``1.2.0`` of the web app are two deploys)."""
+
+    def name(deploy: str) -> str:
+        return f"{repo}:{deploy}"
+
+    return replace(
+        d,
+        deploys=[name(x) for x in d.deploys],
+        failed=[name(x) for x in d.failed],
+        rework=[name(x) for x in d.rework],
+        leads=[replace(x, deploy=name(x.deploy)) for x in d.leads],
+        failed_by={name(k): v for k, v in d.failed_by.items()},
+        recoveries=[replace(r, deploy=name(r.deploy)) for r in d.recoveries],
+        rework_for={name(k): v for k, v in d.rework_for.items()},
+    )
+
+
+def pooled(parts: Sequence[Delivery]) -> Delivery:
+    """One window's delivery across an estate from each repository's (deploys already labelled):
+    deployment frequency counts every deploy of every repository; lead time is the median over every
+    change of every repository (each measured in its own repository); a deploy failed when an incident
+    names it in any repository; an incident counts once for recovery (its first repository naming the
+    cause), and is "not deploy-caused" only when no repository has the deploy or commit it names."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    deploys = [x for d in parts for x in d.deploys]
+    leads = sorted(
+        (x for d in parts for x in d.leads),
+        key=lambda lead: (-lead.hours, lead.deploy, lead.sha),
+    )
+    failed_by = {k: v for d in parts for k, v in d.failed_by.items()}
+    rework_for = {k: v for d in parts for k, v in d.rework_for.items()}
+    recoveries: dict[str, Recovery] = {}
+    for d in parts:
+        for r in d.recoveries:
+            recoveries.setdefault(r.incident, r)
+    unrestored = list(dict.fromkeys(i for d in parts for i in d.unrestored if i not in recoveries))
+    caused = set(recoveries) | set(unrestored)
+    not_caused = [i for i in first.not_deploy_caused if i not in caused]
+    weeks = (first.end - first.start) / WEEK
+    return Delivery(
+        start=first.start,
+        end=first.end,
+        deploys=deploys,
+        deploys_per_week=round(len(deploys) / weeks, 2) if weeks else 0.0,
+        lead_time=timedelta(hours=median(x.hours for x in leads)) if leads else None,
+        failed=sorted(failed_by),
+        change_failure_rate=round(len(failed_by) / len(deploys), 3) if deploys else None,
+        time_to_restore=(
+            timedelta(hours=median(r.hours for r in recoveries.values())) if recoveries else None
+        ),
+        rework=sorted(rework_for),
+        rework_rate=round(len(rework_for) / len(deploys), 3) if deploys else None,
+        leads=leads,
+        failed_by=failed_by,
+        recoveries=list(recoveries.values()),
+        rework_for=rework_for,
+        not_deploy_caused=not_caused,
+        unrestored=unrestored,
+    )

@@ -12,7 +12,7 @@ their login.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
@@ -204,7 +204,7 @@ def _sla(who: str, team: str, group: list[Turn], waiting: int, sla: timedelta | 
 
 def review_slas(
     con: duckdb.DuckDBPyConnection,
-    repo_id: int,
+    repo_id: int | Sequence[int],
     start: datetime,
     end: datetime,
     now: datetime,
@@ -212,15 +212,25 @@ def review_slas(
     people: People | None = None,
 ) -> ReviewSlas:
     """The turns whose first review fell in [start, end), per reviewer and per team (people.yaml), and
-    what waits on whom at ``now``; ``known`` False when no GitHub sync stored anything."""
-    result = ReviewSlas(has_github_data(con, repo_id), sla, start, end, now)
+    what waits on whom at ``now``; ``known`` False when no GitHub sync stored anything.
+
+    Several repositories (``repo_id`` a sequence) are pooled: a reviewer is one person across them, so
+    their SLA is over every turn they took in the estate. Turns are matched within each repository
+    (pull request numbers repeat from one repository to the next)."""
+    ids = [repo_id] if isinstance(repo_id, int) else list(repo_id)
+    synced_ids = [i for i in ids if has_github_data(con, i)]
+    result = ReviewSlas(bool(synced_ids), sla, start, end, now)
     if not result.known:
         return result
-    pulls = load(con, PullRequest, repo_id)
-    reviews = load(con, Review, repo_id)
-    requests = load(con, ReviewRequest, repo_id)
-    result.turns = [t for t in turns(pulls, reviews, requests) if start <= t.first_review < end]
-    result.waiting = waiting_now(pulls, reviews, requests, now, sla, people)
+    for one in synced_ids:
+        pulls = load(con, PullRequest, one)
+        reviews = load(con, Review, one)
+        requests = load(con, ReviewRequest, one)
+        result.turns += [t for t in turns(pulls, reviews, requests) if start <= t.first_review < end]
+        result.waiting += waiting_now(pulls, reviews, requests, now, sla, people)
+    if len(synced_ids) > 1:
+        result.turns.sort(key=lambda t: (t.first_review, t.number, t.reviewer))
+        result.waiting.sort(key=lambda w: (w.since, w.number, w.reviewer))
     per_person: dict[tuple[str, str], list[Turn]] = defaultdict(list)
     for t in result.turns:
         per_person[_who(t.reviewer, people)].append(t)

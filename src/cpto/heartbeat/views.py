@@ -817,6 +817,8 @@ def heartbeat_report(
             else {"count": None, "reason": NO_GITHUB},
             "reviews": _review_data(beat.reviews, person_scores),
             "github": beat.github,
+            # an estate: what each repository adds to the pooled figures (absent for one repository)
+            **({"repositories": [asdict(r) for r in beat.repositories]} if beat.repositories else {}),
             "effort": [
                 {
                     "week": week,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.errors import CptoError
+from cpto.heartbeat import dora
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, debt_trend
 from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
@@ -29,6 +30,7 @@ from cpto.records.people import People
 from cpto.records.times import check_day, parse_date, shown
 from cpto.review.graph import Release, load_graph
 from cpto.workspace.config import AlarmThresholds, WorkspaceConfig
+from cpto.workspace.narrow import repo_names
 
 TREND_WEEKS = 4
 HOTSPOT_WEEKS = 12  # change frequency is counted over a quarter, so one busy week does not make a hotspot
@@ -82,6 +84,16 @@ def iso_week(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class RepoWeek:
+    """One repository's share of an estate's window: what the pooled figures add up from."""
+
+    name: str
+    commits: int  # non-merge commits committed in the window
+    deploys: int  # deploys in the window
+    deploys_ever: int  # deploys the [deploys] source gives over its whole history
+
+
+@dataclass(frozen=True)
 class Heartbeat:
     """One week's delivery with the four weeks before it, and the leadership records' state at its end."""
 
@@ -106,6 +118,7 @@ class Heartbeat:
     so_far: SoFar | None = None  # the current week up to now, when the window is an earlier one
     reviews: ReviewSlas | None = None  # review SLAs from GitHub (known False before any sync)
     github: bool = False  # whether a GitHub sync stored data for the repository
+    repositories: list[RepoWeek] = field(default_factory=list)  # per repository, when more than one
 
     def active(self, index: int) -> bool:
         """Whether anything was committed or deployed in window ``index`` of the trend (-1: this one)."""
@@ -329,7 +342,7 @@ def workspace_heartbeat(
     now: datetime | None = None,
     trace: bool = True,
 ) -> Heartbeat:
-    """The heartbeat of the workspace's first repository as ``cpto heartbeat`` reports it: its incident,
+    """The heartbeat of the workspace's repositories, pooled (:func:`estate_heartbeat`), as ``cpto heartbeat`` reports it: its incident,
     decision and alarm records and people read, and (``trace``) effort split per PRD and roadmap item
     by the product review. The one assembly the CLI, the forum and snapshots share."""
     from cpto.heartbeat.work import traced_work
@@ -341,9 +354,14 @@ def workspace_heartbeat(
 
     incidents = read_incidents(config.incidents, config.severities) if config.incidents else []
     decisions = read_decisions(config.decisions) if config.decisions else []
-    return heartbeat(
+    indexed = {str(p): int(i) for i, p in con.execute("SELECT repo_id, path FROM repos").fetchall()}
+    missing = [r for r in config.repos if str(r) not in indexed]
+    if missing:
+        store.indexed_repo_id(con, missing[0])  # the one-line error: not indexed yet, run cpto index
+    repos = [(repo_label(config, r), indexed[str(r)], r) for r in config.repos]
+    return estate_heartbeat(
         con,
-        store.indexed_repo_id(con, config.repos[0]),
+        repos,
         config,
         incidents,
         decisions,
@@ -354,3 +372,251 @@ def workspace_heartbeat(
         traced=traced_work(con, config) if trace else None,
         now=now,
     )
+
+
+def repo_label(config: WorkspaceConfig, repo: Path) -> str:
+    """How a repository is named in an estate's heartbeat: its path from the workspace (``services/api``),
+    or its folder name when it is the workspace itself or lies outside it."""
+    names = repo_names(config, repo)
+    return names[-1] if names[-1] != "." else repo.name
+
+
+def estate_heartbeat(
+    con: duckdb.DuckDBPyConnection,
+    repos: list[tuple[str, int, Path]],
+    config: WorkspaceConfig,
+    incidents: list[Incident],
+    decisions: list[Decision],
+    start: datetime,
+    pulled: list[Alarm] | None = None,
+    *,
+    end: datetime | None = None,
+    people: People | None = None,
+    traced: TracedWork | None = None,
+    now: datetime | None = None,
+) -> Heartbeat:
+    """:func:`heartbeat` across several repositories ((name, repo_id, path) each), pooled as docs/heartbeat.md
+    says: every repository's deploys (named ``repo:deploy``) and changes, incidents matched to a deploy or
+    commit of any repository (``caused_by = "api:1.2.0"`` names one repository's deploy), effort added up
+    under one identity rule, hotspots ranked across all (``repo/path``), debt summed, review SLAs pooled.
+
+    Effort is one query over all repositories; what is read per repository is its commit graph (lead
+    times are measured in each repository's own history) and, for hotspots and debt, its files at HEAD,
+    read only for repositories that changed code in the hotspot window, in parallel git processes."""
+    if len(repos) == 1:
+        name, repo_id, _ = repos[0]
+        return heartbeat(
+            con, repo_id, config, incidents, decisions, start, pulled,
+            end=end, people=people, traced=traced, now=now,
+        )  # fmt: skip
+    end = end if end is not None else start + timedelta(days=7)
+    span = end - start
+    windows = [(start - span * n, start - span * n + span) for n in range(TREND_WEEKS, -1, -1)]
+    named = [(_window_name(s, e), s, e) for s, e in windows]
+    monday = None
+    if now is not None:
+        first_day = datetime.combine(
+            now.date() - timedelta(days=now.weekday()), datetime.min.time(), now.tzinfo
+        )
+        monday = first_day if first_day >= end and now > first_day else None
+    ids = [repo_id for _, repo_id, _ in repos]
+    github = {repo_id for repo_id in ids if synced(con, repo_id)}
+    records = list(incidents)
+    from_github = [
+        i for repo_id in sorted(github) for i in issue_incidents(con, repo_id, config.incident_label, records)
+    ]
+    every = records + from_github
+    names = [name for name, _, _ in repos]
+    trend_parts: list[list[Delivery]] = [[] for _ in named]
+    so_far_parts: list[Delivery] = []
+    labelled: dict[str, str] = {}
+    releases_of: dict[str, int] = {}
+    sources: list[Sources] = []
+    for name, repo_id, _ in repos:
+        releases = config_releases(con, repo_id, config)
+        graph = load_graph(con, repo_id, releases=releases)
+        committed = commit_times(con, repo_id)
+        pulls = pull_starts(con, repo_id) if repo_id in github else {}
+        mine = _incidents_for(every, name, names)
+        for n, (_, s, e) in enumerate(named):
+            trend_parts[n].append(dora.labelled(delivery(graph, committed, mine, s, e, pulls), name))
+        if monday is not None and now is not None:
+            so_far_parts.append(dora.labelled(delivery(graph, committed, mine, monday, now, pulls), name))
+        if repo_id in github:
+            labelled.update(label_buckets(con, repo_id, config.github_labels))
+        releases_of[name] = len(releases)
+        sources.append(delivery_sources(con, repo_id, config, releases, every))
+    trend = [(wname, dora.pooled(parts)) for (wname, _, _), parts in zip(named, trend_parts, strict=True)]
+    resolve = identity_resolver(con, people)
+
+    def person_in(repo_id: int, email: str, name: str) -> str:
+        return resolve(repo_id, email, name).key
+
+    axes: dict[str, Labeller] = {}
+    if people is not None and people.people:
+        axes["team"] = team_labeller(people, lambda email, name: resolve(-1, email, name).handle)
+    if traced is not None:
+        axes.update(traced.labellers())
+    effort = [
+        (wname, allocation(con, ids, s, e, axes, labelled=labelled, person_in=person_in))
+        for wname, s, e in named
+    ]
+    since = end - timedelta(weeks=HOTSPOT_WEEKS)
+    spots, debt = _estate_code(con, repos, config, named, since, end)
+    so_far = None
+    if monday is not None and now is not None:
+        so_far = SoFar(
+            iso_week(monday),
+            monday,
+            now,
+            dora.pooled(so_far_parts),
+            allocation(con, ids, monday, now, labelled=labelled, person_in=person_in),
+            [i for i in every if i.started and monday <= i.started < now],
+        )
+    rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
+    quarter = rates.get(quarter_of(start))
+    week_commits = _commits_per_repo(con, ids, start, end)
+    this_week = trend_parts[-1]
+    return Heartbeat(
+        week=named[-1][0],
+        start=start,
+        end=end,
+        delivery=trend[-1][1],
+        trend=trend,
+        effort=effort,
+        hotspots=spots,
+        debt=debt,
+        pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
+        incidents=[i for i in every if i.started and start <= i.started < end],
+        open_actions=[a for a in items_of(records, decisions) if not a.done],
+        decision_records=len(decisions),
+        past_sla=[
+            d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
+        ],
+        appeal_rate=quarter.rate if quarter else None,
+        max_appeal_rate=config.max_appeal_rate,
+        thresholds=config.thresholds,
+        warnings=list(traced.warnings) if traced else [],
+        sources=pooled_sources(names, sources),
+        so_far=so_far,
+        reviews=review_slas(con, ids, start, end, now or end, config.approval_sla, people),
+        github=bool(github),
+        repositories=[
+            RepoWeek(name, week_commits.get(repo_id, 0), len(part.deploys), releases_of[name])
+            for (name, repo_id, _), part in zip(repos, this_week, strict=True)
+        ],
+    )
+
+
+def _incidents_for(incidents: list[Incident], name: str, names: list[str]) -> list[Incident]:
+    """The incidents as one repository reads them: ``caused_by = "api:1.2.0"`` names the api's deploy
+    1.2.0 (the prefix dropped for the api, the cause blanked for the others); a cause without a known
+    repository prefix is looked for in every repository."""
+    out = []
+    for i in incidents:
+        cause = i.caused_by.strip()
+        owner = next((n for n in names if cause.startswith(f"{n}:")), None)
+        if owner is None:
+            out.append(i)
+        else:
+            out.append(replace(i, caused_by=cause.removeprefix(f"{owner}:") if owner == name else ""))
+    return out
+
+
+def pooled_sources(names: list[str], parts: list[Sources]) -> Sources:
+    """What an estate's delivery numbers come from: every repository's deploys by the same [deploys]
+    settings. No deploys in any repository keeps the numbers unknown, with the first repository's hint;
+    deploys in some only says how many repositories had none, so an average never hides them."""
+    ever = sum(p.deploys_ever for p in parts)
+    without = [n for n, p in zip(names, parts, strict=True) if p.deploys_ever == 0]
+    source = parts[0].deploy_source
+    hint = ""
+    if not ever:
+        reason = next((p.tag_hint for p in parts if p.tag_hint), "")
+        hint = f"no deploys in any of {len(parts)} repositories" + (
+            f" (first: {names[0]}: {reason})" if reason else ""
+        )
+    elif without:
+        shown_names = ", ".join(without[:5]) + (f" and {len(without) - 5} more" if len(without) > 5 else "")
+        source += (
+            f", in {len(parts) - len(without)} of {len(parts)} repositories"
+            f" ({len(without)} with no deploy, not counted: {shown_names})"
+        )
+    else:
+        source += f", in all {len(parts)} repositories"
+    first = parts[0]
+    return Sources(
+        deploy_source=source,
+        deploys_ever=ever,
+        tag_hint=hint,
+        incident_records=first.incident_records,
+        incidents_with_cause=first.incidents_with_cause,
+        github_incidents=first.github_incidents,
+    )
+
+
+def _commits_per_repo(
+    con: duckdb.DuckDBPyConnection, ids: list[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    rows = con.execute(
+        "SELECT repo_id, count(*) FROM commits WHERE list_contains(?, repo_id) AND len(parents) <= 1"
+        " AND committer_time >= ? AND committer_time < ? GROUP BY repo_id",
+        [ids, start, end],
+    ).fetchall()
+    return {int(r): int(n) for r, n in rows}
+
+
+def _estate_code(
+    con: duckdb.DuckDBPyConnection,
+    repos: list[tuple[str, int, Path]],
+    config: WorkspaceConfig,
+    named: list[tuple[str, datetime, datetime]],
+    since: datetime,
+    end: datetime,
+) -> tuple[list[Hotspot], list[DebtWeek]]:
+    """Hotspots ranked across the estate (paths ``repo/path``) and the debt trend summed. Only
+    repositories with changes in the hotspot window or the trend are read (one query says which); each
+    is read by its own git processes, several at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = min(since, named[0][1])
+    rows = con.execute(
+        "SELECT DISTINCT repo_id FROM commits WHERE list_contains(?, repo_id)"
+        " AND committer_time >= ? AND committer_time < ?",
+        [[r for _, r, _ in repos], first, end],
+    ).fetchall()
+    moved = {int(r) for (r,) in rows}
+
+    # restrict_index (--only, --path) narrows through temporary views, which only this connection
+    # sees: then the repositories are read one after the other on it, else on a cursor per thread
+    narrowed = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary").fetchone()
+    shared = bool(narrowed and narrowed[0])
+
+    def one(item: tuple[str, int, Path]) -> tuple[list[Hotspot], list[DebtWeek]]:
+        name, repo_id, repo = item
+        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
+        mine = con if shared else con.cursor()
+        spots = hotspots(mine, repo_id, repo, since, end, exclude=exclude, settings=config.code_kinds)
+        debt = debt_trend(mine, repo_id, repo, named, {h.path for h in spots}, exclude=exclude)
+        return [replace(h, path=f"{name}/{h.path}") for h in spots], debt
+
+    read = [r for r in repos if r[1] in moved]
+    with ThreadPoolExecutor(max_workers=1 if shared else min(8, len(read) or 1)) as pool:
+        results = list(pool.map(one, read))
+    spots = sorted((h for s, _ in results for h in s), key=lambda h: (-h.score, h.path))[:10]
+    debt = [
+        DebtWeek(
+            wname,
+            _total([d[n].markers for _, d in results]),
+            _total([d[n].hotspot_complexity for _, d in results]),
+            sum(d[n].test_lines for _, d in results),
+            sum(d[n].code_lines for _, d in results),
+        )
+        for n, (wname, _, _) in enumerate(named)
+    ]
+    return spots, debt
+
+
+def _total(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None

@@ -28,7 +28,7 @@ def read_week(config: WorkspaceConfig, week: str | None, now: datetime, *, quiet
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
     now = now.astimezone(config.zone)
     start = week_start(week, now.date(), config.zone)
-    run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet)
+    run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet)
     return gather(config, start, now)
 
 
