@@ -39,6 +39,7 @@ from cpto.history.indexer import IndexResult, ProgressAdvance, ProgressStart, in
 
 SHARD_TABLES = tuple(name for name in store.TABLES if name != "meta")
 CATALOG = "catalog.json"
+MERGE_BATCH = 25  # landed shards loaded into the index per transaction
 
 
 @dataclass
@@ -408,11 +409,17 @@ def index_estate(
         by_path = {
             str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
         }
+        next_id = max(by_path.values(), default=0) + 1
         tasks: list[ShardTask] = []
         order: dict[str, int] = {}
         moved: dict[int, str] = {}
-        for repo in repos:
-            resolved = repo.expanduser().resolve()
+        listed = [p.expanduser().resolve() for p in repos]  # resolved once: 1,000 resolves cost 64 ms
+        # Only a row whose folder is not listed now can be a repository that moved; without one, a new
+        # folder is a new repository and gets its id without a git process (a first index of an estate).
+        can_move = bool(set(by_path) - {str(p) for p in listed})
+        new_rows: list[tuple[Any, ...]] = []
+        inserted = [0]  # how many of new_rows the index holds
+        for repo, resolved in zip(repos, listed, strict=True):
             order[str(resolved)] = len(order)
             repo_id = by_path.get(str(resolved))
             entry = catalog.get(repo_id) if repo_id is not None else None
@@ -425,21 +432,36 @@ def index_estate(
             ):
                 run.results.append(_unchanged(entry))
                 continue
-            if repo_id is None:
+            if repo_id is None and not can_move and _git_dir(resolved) is not None:
+                repo_id = next_id + len(new_rows)
+                new_rows.append(_new_row(repo_id, resolved))
+                by_path[str(resolved)] = repo_id
+            elif repo_id is None:
+                _insert_rows(
+                    con, new_rows, inserted
+                )  # the ids given so far, before the index picks the next one
                 try:
-                    repo_id, moved_from = _register(con, resolved, repos)
+                    repo_id, moved_from = _register(con, resolved, listed)
                 except CptoError as exc:
                     run.failures.append(exc.message)
                     continue
                 entry = catalog.get(repo_id)
                 if moved_from:
                     moved[repo_id] = moved_from
+                next_id = max(next_id, repo_id + 1)
             previous = entry.generation if entry is not None and entry.folder(shards).is_dir() else 0
-            row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
+            if new_rows and new_rows[-1][0] == repo_id:
+                row: tuple[Any, ...] | None = new_rows[-1]
+            elif any(r[0] == repo_id for r in new_rows):
+                row = next(r for r in new_rows if r[0] == repo_id)
+            else:
+                row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
             tasks.append(
                 ShardTask(str(resolved), repo_id, tuple(row or ()), str(shards), previous, jobs, fetch_blobs)
             )
+        _insert_rows(con, new_rows, inserted)
         landed: list[ShardEntry] = []
+        pending: list[ShardEntry] = []  # landed, not yet in the index: merged MERGE_BATCH at a time
 
         def on_done(done: ShardDone) -> None:
             if done.error or done.result is None:
@@ -463,9 +485,11 @@ def index_estate(
                 )
                 catalog[done.repo_id] = new
                 if done.generation or loaded.get(done.repo_id) != generation:
-                    merge(con, shards, [new])
+                    pending.append(new)
                 landed.append(new)
-                if len(landed) % 50 == 0:
+                if len(pending) >= MERGE_BATCH:  # one transaction per batch: 8 ms a shard, not 44
+                    merge(con, shards, pending)
+                    pending.clear()
                     write_catalog(shards, catalog)
             if on_repo:
                 on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
@@ -473,11 +497,29 @@ def index_estate(
         run_tasks(
             tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance, cluster=client
         )
+        merge(con, shards, pending)
         if tasks:
             write_catalog(shards, catalog)
         prune(shards, landed)
     run.results.sort(key=lambda r: order.get(r.repo, len(order)))
     return run
+
+
+def _new_row(repo_id: int, repo: Path) -> tuple[Any, ...]:
+    """A repository's first row of the index's repos table; the worker fills in the rest."""
+    columns = store.COLUMNS["repos"]
+    values = {"repo_id": repo_id, "path": str(repo), "name": repo.name}
+    return tuple(values.get(c) for c in columns)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]], done: list[int]) -> None:
+    """Register the new repositories of ``rows`` not registered yet (``done[0]`` of them were), in one
+    transaction: each statement on its own would cost a commit."""
+    fresh = rows[done[0] :]
+    if fresh:
+        with store.transaction(con):
+            con.executemany(f"INSERT INTO repos VALUES ({', '.join('?' * len(fresh[0]))})", fresh)
+        done[0] = len(rows)
 
 
 def merge_meta(con: duckdb.DuckDBPyConnection, entries: Sequence[ShardEntry]) -> None:
@@ -512,5 +554,5 @@ def _register(con: duckdb.DuckDBPyConnection, repo: Path, siblings: Sequence[Pat
             con,
             state,
             lambda: git.root_commits(state.path, state.tips),
-            [p.resolve() for p in siblings if p.resolve() != state.path],
+            [p for p in siblings if p != state.path],  # resolved by the caller, once
         )
