@@ -44,6 +44,8 @@ class IndexResult:
     up_to_date: bool = False
     problems: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    counted: int = 0  # commits of an earlier first phase whose line counts this run computed
+    pending: int = 0  # commits still waiting for their line counts after this run
 
     @property
     def warnings(self) -> list[str]:
@@ -63,6 +65,11 @@ class IndexResult:
             notes.append(
                 f"{self.repo}: shallow boundary moved (deepened or unshallowed); read what it reaches now"
             )
+        if self.pending:
+            notes.append(
+                f"{self.repo}: line counts not computed yet for {self.pending} commits (commits and paths "
+                "are indexed); run `cpto index` to count them"
+            )
         unfetched = {sha for sha, what in self.problems if what.endswith(git.UNFETCHED)}
         if unfetched:
             notes.append(
@@ -70,7 +77,9 @@ class IndexResult:
                 "be read completely: line counts unknown, their blobs were never fetched (commits and paths "
                 "are indexed; `cpto index --fetch-blobs` fetches the blobs in one batch)"
             )
-        problems = [(sha, what) for sha, what in self.problems if sha not in unfetched]
+        problems = [
+            (sha, what) for sha, what in self.problems if sha not in unfetched and what != git.LINES_PENDING
+        ]
         if problems:
             first_sha, first = problems[0]
             count = len({sha for sha, _ in problems})
@@ -90,6 +99,7 @@ def index_repository(
     jobs: int | None = None,
     siblings: Sequence[Path] = (),
     fetch_blobs: bool = False,
+    lines: bool = True,
 ) -> IndexResult:
     """Bring the index of the repository at ``path`` up to date, atomically.
 
@@ -100,6 +110,13 @@ def index_repository(
     In a partial clone nothing is fetched unless ``fetch_blobs``: then the blobs the new commits (and
     the commits indexed before without line counts) need are fetched in one batch and those commits
     are read again, complete.
+
+    Without ``lines`` this is the first phase of a two-phase index: new commits and their paths are
+    read without line counts (about a tenth of the cost) and committed, marked as waiting for them
+    (``diff_complete`` false, counts NULL), and search words wait too. A run with ``lines`` (the
+    default) is the second phase as well: it counts the lines of every commit still waiting, one batch
+    per transaction, so an interrupted run leaves each commit counted or waiting, and the next run
+    counts the rest. Once all are counted the index holds exactly what a one-phase run writes.
     """
     started = time.perf_counter()
     state = git.open_repository(path)
@@ -116,38 +133,85 @@ def index_repository(
         result.deepened = bool(old_refs) and old_boundary != state.shallow_commits
         refetch = sorted(store.incomplete_shas(con, repo_id)) if fetch_blobs and state.partial else []
         if _same_refs(old_refs, state.refs) and old_refs and not result.deepened and not refetch:
-            _index_words(con, repo_id, state, on_start, on_advance, jobs)
             if result.moved_from or store.stored_remote(con, repo_id) != state.remote:
                 store.save_repo_state(con, repo_id, state)  # moved, or `git remote set-url`: keep it true
-            return _finish(con, repo_id, state, result, started)
-        # Commits at the old shallow boundary were read without their parents (and with the whole tree
-        # as their change): once the boundary moves, they are read again.
-        stale = store.delete_commits(con, repo_id, old_boundary) if result.deepened else 0
-        # Without refs (a damaged index) or after the boundary moved, what the index holds is checked
-        # against what is reachable instead of trusting the old refs.
-        reconcile = result.deepened or (not old_refs and store.has_commits(con, repo_id))
-        new, removed = _plan(con, repo_id, state, old_refs, reconcile=reconcile)
-        result.rewritten = bool(removed)
-        result.removed_commits = store.delete_commits(con, repo_id, removed)
-        if refetch:
-            refetch = [sha for sha in refetch if sha not in set(removed)]
-            git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, [*new, *refetch])))
-            store.delete_commits(con, repo_id, refetch)
-            new, stale = [*new, *refetch], stale + len(refetch)
-        elif fetch_blobs and state.partial and new:
-            git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, new)))
-        if on_start:
-            on_start(state.path, len(new))
-        for batch in git.read_commits(state.path, new, jobs=jobs, partial=state.partial):
-            store.insert_batch(con, repo_id, batch)
-            result.new_commits += len(batch)
-            result.problems.extend(batch.problems)
-            if on_advance:
-                on_advance(len(batch) or len(batch.problems))
-        result.new_commits = max(0, result.new_commits - stale)
-        _index_words(con, repo_id, state, on_start, on_advance, jobs)
-        store.save_repo_state(con, repo_id, state)
+        else:
+            _read_new(con, repo_id, state, result, old_refs, old_boundary, refetch, lines, on_start, on_advance,
+                      jobs, fetch_blobs)  # fmt: skip
+        pending = store.pending_shas(con, repo_id)
+        if lines and not pending:  # the one-phase run: words in the same transaction, as always
+            _index_words(con, repo_id, state, on_start, on_advance, jobs)
+    if lines and pending:
+        _count_lines(con, repo_id, state, pending, result, on_start, on_advance, jobs)
+        with store.transaction(con):
+            _index_words(con, repo_id, state, on_start, on_advance, jobs)
     return _finish(con, repo_id, state, result, started)
+
+
+def _read_new(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    state: git.RepoState,
+    result: IndexResult,
+    old_refs: list[git.Ref],
+    old_boundary: list[str],
+    refetch: list[str],
+    lines: bool,
+    on_start: ProgressStart | None,
+    on_advance: ProgressAdvance | None,
+    jobs: int | None,
+    fetch_blobs: bool,
+) -> None:
+    """Read the commits the refs reach now and the index lacks; drop those no ref reaches any more."""
+    # Commits at the old shallow boundary were read without their parents (and with the whole tree
+    # as their change): once the boundary moves, they are read again.
+    stale = store.delete_commits(con, repo_id, old_boundary) if result.deepened else 0
+    # Without refs (a damaged index) or after the boundary moved, what the index holds is checked
+    # against what is reachable instead of trusting the old refs.
+    reconcile = result.deepened or (not old_refs and store.has_commits(con, repo_id))
+    new, removed = _plan(con, repo_id, state, old_refs, reconcile=reconcile)
+    result.rewritten = bool(removed)
+    result.removed_commits = store.delete_commits(con, repo_id, removed)
+    if refetch:
+        refetch = [sha for sha in refetch if sha not in set(removed)]
+        git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, [*new, *refetch])))
+        store.delete_commits(con, repo_id, refetch)
+        new, stale = [*new, *refetch], stale + len(refetch)
+    elif fetch_blobs and state.partial and new:
+        git.fetch_blobs(state.path, sorted(git.missing_blobs(state.path, new)))
+    if on_start:
+        on_start(state.path, len(new))
+    for batch in git.read_commits(state.path, new, jobs=jobs, partial=state.partial, lines=lines):
+        store.insert_batch(con, repo_id, batch)
+        result.new_commits += len(batch)
+        result.problems.extend(batch.problems)
+        if on_advance:
+            on_advance(len(batch) or len(batch.problems))
+    result.new_commits = max(0, result.new_commits - stale)
+    store.save_repo_state(con, repo_id, state)
+
+
+def _count_lines(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    state: git.RepoState,
+    pending: list[str],
+    result: IndexResult,
+    on_start: ProgressStart | None,
+    on_advance: ProgressAdvance | None,
+    jobs: int | None,
+) -> None:
+    """The second phase: read ``pending`` commits again with line counts and put each batch in place of
+    its first-phase rows in its own transaction, so the index is consistent at every point."""
+    if on_start:
+        on_start(state.path, len(pending))
+    for batch in git.read_commits(state.path, pending, jobs=jobs, partial=state.partial):
+        with store.transaction(con):
+            store.replace_commits(con, repo_id, batch)
+        result.counted += len(batch)
+        result.problems.extend(batch.problems)
+        if on_advance:
+            on_advance(len(batch) or len(batch.problems))
 
 
 def _index_words(
@@ -166,7 +230,12 @@ def _index_words(
     integer lists and stems the vocabulary once. Commits indexed by an older cpto get their words on
     the next run.
     """
-    todo = {sha: (message, paths) for sha, message, paths in store.commits_without_words(con, repo_id)}
+    pending = set(store.pending_shas(con, repo_id))  # their words come with their line counts
+    todo = {
+        sha: (message, paths)
+        for sha, message, paths in store.commits_without_words(con, repo_id)
+        if sha not in pending
+    }
     if not todo:
         return
     if on_start:
@@ -213,7 +282,8 @@ def _finish(
     result.total_commits = int(total[0]) if total else 0
     result.refs = len(state.refs)
     result.empty = not state.refs
-    result.up_to_date = not result.new_commits and not result.removed_commits
+    result.up_to_date = not result.new_commits and not result.removed_commits and not result.counted
+    result.pending = len(store.pending_shas(con, repo_id))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from cpto.errors import CptoError
-from cpto.history.git import CommitBatch, Ref, RepoState
+from cpto.history.git import LINES_PENDING, CommitBatch, Ref, RepoState
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -49,6 +49,8 @@ _COLUMNS = {
     name: [column.strip().split()[0].strip('"') for column in columns.split(", ")]
     for name, columns in _TABLES.items()
 }
+
+COLUMNS = _COLUMNS  # each table's column names, in order
 
 # Schema 3 to 4: repositories get their identity; the roots of a full clone are its commits without
 # parents, already in the index (the remote is learnt on the next run, NULL meaning not known yet).
@@ -623,6 +625,46 @@ def incomplete_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
         "SELECT sha FROM commits WHERE repo_id = ? AND NOT diff_complete", [repo_id]
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def pending_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[str]:
+    """The commits indexed by the first phase (commits and paths) whose line counts are not computed
+    yet, sorted: what the second phase reads."""
+    rows = con.execute(
+        "SELECT DISTINCT sha FROM problems WHERE repo_id = ? AND problem = ? ORDER BY sha",
+        [repo_id, LINES_PENDING],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def count_pending(con: duckdb.DuckDBPyConnection) -> int:
+    """How many commits of the whole index wait for their line counts: a report that sums lines says
+    so (``pending_note``) instead of printing an undercount, since SQL's sum() skips the NULLs."""
+    try:
+        row = con.execute(
+            "SELECT count(DISTINCT (repo_id, sha)) FROM problems WHERE problem = ?", [LINES_PENDING]
+        ).fetchone()
+    except duckdb.CatalogException:  # an index of an older cpto, or a narrowed view without problems
+        return 0
+    return int(row[0]) if row else 0
+
+
+def pending_note(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The one line a report reading line counts shows while some are missing, or None."""
+    n = count_pending(con)
+    if not n:
+        return None
+    return (
+        f"line counts not computed yet for {n} commit{'s' if n != 1 else ''}; run `cpto index` "
+        "(lines, churn and sizes below leave them out)"
+    )
+
+
+def replace_commits(con: duckdb.DuckDBPyConnection, repo_id: int, batch: CommitBatch) -> None:
+    """Put ``batch`` in place of the rows its commits had (the second phase: the same commits, now
+    with line counts). Call it inside a transaction, so each commit is either counted or still pending."""
+    delete_commits(con, repo_id, [*batch.sha, *(sha for sha, _ in batch.problems if sha)])
+    insert_batch(con, repo_id, batch)
 
 
 def all_indexed_shas(con: duckdb.DuckDBPyConnection, repo_id: int) -> set[str]:
