@@ -153,3 +153,24 @@ def test_history_and_heartbeat_narrowed_to_one_repository(tmp_path: Path) -> Non
     assert beat.exit_code == 0, beat.output
     week = json.loads(beat.stdout)["effort"][-1]
     assert sum(week["commits"].values()) == 4  # infra's four commits, not the others'
+
+
+def test_paths_first_gives_the_same_index_as_one_phase(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    make_estate(one)
+    make_estate(two)
+    index(one)
+    out = index(two, "--paths-first")
+    assert [r["new_commits"] for r in out["repos"]] == [2, 3, 4]  # type: ignore[index]
+
+    def rows(root: Path) -> list[tuple[object, ...]]:
+        with duckdb.connect(str(root / ".cpto" / "index.duckdb"), read_only=True) as con:
+            return con.execute(
+                "SELECT r.name, c.sha, c.added, c.deleted, c.diff_complete, f.path, f.added, f.deleted"
+                " FROM commits c JOIN repos r USING (repo_id) JOIN file_changes f USING (repo_id, sha)"
+                " ORDER BY ALL"
+            ).fetchall()
+
+    assert rows(one) == rows(two) and all(row[4] for row in rows(two))
+    catalog = estate.read_catalog(two / ".cpto" / "shards")
+    assert all(e.pending == 0 for e in catalog.values())

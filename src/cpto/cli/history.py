@@ -73,6 +73,15 @@ def index_command(
             " Without it cpto never fetches.",
         ),
     ] = False,
+    paths_first: Annotated[
+        bool,
+        typer.Option(
+            "--paths-first",
+            help="Index commits and the paths they change first (about a fifth of the time line counts"
+            " take) and load them so reports can start, then count lines in the same run. An interrupted"
+            " run keeps what it counted; the next `cpto index` counts the rest.",
+        ),
+    ] = False,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Delete this workspace's index and read the history again from git."),
@@ -114,6 +123,8 @@ def index_command(
 
         cpto index --fetch-blobs
 
+        cpto index --paths-first
+
         cpto index --rebuild
     """
     from cpto.history.views import index_report
@@ -139,6 +150,7 @@ def index_command(
         workers=workers,
         cluster=cluster,
         fetch_blobs=fetch_blobs,
+        paths_first=paths_first,
     )
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
@@ -221,6 +233,7 @@ def run_index(
     workers: int | None = None,
     cluster: str | None = None,
     fetch_blobs: bool = False,
+    paths_first: bool = False,
 ) -> list[IndexResult]:
     """Index ``repos`` (each into its own shard, ``workers`` at a time, default one per core when there
     are several; or on the Dask cluster at ``cluster``) into the index at ``index_path``, with a
@@ -268,18 +281,29 @@ def run_index(
                 unit="repositories",
             )
 
-        run = index_estate(
-            index_path,
-            repos,
-            jobs=jobs,
-            workers=workers,
-            notes=notes,
-            on_start=on_start,
-            on_advance=on_advance,
-            on_repo=on_repo if workers > 1 or cluster else None,
-            cluster=cluster,
-            fetch_blobs=fetch_blobs,
-        )
+        first: dict[str, int] = {}
+        for lines in (False, True) if paths_first else (True,):  # commits and paths first, then lines
+            run = index_estate(
+                index_path,
+                repos,
+                jobs=jobs,
+                workers=workers,
+                notes=notes,
+                on_start=on_start,
+                on_advance=on_advance,
+                on_repo=on_repo if workers > 1 or cluster else None,
+                cluster=cluster,
+                fetch_blobs=fetch_blobs,
+                lines=lines,
+            )
+            if not lines:
+                first = {r.repo: r.new_commits for r in run.results}
+                if not quiet:
+                    say("commits and paths indexed; counting lines (reports can read the index meanwhile)")
+            elif paths_first:  # one line per repository: what the two phases read together
+                for r in run.results:
+                    r.new_commits += first.get(r.repo, 0)
+                    r.up_to_date = r.up_to_date and not first.get(r.repo, 0)
     for note in notes:  # an index that had to be started over, or was split into shards
         say(f"! {note}")
     run.raise_failures(len(repos))

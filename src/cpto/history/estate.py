@@ -56,6 +56,7 @@ class ShardEntry:
     shallow: bool = False
     partial: bool = False
     empty: bool = False
+    pending: int = 0  # commits whose line counts are not computed yet (a phase-1 run)
 
     def folder(self, shards: Path) -> Path:
         return generation_folder(shards, self.repo_id, self.generation)
@@ -72,6 +73,7 @@ class ShardTask:
     previous: int  # the generation to start from; 0 for none
     jobs: int | None = None
     fetch_blobs: bool = False  # a partial clone: fetch the blobs its history needs, in one batch
+    lines: bool = True  # False: commits and paths only (phase 1); line counts on a later run
 
 
 @dataclass
@@ -197,6 +199,7 @@ def index_shard(
                 on_advance=on_advance,
                 jobs=task.jobs,
                 fetch_blobs=task.fetch_blobs,
+                lines=task.lines,
             )
             done.result = result
             done.fingerprint = print_
@@ -373,6 +376,7 @@ def index_estate(
     on_repo: Callable[[str, int], None] | None = None,
     cluster: str | None = None,
     fetch_blobs: bool = False,
+    lines: bool = True,
 ) -> EstateRun:
     """Bring every repository's shard and the index up to date; ``workers`` repositories at a time, or
     one task per repository on the Dask cluster whose scheduler is at ``cluster``.
@@ -390,78 +394,100 @@ def index_estate(
         from cpto.history.cluster import session as cluster_session
 
         session = cluster_session(cluster)
-    with session as client, store.open_index(index_path, notes=notes) as con:
-        if not catalog and (made := export_unsharded(con, shards, catalog)):
-            merge_meta(con, made)
-            write_catalog(shards, catalog)
-            if notes is not None:
-                notes.append(
-                    f"{index_path}: history now kept in one shard per repository ({shards}); nothing read again"
-                )
-        loaded = loaded_generations(con)
-        # Shards the index does not hold (it was deleted, or a run was killed before loading them):
-        # loaded first, so the index knows every repository the shards do before any is registered.
-        missing = [
-            e for e in catalog.values() if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
-        ]
-        merge(con, shards, missing)
-        loaded.update({e.repo_id: e.generation for e in missing})
-        by_path = {
-            str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
-        }
-        next_id = max(by_path.values(), default=0) + 1
-        tasks: list[ShardTask] = []
-        order: dict[str, int] = {}
-        moved: dict[int, str] = {}
-        listed = [p.expanduser().resolve() for p in repos]  # resolved once: 1,000 resolves cost 64 ms
-        # Only a row whose folder is not listed now can be a repository that moved; without one, a new
-        # folder is a new repository and gets its id without a git process (a first index of an estate).
-        can_move = bool(set(by_path) - {str(p) for p in listed})
-        new_rows: list[tuple[Any, ...]] = []
-        inserted = [0]  # how many of new_rows the index holds
-        for repo, resolved in zip(repos, listed, strict=True):
-            order[str(resolved)] = len(order)
-            repo_id = by_path.get(str(resolved))
-            entry = catalog.get(repo_id) if repo_id is not None else None
-            fresh = entry is not None and prints[repo] and entry.fingerprint == prints[repo]
-            if (
-                entry is not None
-                and fresh
-                and entry.folder(shards).is_dir()
-                and not (fetch_blobs and entry.partial)
-            ):
-                run.results.append(_unchanged(entry))
-                continue
-            if repo_id is None and not can_move and _git_dir(resolved) is not None:
-                repo_id = next_id + len(new_rows)
-                new_rows.append(_new_row(repo_id, resolved))
-                by_path[str(resolved)] = repo_id
-            elif repo_id is None:
-                _insert_rows(
-                    con, new_rows, inserted
-                )  # the ids given so far, before the index picks the next one
-                try:
-                    repo_id, moved_from = _register(con, resolved, listed)
-                except CptoError as exc:
-                    run.failures.append(exc.message)
+    with session as client:
+        with store.open_index(index_path, notes=notes) as con:
+            if not catalog and (made := export_unsharded(con, shards, catalog)):
+                merge_meta(con, made)
+                write_catalog(shards, catalog)
+                if notes is not None:
+                    notes.append(
+                        f"{index_path}: history now kept in one shard per repository ({shards}); nothing read again"
+                    )
+            loaded = loaded_generations(con)
+            # Shards the index does not hold (it was deleted, or a run was killed before loading them):
+            # loaded first, so the index knows every repository the shards do before any is registered.
+            missing = [
+                e
+                for e in catalog.values()
+                if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
+            ]
+            merge(con, shards, missing)
+            loaded.update({e.repo_id: e.generation for e in missing})
+            by_path = {
+                str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
+            }
+            next_id = max(by_path.values(), default=0) + 1
+            tasks: list[ShardTask] = []
+            order: dict[str, int] = {}
+            moved: dict[int, str] = {}
+            listed = [p.expanduser().resolve() for p in repos]  # resolved once: 1,000 resolves cost 64 ms
+            # Only a row whose folder is not listed now can be a repository that moved; without one, a new
+            # folder is a new repository and gets its id without a git process (a first index of an estate).
+            can_move = bool(set(by_path) - {str(p) for p in listed})
+            new_rows: list[tuple[Any, ...]] = []
+            inserted = [0]  # how many of new_rows the index holds
+            for repo, resolved in zip(repos, listed, strict=True):
+                order[str(resolved)] = len(order)
+                repo_id = by_path.get(str(resolved))
+                entry = catalog.get(repo_id) if repo_id is not None else None
+                fresh = entry is not None and prints[repo] and entry.fingerprint == prints[repo]
+                if (
+                    entry is not None
+                    and fresh
+                    and entry.folder(shards).is_dir()
+                    and not (fetch_blobs and entry.partial)
+                    and not (lines and entry.pending)
+                ):
+                    run.results.append(_unchanged(entry))
                     continue
-                entry = catalog.get(repo_id)
-                if moved_from:
-                    moved[repo_id] = moved_from
-                next_id = max(next_id, repo_id + 1)
-            previous = entry.generation if entry is not None and entry.folder(shards).is_dir() else 0
-            if new_rows and new_rows[-1][0] == repo_id:
-                row: tuple[Any, ...] | None = new_rows[-1]
-            elif any(r[0] == repo_id for r in new_rows):
-                row = next(r for r in new_rows if r[0] == repo_id)
-            else:
-                row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
-            tasks.append(
-                ShardTask(str(resolved), repo_id, tuple(row or ()), str(shards), previous, jobs, fetch_blobs)
-            )
-        _insert_rows(con, new_rows, inserted)
+                if repo_id is None and not can_move and _git_dir(resolved) is not None:
+                    repo_id = next_id + len(new_rows)
+                    new_rows.append(_new_row(repo_id, resolved))
+                    by_path[str(resolved)] = repo_id
+                elif repo_id is None:
+                    _insert_rows(
+                        con, new_rows, inserted
+                    )  # the ids given so far, before the index picks the next one
+                    try:
+                        repo_id, moved_from = _register(con, resolved, listed)
+                    except CptoError as exc:
+                        run.failures.append(exc.message)
+                        continue
+                    entry = catalog.get(repo_id)
+                    if moved_from:
+                        moved[repo_id] = moved_from
+                    next_id = max(next_id, repo_id + 1)
+                previous = entry.generation if entry is not None and entry.folder(shards).is_dir() else 0
+                if new_rows and new_rows[-1][0] == repo_id:
+                    row: tuple[Any, ...] | None = new_rows[-1]
+                elif any(r[0] == repo_id for r in new_rows):
+                    row = next(r for r in new_rows if r[0] == repo_id)
+                else:
+                    row = con.execute("SELECT * FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
+                tasks.append(
+                    ShardTask(
+                        str(resolved),
+                        repo_id,
+                        tuple(row or ()),
+                        str(shards),
+                        previous,
+                        jobs,
+                        fetch_blobs,
+                        lines,
+                    )
+                )
+            _insert_rows(con, new_rows, inserted)
+        # The index stays closed while workers read git, so reports can read it meanwhile; it is opened
+        # to load each batch of landed shards.
         landed: list[ShardEntry] = []
         pending: list[ShardEntry] = []  # landed, not yet in the index: merged MERGE_BATCH at a time
+
+        def merge_landed() -> None:
+            if pending:
+                with store.open_index(index_path) as con:
+                    merge(con, shards, pending)
+                pending.clear()
+                write_catalog(shards, catalog)
 
         def on_done(done: ShardDone) -> None:
             if done.error or done.result is None:
@@ -482,22 +508,21 @@ def index_estate(
                     shallow=r.shallow,
                     partial=r.partial,
                     empty=r.empty,
+                    pending=r.pending,
                 )
                 catalog[done.repo_id] = new
                 if done.generation or loaded.get(done.repo_id) != generation:
                     pending.append(new)
                 landed.append(new)
                 if len(pending) >= MERGE_BATCH:  # one transaction per batch: 8 ms a shard, not 44
-                    merge(con, shards, pending)
-                    pending.clear()
-                    write_catalog(shards, catalog)
+                    merge_landed()
             if on_repo:
                 on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
 
         run_tasks(
             tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance, cluster=client
         )
-        merge(con, shards, pending)
+        merge_landed()
         if tasks:
             write_catalog(shards, catalog)
         prune(shards, landed)
