@@ -181,6 +181,7 @@ class Classified:
     category: str
     confidence: float
     why: str
+    decided_by: str = "rules"  # what decided: "label" (a person's PR/issue label), "type" (conventional commit), "override", "model", "rules"
 
 
 def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int = 0) -> Classified:
@@ -193,7 +194,7 @@ def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: i
         if kind == "chore" and not re.search(r"dep|bump|upgrad|build|ci|release|version", subject.lower()):
             category = None  # a chore that is not tooling says little
         if category:
-            return Classified(category, 0.95, f"conventional commit type '{kind}'")
+            return Classified(category, 0.95, f"conventional commit type '{kind}'", "type")
     votes = dict.fromkeys(CATEGORIES, 0.0)
     reasons: dict[str, list[str]] = {c: [] for c in CATEGORIES}
     words = re.findall(r"[a-z]+", _TICKET.sub("", _CONVENTIONAL.sub("", subject)).lower())
