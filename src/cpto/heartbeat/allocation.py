@@ -20,6 +20,7 @@ from datetime import datetime
 import duckdb
 
 from cpto.heartbeat.classify import CATEGORIES, classify
+from cpto.history.git import LINES_PENDING
 
 # (sha, author email, author name) -> the labels a commit counts under on one axis
 Labeller = Callable[[str, str, str], Sequence[str]]
@@ -44,6 +45,14 @@ class Allocation:
     people_weeks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
     by: dict[str, dict[str, Slice]] = field(default_factory=dict)  # axis -> label -> effort
     by_label: int = 0  # commits whose bucket a pull request's (or its issue's) GitHub label decided
+    # Commits of the window whose line counts are not computed yet (a first-phase index): ``lines`` leaves
+    # them out and they were classified without the size signal, so line figures read unknown while > 0.
+    pending: int = 0
+
+    @property
+    def lines_known(self) -> bool:
+        """Whether ``lines`` (and its shares) is the whole window's count, not a partial sum."""
+        return self.pending == 0
 
     def shares(self, measure: str) -> dict[str, float]:
         values: dict[str, float] = {k: float(v) for k, v in getattr(self, measure).items()}
@@ -74,18 +83,21 @@ def allocation(
     ids = [repo_id] if isinstance(repo_id, int) else list(repo_id)
     rows = con.execute(
         """
+        WITH pending AS (SELECT DISTINCT repo_id, sha FROM problems WHERE problem = ?)
         SELECT c.repo_id, c.sha, c.message, lower(c.author_email), c.author_name, c.added, c.deleted,
-               list(f.path) FILTER (WHERE f.path IS NOT NULL)
+               list(f.path) FILTER (WHERE f.path IS NOT NULL), bool_or(w.sha IS NOT NULL)
         FROM commits c LEFT JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+             LEFT JOIN pending w ON w.repo_id = c.repo_id AND w.sha = c.sha
         WHERE list_contains(?, c.repo_id) AND len(c.parents) <= 1 AND c.committer_time >= ? AND c.committer_time < ?
         GROUP BY ALL
         ORDER BY min(c.committer_time), c.sha, c.repo_id  -- the same labels in the same order on every run
         """,
-        [ids, start, end],
+        [LINES_PENDING, ids, start, end],
     ).fetchall()
     result = Allocation(by={axis: {} for axis in axes or {}})
     per_author: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
-    for repo, sha, message, email, name, added, deleted, paths in rows:
+    for repo, sha, message, email, name, added, deleted, paths, waiting in rows:
+        result.pending += bool(waiting)
         lines = int(added or 0) + int(deleted or 0)
         category = (labelled or {}).get(sha) or ""
         if category:

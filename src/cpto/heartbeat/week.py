@@ -611,6 +611,7 @@ def _estate_code(
             _total([d[n].hotspot_complexity for _, d in results]),
             sum(d[n].test_lines for _, d in results),
             sum(d[n].code_lines for _, d in results),
+            sum(d[n].pending for _, d in results),  # any repository's waiting commits make it partial
         )
         for n, (wname, _, _) in enumerate(named)
     ]

@@ -8,6 +8,8 @@ identity, else their email. ``identity_resolver`` and ``contributors`` are that 
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,11 +20,15 @@ from typing import Any
 import duckdb
 
 from cpto.history.filekinds import FileKinds, relative_records, repository_kinds
-from cpto.history.git import run_git
+from cpto.history.git import LINES_PENDING, git_env, run_git
+from cpto.history.store import pending_note
 from cpto.records.people import People, Who, who
 from cpto.workspace.config import WorkspaceConfig
 
 COUNTED = "len(c.parents) <= 1"  # SQL: the commits that count (merges only join work done elsewhere)
+# SQL: the commits the first phase indexed whose line counts are not computed yet (``LINES_PENDING``);
+# a sum of lines over any of them is unknown (None), not the plausible undercount SQL's sum() would give.
+PENDING = "pending AS (SELECT DISTINCT repo_id, sha FROM problems WHERE problem = ?)"
 Resolver = Callable[[int, str, str], Who]  # (repo_id, author email, author name) -> who it is
 
 
@@ -37,7 +43,8 @@ class RepoSummary:
     branches: int
     tags: int
     shallow: bool
-    incomplete_commits: int
+    incomplete_commits: int  # indexed without their file changes: unreadable objects
+    pending_commits: int = 0  # indexed without their line counts yet (the first phase of a two-phase index)
 
 
 @dataclass(frozen=True)
@@ -45,15 +52,15 @@ class WeekActivity:
     week: date
     commits: int
     authors: int
-    lines_changed: int
+    lines_changed: int | None  # None: some commits of the week wait for their line counts
 
 
 @dataclass(frozen=True)
 class AreaActivity:
     area: str
     commits: int
-    lines_added: int
-    lines_deleted: int
+    lines_added: int | None  # None (both): some commits of the area wait for their line counts
+    lines_deleted: int | None
     authors: int
 
 
@@ -64,7 +71,7 @@ class AuthorActivity:
     name: str
     email: str
     commits: int
-    lines_changed: int
+    lines_changed: int | None  # None: some of their commits wait for their line counts
     first: datetime
     last: datetime
     key: str = ""
@@ -114,6 +121,9 @@ def summarize(
     )
     raw = identities.fetchone()
     unknown = []
+    waiting = pending_note(con)
+    if waiting is not None:
+        unknown.append(waiting)
     if people is None or not people.people:
         unknown.append(
             "people are git identities (merged by .mailmap only): no people.yaml to join a person's"
@@ -163,6 +173,42 @@ def _check_mailmap(repo: Path, pairs: list[tuple[str, str]]) -> list[tuple[str, 
     return out
 
 
+def _mailmap_configured() -> bool:
+    """Whether git's user or system configuration names a mailmap (``mailmap.file``/``mailmap.blob``),
+    which ``git check-mailmap`` applies in every repository: one git process for the whole estate."""
+    try:
+        proc = subprocess.run(
+            ["git", "config", "--get-regexp", r"^mailmap\."],
+            cwd=tempfile.gettempdir(),  # outside any repository: the user's and system's settings only
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return True  # cannot tell: ask git in each repository, as before
+    return proc.returncode != 1  # 1: no such setting; anything else (0, an error) asks git per repository
+
+
+def _may_have_mailmap(repo: Path) -> bool:
+    """Whether ``git check-mailmap`` could map anything in ``repo``, decided without a git process.
+
+    In a repository with a working tree git reads the ``.mailmap`` file of the working tree (not HEAD's),
+    so a stat answers exactly. A bare repository (git reads ``HEAD:.mailmap``), a linked worktree or
+    submodule (``.git`` is a file) and a repository whose own config mentions a mailmap or includes other
+    config files are left to git.
+    """
+    if (repo / ".mailmap").exists():
+        return True
+    config = repo / ".git" / "config"
+    if not (repo / ".git").is_dir():
+        return True
+    try:
+        text = config.read_text("utf-8", "replace").lower()
+    except OSError:
+        return True
+    return "mailmap" in text or "include" in text
+
+
 def identity_resolver(con: duckdb.DuckDBPyConnection, people: People | None) -> Resolver:
     """Who each (repo_id, email, name) of the index is by the identity rule (``records.people.who``),
     with each repository's .mailmap applied. The heartbeat and every people count should use it."""
@@ -176,8 +222,9 @@ def identity_resolver(con: duckdb.DuckDBPyConnection, people: People | None) -> 
     for repo_id, path, email, name in rows:
         by_repo[(int(repo_id), str(path))].append((str(name or ""), str(email or "")))
     table: dict[tuple[int, str, str], Who] = {}
+    configured = _mailmap_configured()
     for (repo_id, path), pairs in by_repo.items():
-        maps = mailmap(Path(path), pairs)
+        maps = mailmap(Path(path), pairs) if configured or _may_have_mailmap(Path(path)) else {}
         for name, email in pairs:
             table[(repo_id, email.lower(), name)] = who(people, email, name, maps.get((name, email)))
 
@@ -198,17 +245,51 @@ def code_paths(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig | None) -
     for repo_id, repo, path in rows:
         by_repo[(int(repo_id), str(repo))].append(str(path))
     settings = dict(config.code_kinds) if config else {}
+    attributed = _may_have_attributes(con)
     out: list[tuple[int, str]] = []
     for (repo_id, repo), paths in by_repo.items():
         root = Path(repo)
         records = relative_records(config.record_paths, root) if config else ()
         kinds = (
             repository_kinds(root, paths, settings=settings, records=records)
-            if root.is_dir()
+            if repo_id in attributed and root.is_dir()
             else FileKinds(settings, records)
         )
         out.extend((repo_id, p) for p in paths if kinds.is_code(p))
     return out
+
+
+def _may_have_attributes(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The repositories whose HEAD may hold a ``.gitattributes`` (at the root or in a folder), by one
+    query for the whole index instead of three git processes per repository.
+
+    A file in HEAD's tree was added by some commit of HEAD's history, and the index holds every commit
+    reachable from the refs with the paths each changed (the first phase reads them too), so a repository
+    whose file changes never named a ``.gitattributes`` has none at HEAD. Not a stat of the working tree:
+    it misses nested files, bare repositories and a file deleted or added but not committed. Left to git:
+    repositories with commits whose changed paths are unknown (unreadable objects), since the index
+    cannot vouch for them. (A merge that adds a file neither parent had is the one case the index cannot
+    see; git's own ``log`` does not show it either.)
+    """
+    row = con.execute("SELECT current_database()").fetchone()
+    db = '"' + str(row[0] if row else "main").replace('"', '""') + '"'
+    try:  # the database's own tables: a workspace narrowed to folders hides the root's .gitattributes
+        rows = con.execute(
+            f"""
+            SELECT DISTINCT repo_id FROM {db}.main.file_changes
+            WHERE path = '.gitattributes' OR ends_with(path, '/.gitattributes')
+            UNION
+            SELECT DISTINCT c.repo_id FROM {db}.main.commits c
+            WHERE NOT c.diff_complete AND NOT EXISTS (
+                SELECT 1 FROM {db}.main.problems p
+                WHERE p.repo_id = c.repo_id AND p.sha = c.sha AND p.problem = ?
+            )
+            """,
+            [LINES_PENDING],
+        ).fetchall()
+    except duckdb.CatalogException:  # an index without these tables: leave every repository to git
+        return {int(r[0]) for r in con.execute("SELECT repo_id FROM repos").fetchall()}
+    return {int(r[0]) for r in rows}
 
 
 @dataclass
@@ -220,7 +301,7 @@ class _Tally:
     last: datetime
     commits: int = 0
     code: int = 0
-    lines: int = 0
+    lines: int | None = 0  # None once any of their commits waits for its line counts
     emails: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
 
@@ -241,15 +322,17 @@ def contributors(
         WITH code AS (SELECT unnest(?::INTEGER[]) AS repo_id, unnest(?::VARCHAR[]) AS path),
         coded AS (
             SELECT DISTINCT f.repo_id, f.sha FROM file_changes f JOIN code k USING (repo_id, path)
-        )
+        ), {PENDING}
         SELECT c.repo_id, lower(c.author_email), c.author_name, count(*),
-               count(*) FILTER (k.sha IS NOT NULL), sum(c.added + c.deleted)::BIGINT,
+               count(*) FILTER (k.sha IS NOT NULL),
+               CASE WHEN bool_or(w.sha IS NOT NULL) THEN NULL
+                    ELSE coalesce(sum(c.added + c.deleted), 0) END::BIGINT,
                min(c.author_time), max(c.author_time)
-        FROM commits c LEFT JOIN coded k USING (repo_id, sha)
+        FROM commits c LEFT JOIN coded k USING (repo_id, sha) LEFT JOIN pending w USING (repo_id, sha)
         WHERE {COUNTED}
         GROUP BY ALL
         """,
-        [[r for r, _ in code], [p for _, p in code]],
+        [[r for r, _ in code], [p for _, p in code], LINES_PENDING],
     ).fetchall()
     merged: dict[str, _Tally] = {}
     for repo_id, email, name, commits, coded, lines, first, last in rows:
@@ -259,7 +342,7 @@ def contributors(
             tally.who = person  # the name they use now
         tally.commits += int(commits)
         tally.code += int(coded)
-        tally.lines += int(lines or 0)
+        tally.lines = None if lines is None or tally.lines is None else tally.lines + int(lines)
         tally.first, tally.last = min(tally.first, first), max(tally.last, last)
         tally.sources.add(person.source)
         tally.emails.add(str(email or ""))
@@ -285,14 +368,17 @@ def contributors(
 def _repos(con: duckdb.DuckDBPyConnection, resolve: Resolver) -> list[RepoSummary]:
     rows = con.execute(
         f"""
+        WITH {PENDING}
         SELECT r.repo_id, r.path, count(c.sha) FILTER ({COUNTED}), count(c.sha) FILTER (len(c.parents) > 1),
                min(c.author_time), max(c.author_time),
                (SELECT count(*) FROM refs f WHERE f.repo_id = r.repo_id AND f.kind = 'branch'),
                (SELECT count(*) FROM refs f WHERE f.repo_id = r.repo_id AND f.kind = 'tag'),
-               coalesce(r.shallow, false), count(c.sha) FILTER (NOT c.diff_complete)
-        FROM repos r LEFT JOIN commits c USING (repo_id)
+               coalesce(r.shallow, false), count(c.sha) FILTER (NOT c.diff_complete AND w.sha IS NULL),
+               count(w.sha)
+        FROM repos r LEFT JOIN commits c USING (repo_id) LEFT JOIN pending w USING (repo_id, sha)
         GROUP BY r.repo_id, r.path, r.shallow ORDER BY r.path
-        """
+        """,
+        [LINES_PENDING],
     ).fetchall()
     authors = _people_by(con, resolve, "c.repo_id")
     return [
@@ -321,10 +407,13 @@ def _weeks(con: duckdb.DuckDBPyConnection, weeks: int, resolve: Resolver) -> lis
     recent = f"c.author_time > (SELECT max(author_time) FROM commits) - to_weeks({int(weeks)})"
     rows = con.execute(
         f"""
-        SELECT date_trunc('week', c.author_time)::DATE AS week, count(*), sum(c.added + c.deleted)::BIGINT
-        FROM commits c WHERE {COUNTED} AND {recent}
+        WITH {PENDING}
+        SELECT date_trunc('week', c.author_time)::DATE AS week, count(*),
+               CASE WHEN bool_or(w.sha IS NOT NULL) THEN NULL ELSE sum(c.added + c.deleted) END::BIGINT
+        FROM commits c LEFT JOIN pending w USING (repo_id, sha) WHERE {COUNTED} AND {recent}
         GROUP BY week ORDER BY week
-        """
+        """,
+        [LINES_PENDING],
     ).fetchall()
     people = _people_by(con, resolve, "date_trunc('week', c.author_time)::DATE", recent)
     return [WeekActivity(week, n, len(people.get(week, ())), lines) for week, n, lines in rows]
@@ -334,14 +423,16 @@ def _areas(con: duckdb.DuckDBPyConnection, top: int, resolve: Resolver) -> list[
     area = "CASE WHEN contains(f.path, '/') THEN split_part(f.path, '/', 1) || '/' ELSE '(root)' END"
     rows = con.execute(
         f"""
-        SELECT {area} AS area, count(DISTINCT (f.repo_id, f.sha)), sum(coalesce(f.added, 0))::BIGINT,
-               sum(coalesce(f.deleted, 0))::BIGINT,
+        WITH {PENDING}
+        SELECT {area} AS area, count(DISTINCT (f.repo_id, f.sha)),
+               CASE WHEN bool_or(w.sha IS NOT NULL) THEN NULL ELSE sum(coalesce(f.added, 0)) END::BIGINT,
+               CASE WHEN bool_or(w.sha IS NOT NULL) THEN NULL ELSE sum(coalesce(f.deleted, 0)) END::BIGINT,
                list(DISTINCT struct_pack(r := c.repo_id, e := c.author_email, n := c.author_name))
-        FROM file_changes f JOIN commits c USING (repo_id, sha)
+        FROM file_changes f JOIN commits c USING (repo_id, sha) LEFT JOIN pending w USING (repo_id, sha)
         WHERE {COUNTED}
         GROUP BY area ORDER BY 2 DESC, 1 LIMIT ?
         """,
-        [top],
+        [LINES_PENDING, top],
     ).fetchall()
     return [
         AreaActivity(

@@ -106,12 +106,15 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
             Table(
                 "Weekly rhythm",
                 ["week of", "commits", "people", "lines changed"],
-                [[w.week, w.commits, w.authors, w.lines_changed] for w in summary.weeks],
+                [[w.week, w.commits, w.authors, _lines(w.lines_changed)] for w in summary.weeks],
             ),
             Table(
                 "Busiest areas",
                 ["area", "commits", "lines added", "lines deleted", "people"],
-                [[a.area, a.commits, a.lines_added, a.lines_deleted, a.authors] for a in summary.areas],
+                [
+                    [a.area, a.commits, _lines(a.lines_added), _lines(a.lines_deleted), a.authors]
+                    for a in summary.areas
+                ],
             ),
             Table(
                 "Most active people",
@@ -122,7 +125,7 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
                         a.identity,
                         a.commits,
                         a.code_commits,
-                        a.lines_changed,
+                        _lines(a.lines_changed),
                         _months(a.first, a.last),
                     ]
                     for a in summary.authors
@@ -142,6 +145,15 @@ def summary_report(summary: HistorySummary, workspace: str) -> Report:
             "rules": {"count": COUNT_RULE, "identity": IDENTITY_RULE},
         },
     )
+
+
+NOT_COUNTED = "not counted yet"
+
+
+def _lines(value: int | None) -> int | str:
+    """A line figure, or what stands in its place when some of its commits wait for their line counts
+    (the JSON keeps null): an empty cell would read as nothing changed, a number as the whole count."""
+    return NOT_COUNTED if value is None else value
 
 
 def _months(first: datetime, last: datetime) -> str:

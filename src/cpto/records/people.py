@@ -232,7 +232,7 @@ class Author:
     email: str
     name: str
     commits: int
-    lines: int
+    lines: int | None  # None: some of their commits wait for their line counts (a first-phase index)
     code_commits: int = 0
     handle: str | None = None  # when the identity rule already found them in people.yaml
 
@@ -264,7 +264,7 @@ class Contributions:
     """
 
     commits: dict[str, int]
-    lines: dict[str, int]
+    lines: dict[str, int | None]  # None: some of the person's commits wait for their line counts
     unmapped: list[Author]
     across_lanes: list[tuple[Person, int]]  # people outside engineering who committed code, code commits
     code_commits: dict[str, int] = field(default_factory=dict)
@@ -285,7 +285,7 @@ def contributions(people: People, authors: Iterable[Author]) -> Contributions:
     """
     commits: dict[str, int] = defaultdict(int)
     code: dict[str, int] = defaultdict(int)
-    lines: dict[str, int] = defaultdict(int)
+    lines: dict[str, int | None] = {}
     unmapped = []
     for author in authors:
         handle = author.handle or people.identify(author.email, author.name)
@@ -294,7 +294,8 @@ def contributions(people: People, authors: Iterable[Author]) -> Contributions:
             continue
         commits[handle] += author.commits
         code[handle] += author.code_commits
-        lines[handle] += author.lines
+        before = lines.get(handle, 0)
+        lines[handle] = None if before is None or author.lines is None else before + author.lines
     across = [
         (people.by_handle[h], n)
         for h, n in sorted(code.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -302,7 +303,7 @@ def contributions(people: People, authors: Iterable[Author]) -> Contributions:
     ]
     unmapped.sort(key=lambda a: (-a.commits, a.email))
     unknown = [] if people.people else [NO_PEOPLE]
-    return Contributions(dict(commits), dict(lines), unmapped, across, dict(code), unknown)
+    return Contributions(dict(commits), lines, unmapped, across, dict(code), unknown)
 
 
 def workspace_contributions(
@@ -310,6 +311,7 @@ def workspace_contributions(
 ) -> Contributions:
     """Contributions from the history index by the identity and count rules ``cpto history`` uses
     (``cpto.history.summary.contributors``), with what the index cannot tell (a shallow clone)."""
+    from cpto.history.store import pending_note
     from cpto.history.summary import contributors, identity_resolver, shallow_repos
 
     everyone = contributors(con, identity_resolver(con, people), config)
@@ -322,6 +324,9 @@ def workspace_contributions(
         " (git fetch --unshallow, then cpto index)"
         for path in shallow_repos(con)
     )
+    waiting = pending_note(con)
+    if waiting is not None:
+        work.unknown.append(waiting)
     return work
 
 
