@@ -32,6 +32,8 @@ def _commands() -> tuple[list[str], list[str]]:
 
 
 COMMANDS, SUBCOMMANDS = _commands()
+# cpto classify takes a file or a subcommand: its group sits behind the command, out of click's sight
+SUBCOMMANDS += [c for c in ("classify list", "classify set") if c not in SUBCOMMANDS]
 
 
 def cpto(

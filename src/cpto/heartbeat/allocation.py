@@ -45,6 +45,9 @@ class Allocation:
     people_weeks: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
     by: dict[str, dict[str, Slice]] = field(default_factory=dict)  # axis -> label -> effort
     by_label: int = 0  # commits whose bucket a pull request's (or its issue's) GitHub label decided
+    by_override: int = 0  # commits whose bucket a person set with `cpto classify set`
+    # what decided each commit's bucket (override, label, type, model, rules) -> bucket -> commits
+    decided: dict[str, dict[str, int]] = field(default_factory=dict)
     # Commits of the window whose line counts are not computed yet (a first-phase index): ``lines`` leaves
     # them out and they were classified without the size signal, so line figures read unknown while > 0.
     pending: int = 0
@@ -70,12 +73,14 @@ def allocation(
     labelled: Mapping[str, str] | None = None,
     *,
     person_in: Callable[[int, str, str], str] | None = None,
+    overridden: Mapping[str, str] | None = None,
 ) -> Allocation:
     """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
     and per label of each of ``axes``. ``person`` (email, name) -> who, by the identity rule
     (``cpto.history.summary.identity_resolver``), so one person's two emails are one person-week;
     without it, the lower-cased email. ``labelled``: sha -> bucket decided by GitHub labels
-    (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier.
+    (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier; ``overridden``: sha ->
+    bucket a person set (``cpto classify set``), which wins over labels and the classifier.
 
     Several repositories (``repo_id`` a sequence) are read in one query and added up as one estate;
     ``person_in`` (repo_id, email, name) -> who then applies each repository's .mailmap, so one person
@@ -99,11 +104,17 @@ def allocation(
     for repo, sha, message, email, name, added, deleted, paths, waiting in rows:
         result.pending += bool(waiting)
         lines = int(added or 0) + int(deleted or 0)
-        category = (labelled or {}).get(sha) or ""
+        category, decider = (overridden or {}).get(sha) or "", "override"
         if category:
+            result.by_override += 1
+        elif category := (labelled or {}).get(sha) or "":
+            decider = "label"
             result.by_label += 1
         else:
-            category = classify(message or "", paths or [], int(added or 0), int(deleted or 0)).category
+            found = classify(message or "", paths or [], int(added or 0), int(deleted or 0))
+            category, decider = found.category, found.decided_by
+        by_bucket = result.decided.setdefault(decider, dict.fromkeys(CATEGORIES, 0))
+        by_bucket[category] += 1
         result.commits[category] += 1
         result.lines[category] += lines
         if person_in is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
@@ -15,7 +16,7 @@ from cpto.heartbeat import dora
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, debt_trend
 from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
-from cpto.heartbeat.evidence import NO_GITHUB, issue_incidents, label_buckets, pull_starts, synced
+from cpto.heartbeat.evidence import NO_GITHUB, PullStart, issue_incidents, label_buckets, pull_starts, synced
 from cpto.heartbeat.hotspots import Hotspot, hotspots
 from cpto.heartbeat.reviews import ReviewSlas, review_slas
 from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
@@ -171,6 +172,7 @@ def heartbeat(
     incidents = records + issue_incidents(con, repo_id, config.incident_label, records)
     trend = [(name, delivery(graph, committed, incidents, s, e, pulls)) for name, s, e in named]
     labelled = label_buckets(con, repo_id, config.github_labels)
+    overridden = overridden_buckets(config, config.repos[0], pulls)
     resolve = identity_resolver(con, people)  # one identity rule with history and people
 
     def person(email: str, name: str) -> str:
@@ -181,7 +183,10 @@ def heartbeat(
         axes["team"] = team_labeller(people, lambda email, name: resolve(repo_id, email, name).handle)
     if traced is not None:
         axes.update(traced.labellers())
-    effort = [(name, allocation(con, repo_id, s, e, axes, person, labelled)) for name, s, e in named]
+    effort = [
+        (name, allocation(con, repo_id, s, e, axes, person, labelled, overridden=overridden))
+        for name, s, e in named
+    ]
     repo = config.repos[0]
     record_files = frozenset(_relative(p, repo) for p in config.record_paths)
     since = end - timedelta(weeks=HOTSPOT_WEEKS)
@@ -196,7 +201,9 @@ def heartbeat(
                 monday,
                 now,
                 delivery(graph, committed, incidents, monday, now, pulls),
-                allocation(con, repo_id, monday, now, person=person, labelled=labelled),
+                allocation(
+                    con, repo_id, monday, now, person=person, labelled=labelled, overridden=overridden
+                ),
                 [i for i in incidents if i.started and monday <= i.started < now],
             )
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
@@ -226,6 +233,15 @@ def heartbeat(
         reviews=review_slas(con, repo_id, start, end, now or end, config.approval_sla, people),
         github=synced(con, repo_id),
     )
+
+
+def overridden_buckets(config: WorkspaceConfig, repo: Path, pulls: Mapping[str, PullStart]) -> dict[str, str]:
+    """sha -> the bucket a person set for it (``cpto classify set``), a pull request's override
+    expanded to its commits through the GitHub tables (``pulls``), else git."""
+    from cpto.records.overrides import github_pull_commits, override_buckets
+
+    found = override_buckets(config, Path(repo), github_pull_commits(pulls))
+    return {sha: o.bucket for sha, o in found.items()}
 
 
 def _newest_first(alarm: Alarm) -> tuple[float, str]:
@@ -430,9 +446,10 @@ def estate_heartbeat(
     trend_parts: list[list[Delivery]] = [[] for _ in named]
     so_far_parts: list[Delivery] = []
     labelled: dict[str, str] = {}
+    overridden: dict[str, str] = {}
     releases_of: dict[str, int] = {}
     sources: list[Sources] = []
-    for name, repo_id, _ in repos:
+    for name, repo_id, path in repos:
         releases = config_releases(con, repo_id, config)
         graph = load_graph(con, repo_id, releases=releases)
         committed = commit_times(con, repo_id)
@@ -444,6 +461,7 @@ def estate_heartbeat(
             so_far_parts.append(dora.labelled(delivery(graph, committed, mine, monday, now, pulls), name))
         if repo_id in github:
             labelled.update(label_buckets(con, repo_id, config.github_labels))
+        overridden.update(overridden_buckets(config, path, pulls))
         releases_of[name] = len(releases)
         sources.append(delivery_sources(con, repo_id, config, releases, every))
     trend = [(wname, dora.pooled(parts)) for (wname, _, _), parts in zip(named, trend_parts, strict=True)]
@@ -458,7 +476,10 @@ def estate_heartbeat(
     if traced is not None:
         axes.update(traced.labellers())
     effort = [
-        (wname, allocation(con, ids, s, e, axes, labelled=labelled, person_in=person_in))
+        (
+            wname,
+            allocation(con, ids, s, e, axes, labelled=labelled, person_in=person_in, overridden=overridden),
+        )
         for wname, s, e in named
     ]
     since = end - timedelta(weeks=HOTSPOT_WEEKS)
@@ -470,7 +491,7 @@ def estate_heartbeat(
             monday,
             now,
             dora.pooled(so_far_parts),
-            allocation(con, ids, monday, now, labelled=labelled, person_in=person_in),
+            allocation(con, ids, monday, now, labelled=labelled, person_in=person_in, overridden=overridden),
             [i for i in every if i.started and monday <= i.started < now],
         )
     rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
