@@ -49,13 +49,16 @@ def debt_trend(
     hotspot_paths: Collection[str],
     *,
     exclude: frozenset[str] = frozenset(),
+    stock: bool = True,
 ) -> list[DebtWeek]:
-    """The debt signals of each (name, start, end) week, oldest first."""
+    """The debt signals of each (name, start, end) week, oldest first. ``stock`` False: only the flow
+    (lines changed in tests and code, from the index), without reading the code at each week's end
+    (markers and complexity then None): what an estate reads for repositories without a top hotspot."""
     seen: dict[str, tuple[int, int]] = {}  # blob id -> (markers, indentation complexity)
     changed = _changed_lines(con, repo_id, weeks[0][1], weeks[-1][2], exclude) if weeks else []
     out = []
     for name, start, end in weeks:
-        markers, complexity = _stock(repo, end, hotspot_paths, exclude, seen)
+        markers, complexity = _stock(repo, end, hotspot_paths, exclude, seen) if stock else (None, None)
         test = sum(n or 0 for when, _, n, is_test in changed if start <= when < end and is_test)
         code = sum(n or 0 for when, _, n, is_test in changed if start <= when < end and not is_test)
         waiting = sum(n is None for when, _, n, _ in changed if start <= when < end)

@@ -483,7 +483,7 @@ def estate_heartbeat(
         for wname, s, e in named
     ]
     since = end - timedelta(weeks=HOTSPOT_WEEKS)
-    spots, debt = _estate_code(con, repos, config, named, since, end)
+    spots, debt, holders = _estate_code(con, repos, config, named, since, end)
     so_far = None
     if monday is not None and now is not None:
         so_far = SoFar(
@@ -517,7 +517,7 @@ def estate_heartbeat(
         appeal_rate=quarter.rate if quarter else None,
         max_appeal_rate=config.max_appeal_rate,
         thresholds=config.thresholds,
-        warnings=list(traced.warnings) if traced else [],
+        warnings=[*(traced.warnings if traced else []), *_stock_scope(holders, len(repos))],
         sources=pooled_sources(names, sources),
         so_far=so_far,
         reviews=review_slas(con, ids, start, end, now or end, config.approval_sla, people),
@@ -594,7 +594,7 @@ def _estate_code(
     named: list[tuple[str, datetime, datetime]],
     since: datetime,
     end: datetime,
-) -> tuple[list[Hotspot], list[DebtWeek]]:
+) -> tuple[list[Hotspot], list[DebtWeek], list[str]]:
     """Hotspots ranked across the estate (paths ``repo/path``) and the debt trend summed. Only
     repositories with changes in the hotspot window or the trend are read (one query says which); each
     is read by its own git processes, several at a time."""
@@ -613,18 +613,45 @@ def _estate_code(
     narrowed = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary").fetchone()
     shared = bool(narrowed and narrowed[0])
 
-    def one(item: tuple[str, int, Path]) -> tuple[list[Hotspot], list[DebtWeek]]:
+    from cpto.history.filekinds import FileKinds
+    from cpto.history.summary import may_have_attributes
+
+    attributed = may_have_attributes(con)  # one query: who may have a .gitattributes to read at HEAD
+
+    def spots_of(item: tuple[str, int, Path]) -> list[tuple[str, Hotspot]]:
         name, repo_id, repo = item
         exclude = frozenset(_relative(p, repo) for p in config.record_paths)
         mine = con if shared else con.cursor()
-        spots = hotspots(mine, repo_id, repo, since, end, exclude=exclude, settings=config.code_kinds)
-        debt = debt_trend(mine, repo_id, repo, named, {h.path for h in spots}, exclude=exclude)
-        return [replace(h, path=f"{name}/{h.path}") for h in spots], debt
+        kinds = None if repo_id in attributed else FileKinds(dict(config.code_kinds), tuple(exclude), {})
+        found = hotspots(
+            mine, repo_id, repo, since, end, exclude=exclude, settings=config.code_kinds, kinds=kinds
+        )
+        return [(name, h) for h in found]
 
     read = [r for r in repos if r[1] in moved]
-    with ThreadPoolExecutor(max_workers=1 if shared else min(8, len(read) or 1)) as pool:
-        results = list(pool.map(one, read))
-    spots = sorted((h for s, _ in results for h in s), key=lambda h: (-h.score, h.path))[:10]
+    workers = 1 if shared else min(8, len(read) or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        ranked = sorted(
+            (pair for found in pool.map(spots_of, read) for pair in found),
+            key=lambda pair: (-pair[1].score, f"{pair[0]}/{pair[1].path}"),
+        )[:10]
+    spots = [replace(h, path=f"{name}/{h.path}") for name, h in ranked]
+    # The stock (TODO markers, the hotspots' complexity at each week's end) means reading each
+    # repository's code five times: read where the estate's top hotspots are; elsewhere only the flow
+    # of changed lines, from the index. The caller says so beside the trend.
+    held: dict[str, set[str]] = {}
+    for name, h in ranked:
+        held.setdefault(name, set()).add(h.path)
+
+    def debt_of(item: tuple[str, int, Path]) -> list[DebtWeek]:
+        name, repo_id, repo = item
+        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
+        mine = con if shared else con.cursor()
+        paths = held.get(name, set())
+        return debt_trend(mine, repo_id, repo, named, paths, exclude=exclude, stock=name in held)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = [((), d) for d in pool.map(debt_of, read)]
     debt = [
         DebtWeek(
             wname,
@@ -636,7 +663,18 @@ def _estate_code(
         )
         for n, (wname, _, _) in enumerate(named)
     ]
-    return spots, debt
+    return spots, debt, sorted(held)
+
+
+def _stock_scope(holders: list[str], repositories: int) -> list[str]:
+    """What the debt trend's markers and hotspot complexity were read in, when not every repository."""
+    if len(holders) >= repositories:
+        return []
+    where = ", ".join(holders) if holders else "none (no hotspot in the window)"
+    return [
+        f"tech-debt trend: TODO markers and hotspot complexity read in the {len(holders)} of {repositories}"
+        f" repositories holding the top hotspots ({where}); changed test and code lines in all of them"
+    ]
 
 
 def _total(values: list[int | None]) -> int | None:

@@ -245,7 +245,7 @@ def code_paths(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig | None) -
     for repo_id, repo, path in rows:
         by_repo[(int(repo_id), str(repo))].append(str(path))
     settings = dict(config.code_kinds) if config else {}
-    attributed = _may_have_attributes(con)
+    attributed = may_have_attributes(con)
     out: list[tuple[int, str]] = []
     for (repo_id, repo), paths in by_repo.items():
         root = Path(repo)
@@ -259,7 +259,7 @@ def code_paths(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig | None) -
     return out
 
 
-def _may_have_attributes(con: duckdb.DuckDBPyConnection) -> set[int]:
+def may_have_attributes(con: duckdb.DuckDBPyConnection) -> set[int]:
     """The repositories whose HEAD may hold a ``.gitattributes`` (at the root or in a folder), by one
     query for the whole index instead of three git processes per repository.
 
