@@ -3,10 +3,12 @@
     python benchmarks/classify_quality.py                       # ../shared/data/commits/levin1151
     python benchmarks/classify_quality.py --dataset DIR --json
 
-Runs ``cpto classify --json`` on DIR/input.jsonl and ../shared/tools/baseline_classify.py on the same
-input, scores both with ../shared/tools/score_classify.py against DIR/commits.jsonl, and prints accuracy,
-macro-F1 and kappa side by side. Nothing is trained: the classifier's rules were written before it saw
-this data, and this script never feeds labels back.
+Runs ``cpto classify --json`` on DIR/input.jsonl (the shipped model, docs/classify.md), today's rules
+alone (cpto.heartbeat.classify.rules) and ../shared/tools/baseline_classify.py (the keyword floor) on the
+same input, scores all three with ../shared/tools/score_classify.py against DIR/commits.jsonl, and prints
+accuracy, macro-F1 and kappa side by side. It also prints the overlap check: how many of the dataset's
+messages, normalised as the model reads them, are among the model's training messages (must be 0). The
+model was trained without this data and this script never feeds labels back.
 """
 
 from __future__ import annotations
@@ -39,6 +41,37 @@ def score(dataset: Path, predictions: Path) -> dict[str, float]:
     }
 
 
+def _rules_only(source: Path, out: Path) -> None:
+    """Today's rules without the model: the floor the model has to clear."""
+    from cpto.heartbeat.classify import rules
+
+    with source.open() as lines, out.open("w") as sink:
+        for line in lines:
+            row = json.loads(line)
+            result = rules(
+                row["message"], row.get("paths") or [], row.get("added") or 0, row.get("deleted") or 0
+            )
+            sink.write(
+                json.dumps({"id": row["id"], "category": result.category, "confidence": result.confidence})
+                + "\n"
+            )
+
+
+def overlap(source: Path) -> int:
+    """How many of the dataset's messages (normalised) the model was trained on: CRC-32 of the normalised text."""
+    import zlib
+
+    import numpy as np
+
+    from cpto.heartbeat.model import model_path, normalise
+
+    with np.load(model_path(), allow_pickle=False) as z:
+        trained = set(z["train_hashes"].tolist())
+    with source.open() as lines:
+        texts = [normalise(json.loads(line)["message"]) for line in lines]
+    return sum(1 for t in texts if t and zlib.crc32(t.encode()) in trained)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -59,16 +92,21 @@ def main() -> None:
             [sys.executable, str(SHARED / "tools" / "baseline_classify.py"), str(args.dataset / "input.jsonl"), str(floor)],
             check=True,
         )  # fmt: skip
+        rules_out = Path(tmp) / "rules.jsonl"
+        _rules_only(args.dataset / "input.jsonl", rules_out)
         results = {
             "dataset": str(args.dataset),
             "cpto": score(args.dataset, ours),
+            "rules": score(args.dataset, rules_out),
             "baseline": score(args.dataset, floor),
+            "overlap": overlap(args.dataset / "input.jsonl"),
         }
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(f"dataset {results['dataset']}")
-    for name in ("cpto", "baseline"):
+    print(f"overlap: {results['overlap']} of the dataset's messages are among the model's training messages")
+    for name in ("cpto", "rules", "baseline"):
         r = results[name]
         print(
             f"{name:9} accuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  kappa {r['kappa']:.3f}  n {r['n']}"
