@@ -33,6 +33,7 @@ from cpto.heartbeat.dora import (
 from cpto.heartbeat.evidence import NO_GITHUB
 from cpto.heartbeat.hotspots import EXCLUDED
 from cpto.heartbeat.reviews import ReviewSlas, Sla
+from cpto.heartbeat.shares import Shares, allocation_shares, format_share
 from cpto.heartbeat.week import Heartbeat
 from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
@@ -153,6 +154,43 @@ def _axis_table(title: str, axis: str, effort: Allocation) -> Table | None:
         for label, s in sorted(slices.items(), key=lambda kv: (-kv[1].total, kv[0]))
     ]
     return Table(title, [axis, "commits", "share", "changed lines", "buckets"], rows)
+
+
+DECIDER_NAMES = {
+    "label": "labels",
+    "type": "conventional types",
+    "override": "overrides",
+    "model": "model",
+    "rules": "rules",
+}
+
+
+def _decided_line(estimated: Shares) -> str:
+    """Who decided the week's buckets, and how far the estimated shares can be trusted: people's
+    buckets count as given, the machine's are corrected and carry the interval."""
+    counts = ", ".join(
+        f"{DECIDER_NAMES[d]} {n}" for d, n in estimated.decided.items() if n or d != "override"
+    )
+    people = f"{estimated.by_people:.0%}" if estimated.by_people is not None else "none"
+    return (
+        f"decided by: {counts} ({people} of commits bucketed by people); estimated share: {estimated.method}"
+    )
+
+
+def _estimated_data(estimated: Shares) -> dict[str, Any]:
+    """JSON: each bucket's estimated share of commits with its 95% interval, and who decided (new
+    fields; the week's plain ``shares`` stay as they were); every share null in a week with no commits
+    (unknown, not 0)."""
+    return {
+        "estimated_shares": {
+            s.bucket: {"share": s.share, "low": s.low, "high": s.high, "observed": s.observed}
+            for s in estimated.shares
+        },
+        "decided_by": estimated.decided,
+        "decided_by_people": estimated.by_people,
+        "shares_method": estimated.method,
+        "shares_notes": estimated.notes,
+    }
 
 
 def _count(value: float) -> float | int:
@@ -565,7 +603,8 @@ def heartbeat_report(
         for n, (week, _w, wm) in enumerate(trend_metrics)
     ]
     effort = beat.effort[-1][1]
-    commit_share, line_share, people_share = (effort.shares(m) for m in ("commits", "lines", "people_weeks"))
+    line_share, people_share = (effort.shares(m) for m in ("lines", "people_weeks"))
+    estimated = allocation_shares(effort)
     span = f"{beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}"
     sections: list[Table | Blocks | None] = [
         Table(
@@ -597,12 +636,12 @@ def heartbeat_report(
         ),
         Table(
             "Where effort went this week",
-            ["bucket", "commits", "share", "changed lines", "share", "people-weeks", "share"],
+            ["bucket", "commits", "share (95%)", "changed lines", "share", "people-weeks", "share"],
             [
                 [
                     c,
                     effort.commits[c],
-                    _pct(commit_share[c]),
+                    format_share(estimated.get(c)),  # the estimate with its interval, not the plain count's
                     effort.lines[c],
                     _pct(line_share[c]),
                     effort.people_weeks[c],
@@ -617,8 +656,9 @@ def heartbeat_report(
                     if effort.by_label
                     else "buckets from cpto classify"
                 )
-                + " (conventional types, leading verbs, words, changed paths);"
+                + " (a conventional type, else the shipped model with the rules' vote);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
+                + f". {_decided_line(estimated)}"
             ),
             anchor=EFFORT,
         )
@@ -830,6 +870,7 @@ def heartbeat_report(
                     "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")}
                     if sum(a.commits.values())
                     else None,
+                    **_estimated_data(allocation_shares(a)),
                     "by": {
                         axis: {
                             label: {

@@ -1,0 +1,209 @@
+"""Benchmark: are the allocation's shares and intervals right? On ../shared labelled data (levin1151).
+
+    python benchmarks/shares.py                          # ../shared/data/commits/levin1151
+    python benchmarks/shares.py --dataset DIR --json
+    python benchmarks/shares.py --per-repo 1500         # commits read per training mirror
+
+Classifies DIR/input.jsonl with today's classifier (``cpto.heartbeat.classify``; the shipped model too
+when ``cpto.heartbeat.model`` exists and exposes ``classify``), estimates each bucket's share with
+``cpto.heartbeat.shares.estimate_shares``, merges the buckets into the scorer's maintenance classes
+(feature, infra: adaptive; fix: corrective; debt, other: perfective; ../shared/data/commits/README.md),
+and prints the true share (from DIR/commits.jsonl) beside each estimate, whether it is within 5 points
+and whether it is inside the interval. Target: every class within 5 points and inside.
+
+The confusion used to correct the rules never comes from the evaluation set. Three are run:
+- ``none``: no correction, the interval accounts for sampling only (what the heartbeat does for rules);
+- ``mirrors`` (when the rules decide commits, i.e. no model is shipped): the rules' confusion measured on the conventional-commit histories of the openly
+  licensed training mirrors (/work/.mirror/<owner>+<name>/repo, Java ones, as levin's projects are):
+  the commit's type (``fix(x): ...``) is the truth, the rules see the message with the type stripped
+  and no paths (levin has none), the same input shape as here. Its per-bucket counts give the
+  Dirichlet for the confusion's own uncertainty;
+- ``model``: the shipped model's ``model_confusion()`` (cross-validated on its training commits), when
+  the module exists.
+Nothing here reads the labels except to print the true share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from cpto.heartbeat.classify import CATEGORIES, CONVENTIONAL, classify
+from cpto.heartbeat.shares import Confusion, Shares, estimate_shares, format_share, machine_confusions
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MIRRORS = Path("/work/.mirror")
+# Java histories with conventional-commit subjects (licences in ../shared/data/commits/README.md)
+JAVA = (
+    "apache+fory",
+    "apache+shenyu",
+    "apache+seatunnel",
+    "apache+dolphinscheduler",
+    "apache+streampark",
+    "appium+java-client",
+    "fabric8io+kubernetes-client",
+    "googleapis+java-spanner",
+    "googleapis+java-bigquery",
+    "GoogleCloudPlatform+spring-cloud-gcp",
+    "jbangdev+jbang",
+)
+MAINTENANCE = {
+    "feature": "adaptive",
+    "infra": "adaptive",
+    "fix": "corrective",
+    "debt": "perfective",
+    "other": "perfective",
+}
+_TYPED = re.compile(r"^\s*([A-Za-z]+)(\([^)]*\))?!?:\s*")
+
+
+def rules_confusion(per_repo: int) -> Confusion | None:
+    """P(rules' bucket | conventional type's bucket) on the training mirrors, type stripped, no paths."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    used = []
+    for name in JAVA:
+        git = MIRRORS / name / "repo"
+        if not git.is_dir():
+            continue
+        out = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(git),
+                "log",
+                "--no-merges",
+                f"-{per_repo * 2}",
+                "--format=%x1e%B%x1f",
+                "--numstat",
+            ],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        ).stdout  # fmt: skip  (a shallow or partial mirror stops early: what was read still counts)
+        taken = 0
+        for record in out.split("\x1e")[1:]:
+            message, _, stat = record.partition("\x1f")
+            typed = _TYPED.match(message)
+            truth = CONVENTIONAL.get(typed.group(1).lower()) if typed else None
+            if typed is None or truth is None:
+                continue
+            added = deleted = 0
+            for line in stat.strip().splitlines():
+                a, _, rest = line.partition("\t")
+                d = rest.partition("\t")[0]
+                added += int(a) if a.isdigit() else 0
+                deleted += int(d) if d.isdigit() else 0
+            stripped = message[typed.end() :]
+            pairs[truth, classify(stripped, [], added, deleted).category] += 1
+            taken += 1
+            if taken >= per_repo:
+                break
+        if taken:
+            used.append(f"{name} ({taken})")
+    if not pairs:
+        return None
+    support = {t: sum(n for (tt, _), n in pairs.items() if tt == t) for t in CATEGORIES}
+    rates = {t: {p: pairs[t, p] / support[t] for p in CATEGORIES} for t in CATEGORIES if support[t]}
+    return Confusion(
+        rates, support, "rules on conventional-commit Java mirrors, type stripped: " + ", ".join(used)
+    )
+
+
+def row(shares: Shares, truth: dict[str, float]) -> list[dict[str, object]]:
+    rows = []
+    for s in shares.shares:
+        assert s.share is not None and s.low is not None and s.high is not None
+        true = truth.get(s.bucket, 0.0)
+        rows.append(
+            {
+                "class": s.bucket,
+                "true": round(true, 4),
+                "estimate": s.share,
+                "low": s.low,
+                "high": s.high,
+                "observed": s.observed,
+                "within_5_points": abs(s.share - true) <= 0.05,
+                "inside": s.low <= true <= s.high,
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dataset", type=Path, default=SHARED / "data" / "commits" / "levin1151")
+    parser.add_argument("--per-repo", type=int, default=800)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not (args.dataset / "input.jsonl").is_file():
+        raise SystemExit(f"{args.dataset}: no input.jsonl (is ../shared beside the project?)")
+    rows = [json.loads(x) for x in (args.dataset / "input.jsonl").read_text().splitlines() if x.strip()]
+    labels = [
+        json.loads(x)["label"] for x in (args.dataset / "commits.jsonl").read_text().splitlines() if x.strip()
+    ]
+    truth = {c: n / len(labels) for c, n in Counter(labels).items()}
+    decisions = []
+    for r in rows:
+        got = classify(
+            r["message"], r.get("paths") or [], int(r.get("added") or 0), int(r.get("deleted") or 0)
+        )
+        decisions.append((got.category, got.decided_by))
+    runs: dict[str, tuple[str, Shares]] = {}
+    runs["none"] = ("no confusion: sampling only", estimate_shares(decisions, merge=MAINTENANCE))
+    measured = rules_confusion(args.per_repo) if any(by == "rules" for _, by in decisions) else None
+    if measured is not None:
+        runs["mirrors"] = (
+            measured.source,
+            estimate_shares(decisions, {"rules": measured}, merge=MAINTENANCE),
+        )
+    model = machine_confusions(require_folds=False).get("model")  # the pooled one too, to show what it does
+    if model is not None:
+        from cpto.heartbeat.model import predict
+
+        decided = [
+            (category, by)
+            if by == "type"
+            else (predict(r["message"], r.get("paths") or []).category, "model")
+            for r, (category, by) in zip(rows, decisions, strict=True)
+        ]
+        runs["model"] = (model.source, estimate_shares(decided, {"model": model}, merge=MAINTENANCE))
+    report = {
+        name: {
+            "confusion": source,
+            "method": s.method,
+            "decided": s.decided,
+            "notes": s.notes,
+            "classes": row(s, truth),
+        }
+        for name, (source, s) in runs.items()
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(
+        f"{args.dataset.name}: {len(rows)} commits; true shares from commits.jsonl (read only to print them)"
+    )
+    for name, (source, s) in runs.items():
+        print(f"\n[{name}] confusion: {source}")
+        print(f"  {s.method}; decided by: {', '.join(f'{k} {v}' for k, v in s.decided.items() if v)}")
+        for note in s.notes:
+            print(f"  note: {note}")
+        print(f"  {'class':<11} {'true':>6}  {'estimate (95%)':<16} {'observed':>8}  within 5 pts  inside")
+        for s_, r in zip(s.shares, report[name]["classes"], strict=True):
+            print(
+                f"  {s_.bucket:<11} {r['true']:>6.1%}  {format_share(s_):<16} {r['observed']:>8.1%}"
+                f"  {'yes' if r['within_5_points'] else 'NO':<12}  {'yes' if r['inside'] else 'NO'}"
+            )
+        ok = all(r["within_5_points"] and r["inside"] for r in report[name]["classes"])
+        print(f"  target (every class within 5 points and inside its interval): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
