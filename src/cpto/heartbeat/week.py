@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -206,8 +207,6 @@ def heartbeat(
                 ),
                 [i for i in incidents if i.started and monday <= i.started < now],
             )
-    rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
-    quarter = rates.get(quarter_of(start))
     return Heartbeat(
         week=named[-1][0],
         start=start,
@@ -217,16 +216,8 @@ def heartbeat(
         effort=effort,
         hotspots=spots,
         debt=debt,
-        pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in incidents if i.started and start <= i.started < end],
-        open_actions=[a for a in items_of(records, decisions) if not a.done],
-        decision_records=len(decisions),
-        past_sla=[
-            d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
-        ],
-        appeal_rate=quarter.rate if quarter else None,
-        max_appeal_rate=config.max_appeal_rate,
-        thresholds=config.thresholds,
+        **_from_records(config, records, decisions, pulled, start, end),
         warnings=list(traced.warnings) if traced else [],
         sources=delivery_sources(con, repo_id, config, releases, incidents),
         so_far=so_far,
@@ -242,6 +233,31 @@ def overridden_buckets(config: WorkspaceConfig, repo: Path, pulls: Mapping[str, 
 
     found = override_buckets(config, Path(repo), github_pull_commits(pulls))
     return {sha: o.bucket for sha, o in found.items()}
+
+
+def _from_records(
+    config: WorkspaceConfig,
+    records: list[Incident],
+    decisions: list[Decision],
+    pulled: list[Alarm] | None,
+    start: datetime,
+    end: datetime,
+) -> dict[str, Any]:
+    """The heartbeat's fields read from the records alone (stop cords, action items, decisions past
+    their SLA, the quarter's appeal rate): the same for one repository and for an estate."""
+    rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
+    quarter = rates.get(quarter_of(start))
+    return {
+        "pulled": sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
+        "open_actions": [a for a in items_of(records, decisions) if not a.done],
+        "decision_records": len(decisions),
+        "past_sla": [
+            d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
+        ],
+        "appeal_rate": quarter.rate if quarter else None,
+        "max_appeal_rate": config.max_appeal_rate,
+        "thresholds": config.thresholds,
+    }
 
 
 def _newest_first(alarm: Alarm) -> tuple[float, str]:
@@ -494,8 +510,6 @@ def estate_heartbeat(
             allocation(con, ids, monday, now, labelled=labelled, person_in=person_in, overridden=overridden),
             [i for i in every if i.started and monday <= i.started < now],
         )
-    rates = {q.quarter: q for q in appeal_rates(decisions, config.max_appeal_rate)}
-    quarter = rates.get(quarter_of(start))
     week_commits = _commits_per_repo(con, ids, start, end)
     this_week = trend_parts[-1]
     return Heartbeat(
@@ -507,16 +521,8 @@ def estate_heartbeat(
         effort=effort,
         hotspots=spots,
         debt=debt,
-        pulled=sorted((a for a in pulled or [] if a.is_open), key=_newest_first),
         incidents=[i for i in every if i.started and start <= i.started < end],
-        open_actions=[a for a in items_of(records, decisions) if not a.done],
-        decision_records=len(decisions),
-        past_sla=[
-            d for d in decisions if d.is_open and (w := d.waited(end)) is not None and w > config.decision_sla
-        ],
-        appeal_rate=quarter.rate if quarter else None,
-        max_appeal_rate=config.max_appeal_rate,
-        thresholds=config.thresholds,
+        **_from_records(config, records, decisions, pulled, start, end),
         warnings=[*(traced.warnings if traced else []), *_stock_scope(holders, len(repos))],
         sources=pooled_sources(names, sources),
         so_far=so_far,
