@@ -188,7 +188,8 @@ class Classified:
 
 
 def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int = 0) -> Classified:
-    """One commit's bucket, how sure, and why: the type decides, else the model (with the rules' vote)."""
+    """One commit's bucket, how sure, and why: the type decides, else the model (with the rules' vote
+    when the model's settings give it a weight; chosen on the training hold-out, see docs/classify.md)."""
     typed = _typed(message)
     if typed:
         return typed
@@ -196,8 +197,8 @@ def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: i
 
     model = load_model()
     prediction = predict(message, paths, model)
-    ruled = rules(message, paths, added, deleted)
     weight = float(model.provenance.get("settings", {}).get("rules_weight", 0.0))
+    ruled = rules(message, paths, added, deleted) if weight else Classified("other", 0.0, _NO_SIGNAL)
     scores = dict(prediction.probabilities)
     if weight and ruled.why != _NO_SIGNAL:
         scores[ruled.category] += weight * ruled.confidence
