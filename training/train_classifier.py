@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import warnings
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
@@ -44,12 +46,43 @@ from cpto.heartbeat.classify import _CONVENTIONAL, CATEGORIES, CONVENTIONAL, rul
 from cpto.heartbeat.model import N_FEATURES, featurize, normalise, strip_prefixes
 
 HERE = Path(__file__).resolve().parent
-CAP = 4000  # examples per repository at most
+CAP = 8000  # examples per repository at most (8,000 scored the same as 4,000 on the hold-out, with more data)
 DROP_PATHS = 0.4  # share of rows trained without their paths
 SEED = 20
 _CHORE_TOOLING = re.compile(r"dep|bump|upgrad|build|ci|release|version")
-# The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...".
-_BRACKET = re.compile(r"^\s*\[([A-Za-z]+)(?:[-_ #]?\d+)?\]")
+# The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...", "[type:fix] ...".
+_BRACKET = re.compile(r"^\s*\[(?:type\s*:\s*)?([A-Za-z]+)(?:[-_ #]?\d+)?\]", re.IGNORECASE)
+# Type words authors write that classify.py's table does not hold (bracketed or conventional).
+EXTRA_TYPES = {"bug": "fix", "enhancement": "feature", "new": "feature"}
+# Words whose bucket is a judgement call; mapped only when AMBIGUOUS is on (chosen on the hold-out).
+AMBIGUOUS_TYPES = {"improve": "debt", "improvement": "debt", "maintenance": "debt"}
+AMBIGUOUS = False  # mapping them to debt lost 0.02 accuracy on the hold-out
+# Gitmoji (https://gitmoji.dev), as the character or the :shortcode:, and the bucket its author meant.
+GITMOJI = {
+    "\U0001f41b": "fix", "bug": "fix",  # bug
+    "\U0001f691": "fix", "ambulance": "fix",  # critical hotfix
+    "\u2728": "feature", "sparkles": "feature",
+    "\u267b": "debt", "recycle": "debt",
+    "\u26a1": "debt", "zap": "debt",  # performance
+    "\U0001f525": "debt", "fire": "debt",  # remove code
+    "\u2705": "debt", "white_check_mark": "debt",  # tests
+    "\U0001f3a8": "debt", "art": "debt",  # structure / format
+    "\U0001f6a8": "debt", "rotating_light": "debt",  # linter warnings
+    "\U0001f4dd": "other", "memo": "other",  # docs
+    "\u270f": "other", "pencil2": "other",  # typos
+    "\U0001f310": "other", "globe_with_meridians": "other",  # translations
+    "\U0001f516": "other", "bookmark": "other",  # release
+    "\u2b06": "infra", "arrow_up": "infra", "\u2b07": "infra", "arrow_down": "infra",  # dependencies
+    "\U0001f477": "infra", "construction_worker": "infra",  # CI
+    "\U0001f49a": "infra", "green_heart": "infra",  # fix CI
+    "\U0001f527": "infra", "wrench": "infra",  # configuration
+    "\U0001f528": "infra", "hammer": "infra",  # development scripts
+    "\U0001f4e6": "infra", "package": "infra",
+    "\U0001f4cc": "infra", "pushpin": "infra",  # pin dependencies
+    "\u2795": "infra", "heavy_plus_sign": "infra", "\u2796": "infra", "heavy_minus_sign": "infra",
+}  # fmt: skip
+# A leading gitmoji: one pictograph (with its variation selector) or one :shortcode:, then a space.
+_GITMOJI = re.compile(r"^\s*(?::([a-z0-9_]+):|([\u2600-\u2bff\U0001f300-\U0001faff]))\ufe0f?\s+")
 LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "license.txt", "COPYING")
 
 
@@ -70,14 +103,23 @@ def licence_of(repo: Path) -> str:
 
 
 def label_of(subject: str) -> str | None:
-    """The bucket a conventional (or bracketed) subject's type gives, the way classify.py reads it; None to skip."""
+    """The bucket the author's type gives (conventional, bracketed or gitmoji), as classify.py reads it; None to skip."""
+    g = _GITMOJI.match(subject)
+    if g:
+        return GITMOJI.get(g.group(1) or g.group(2))
     m = _CONVENTIONAL.match(subject) or _BRACKET.match(subject)
     if not m:
         return None
     kind = m.group(1).lower()
     if kind == "chore" and not _CHORE_TOOLING.search(subject.lower()):
         return None
-    return CONVENTIONAL.get(kind)
+    table = {**EXTRA_TYPES, **(AMBIGUOUS_TYPES if AMBIGUOUS else {}), **CONVENTIONAL}
+    return table.get(kind)
+
+
+def without_gitmoji(message: str) -> str:
+    """The message without its leading gitmoji: the label must not be a feature (``:bug:`` would be the word bug)."""
+    return _GITMOJI.sub("", message, count=1)
 
 
 def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
@@ -103,7 +145,17 @@ def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
         subject = message.splitlines()[0] if message else ""
         label = label_of(subject)
         if label:
-            rows.append({"sha": sha, "message": message, "paths": paths_of.get(sha, []), "label": label})
+            gitmoji = bool(_GITMOJI.match(subject))
+            message = without_gitmoji(message)
+            rows.append(
+                {
+                    "sha": sha,
+                    "message": message,
+                    "paths": paths_of.get(sha, []),
+                    "label": label,
+                    "gitmoji": gitmoji,
+                }
+            )
     return rows, total, head_date
 
 
@@ -200,8 +252,13 @@ def rules_scores(examples: list[dict[str, Any]]) -> np.ndarray:
 
 
 def fit(x: sparse.csr_matrix, y: np.ndarray, c: float, balanced: bool) -> LogisticRegression:
-    model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=100, tol=1e-3)
-    return model.fit(x, y)
+    """Multinomial logistic regression; SAGA converges here in ~30-60 passes (lbfgs did not in 100)."""
+    model = LogisticRegression(
+        C=c, class_weight="balanced" if balanced else None, solver="saga", max_iter=1000, tol=1e-4
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # a fit that did not converge stops training
+        return model.fit(x, y)
 
 
 def score(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -234,8 +291,8 @@ def main() -> None:
     x_train, x_test = tfidf(counts[train], idf), tfidf(counts[test], idf)
     rules = rules_scores([examples[i] for i in test])
     selection = []
-    for c in (4.0,):
-        for balanced in (False, True):
+    for c in (1.0, 4.0):
+        for balanced in (True,):
             t0 = time.time()
             probs = fit(x_train, y[train], c, balanced).predict_proba(x_test)
             for w in (0.0, 0.3, 0.6):
