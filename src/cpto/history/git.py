@@ -591,29 +591,36 @@ def _in_parallel(
     read: Callable[[list[str]], Iterator[T]],
     jobs: int | None,
     chunk_size: int | None = None,
+    *,
+    ordered: bool = False,
 ) -> Iterator[T]:
     """Run ``read`` over chunks of ``shas`` in parallel threads (each drives its own git process) and
-    stream what they yield; a bounded queue between readers and consumer keeps memory flat."""
+    stream what they yield; a bounded queue between readers and consumer keeps memory flat.
+
+    ``ordered``: yield every chunk's items in the chunks' order, as one reader would (a chunk that
+    finishes early waits in memory for the ones before it), so what is built from them in order, such
+    as a vocabulary's word ids, is the same on every run."""
     # One reader more than cores: while a reader waits on its pipe for Python to parse, git keeps a core busy.
     jobs = max(1, jobs or (os.cpu_count() or 1) + 1)
     # A few chunks per reader balance the load; fewer processes save git's start-up and pack loading.
     chunk_size = chunk_size or max(500, -(-len(shas) // (jobs * 3)))
     chunks = [list(shas[i : i + chunk_size]) for i in range(0, len(shas), chunk_size)]
-    todo: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
-    for chunk in chunks:
-        todo.put(chunk)
-    out: queue.Queue[T | _Failure | None] = queue.Queue(maxsize=jobs * 2)
+    todo: queue.SimpleQueue[tuple[int, list[str]]] = queue.SimpleQueue()
+    for number, chunk in enumerate(chunks):
+        todo.put((number, chunk))
+    out: queue.Queue[tuple[int, T] | _ChunkEnd | _Failure | None] = queue.Queue(maxsize=jobs * 2)
     stop = threading.Event()
 
     def worker() -> None:
         try:
             while not stop.is_set():
                 try:
-                    chunk = todo.get_nowait()
+                    number, chunk = todo.get_nowait()
                 except queue.Empty:
                     break
                 for item in read(chunk):
-                    out.put(item)
+                    out.put((number, item))
+                out.put(_ChunkEnd(number))
         except BaseException as exc:  # handed to the consumer, which re-raises it
             out.put(_Failure(exc))
         finally:
@@ -623,20 +630,35 @@ def _in_parallel(
     for thread in threads:
         thread.start()
     finished = 0
+    current = 0  # with ``ordered``: the chunk whose items are yielded as they come
+    waiting: dict[int, list[T]] = {}
+    ended: set[int] = set()
     try:
         while finished < len(threads):
-            item = out.get()
-            if item is None:
+            got = out.get()
+            if got is None:
                 finished += 1
-            elif isinstance(item, _Failure):
-                raise item.error
+            elif isinstance(got, _Failure):
+                raise got.error
+            elif isinstance(got, _ChunkEnd):
+                ended.add(got.number)
+                while ordered and current in ended:
+                    current += 1
+                    yield from waiting.pop(current, [])
+            elif not ordered or got[0] == current:
+                yield got[1]
             else:
-                yield item
+                waiting.setdefault(got[0], []).append(got[1])
     finally:
         stop.set()
         while finished < len(threads):  # drain so blocked workers can exit
             if out.get() is None:
                 finished += 1
+
+
+@dataclass(frozen=True)
+class _ChunkEnd:
+    number: int
 
 
 @dataclass(frozen=True)
@@ -660,7 +682,9 @@ def read_added_text(
     (its blobs were never fetched), so a missing promisor costs one git process per chunk.
     """
     if shas:
-        yield from _in_parallel(shas, lambda chunk: _added_chunk(repo, chunk, limit, partial), jobs)
+        yield from _in_parallel(
+            shas, lambda chunk: _added_chunk(repo, chunk, limit, partial), jobs, ordered=True
+        )
 
 
 def _added_chunk(
