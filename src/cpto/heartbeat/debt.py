@@ -7,7 +7,7 @@ repository cost about one full read plus what changed.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -50,12 +50,14 @@ def debt_trend(
     *,
     exclude: frozenset[str] = frozenset(),
     stock: bool = True,
+    changed: list[tuple[datetime, str, int | None, bool]] | None = None,
 ) -> list[DebtWeek]:
     """The debt signals of each (name, start, end) week, oldest first. ``stock`` False: only the flow
     (lines changed in tests and code, from the index), without reading the code at each week's end
     (markers and complexity then None): what an estate reads for repositories without a top hotspot."""
     seen: dict[str, tuple[int, int]] = {}  # blob id -> (markers, indentation complexity)
-    changed = _changed_lines(con, repo_id, weeks[0][1], weeks[-1][2], exclude) if weeks else []
+    if changed is None:  # an estate passes each repository's rows of changed_lines_of, read at once
+        changed = _changed_lines(con, repo_id, weeks[0][1], weeks[-1][2], exclude) if weeks else []
     out = []
     for name, start, end in weeks:
         markers, complexity = _stock(repo, end, hotspot_paths, exclude, seen) if stock else (None, None)
@@ -101,20 +103,34 @@ def _changed_lines(
 ) -> list[tuple[datetime, str, int | None, bool]]:
     """(when, path, changed lines, is a test) for every test or code file changed in [start, end); the
     lines are None for a change whose commit waits for its line counts."""
+    return changed_lines_of(con, [repo_id], start, end, {repo_id: exclude}).get(repo_id, [])
+
+
+def changed_lines_of(
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    excludes: Mapping[int, frozenset[str]],
+) -> dict[int, list[tuple[datetime, str, int | None, bool]]]:
+    """:func:`_changed_lines` of several repositories in one query (an estate: one query, not one per
+    repository), by repository id."""
     rows = con.execute(
         """
         WITH pending AS (SELECT DISTINCT repo_id, sha FROM problems WHERE problem = ?)
-        SELECT c.committer_time, f.path, CASE WHEN w.sha IS NULL THEN coalesce(f.added + f.deleted, 0) END
+        SELECT f.repo_id, c.committer_time, f.path,
+               CASE WHEN w.sha IS NULL THEN coalesce(f.added + f.deleted, 0) END
         FROM file_changes f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
              LEFT JOIN pending w ON w.repo_id = f.repo_id AND w.sha = f.sha
-        WHERE f.repo_id = ? AND c.committer_time >= ? AND c.committer_time < ? AND NOT f."binary"
-          AND len(c.parents) <= 1
+        WHERE list_contains(?, f.repo_id) AND c.committer_time >= ? AND c.committer_time < ?
+          AND NOT f."binary" AND len(c.parents) <= 1
+        ORDER BY f.repo_id, c.committer_time, f.path
         """,
-        [LINES_PENDING, repo_id, start, end],
+        [LINES_PENDING, list(ids), start, end],
     ).fetchall()
-    out = []
-    for when, path, n in rows:
+    out: dict[int, list[tuple[datetime, str, int | None, bool]]] = {}
+    for repo_id, when, path, n in rows:
         is_test = bool(TEST_PATH.search(str(path)))
-        if is_test or is_code(str(path), exclude):
-            out.append((when, str(path), None if n is None else int(n), is_test))
+        if is_test or is_code(str(path), excludes.get(int(repo_id), frozenset())):
+            out.setdefault(int(repo_id), []).append((when, str(path), None if n is None else int(n), is_test))
     return out

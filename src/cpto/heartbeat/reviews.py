@@ -218,7 +218,9 @@ def review_slas(
     their SLA is over every turn they took in the estate. Turns are matched within each repository
     (pull request numbers repeat from one repository to the next)."""
     ids = [repo_id] if isinstance(repo_id, int) else list(repo_id)
-    synced_ids = [i for i in ids if has_github_data(con, i)]
+    synced_ids = (
+        [i for i in ids if has_github_data(con, i)] if has_github_data(con) else []
+    )  # one check first
     result = ReviewSlas(bool(synced_ids), sla, start, end, now)
     if not result.known:
         return result

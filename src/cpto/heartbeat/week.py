@@ -15,10 +15,10 @@ import duckdb
 from cpto.errors import CptoError
 from cpto.heartbeat import dora
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
-from cpto.heartbeat.debt import DebtWeek, debt_trend
+from cpto.heartbeat.debt import DebtWeek, changed_lines_of, debt_trend
 from cpto.heartbeat.dora import Delivery, Sources, commit_times, delivery
 from cpto.heartbeat.evidence import NO_GITHUB, PullStart, issue_incidents, label_buckets, pull_starts, synced
-from cpto.heartbeat.hotspots import Hotspot, hotspots
+from cpto.heartbeat.hotspots import EstateRepo, Hotspot, estate_hotspots, hotspots
 from cpto.heartbeat.reviews import ReviewSlas, review_slas
 from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
@@ -26,11 +26,11 @@ from cpto.history.summary import identity_resolver
 from cpto.records.actions import ActionItem, items_of
 from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
-from cpto.records.deploys import config_releases
+from cpto.records.deploys import config_releases, estate_releases
 from cpto.records.incidents import Incident
 from cpto.records.people import People
 from cpto.records.times import check_day, parse_date, shown
-from cpto.review.graph import Release, load_graph
+from cpto.review.graph import Release, indexed_batches, load_graph
 from cpto.workspace.config import AlarmThresholds, WorkspaceConfig
 from cpto.workspace.narrow import repo_names
 
@@ -270,11 +270,13 @@ def delivery_sources(
     config: WorkspaceConfig,
     releases: list[Release],
     incidents: list[Incident],
+    tag_names: list[str] | None = None,
 ) -> Sources:
     """What the deploys and incidents behind the delivery numbers come from, and when none are found,
     why and the setting (or command) that would find them: what the repository's tags look like, or
     that GitHub was never synced. ``incidents``: the records and the GitHub issues labelled as incidents
-    (ids ``#N``), counted apart."""
+    (ids ``#N``), counted apart. ``tag_names``: the repository's tags newest first, when already read
+    (:meth:`cpto.review.graph.Indexed.tag_names`)."""
     hint = ""
     if config.deploy_source == "log" and config.deploy_log is not None:
         source = f"the deploy log {config.deploy_log.name}"
@@ -286,7 +288,8 @@ def delivery_sources(
         hint = _github_hint(con, repo_id, config, len(releases))
     else:
         source = f"tags matching `{config.deploy_tags}`"
-        hint = _tag_hint(con, repo_id, config.deploy_tags, len(releases))
+        names = tag_names if tag_names is not None else _tag_names(con, repo_id)
+        hint = _tag_hint(names, config.deploy_tags, len(releases))
     return Sources(
         deploy_source=source,
         deploys_ever=len(releases),
@@ -318,15 +321,19 @@ def _github_hint(con: duckdb.DuckDBPyConnection, repo_id: int, config: Workspace
     )
 
 
-def _tag_hint(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str, found: int) -> str:
-    """Why no deploy (or only a stray few) is found and the one line of cpto.toml that would find
-    them; "" when ``pattern`` finds the release tags."""
+def _tag_names(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[str]:
+    """The repository's tags, newest first (the order :meth:`cpto.review.graph.Indexed.tag_names` keeps)."""
     rows = con.execute(
         "SELECT r.name FROM refs r LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha"
         " WHERE r.repo_id = ? AND r.kind = 'tag' ORDER BY coalesce(r.tagger_time, c.committer_time) DESC NULLS LAST, r.name",
         [repo_id],
     ).fetchall()
-    names = [str(n) for (n,) in rows]
+    return [str(n) for (n,) in rows]
+
+
+def _tag_hint(names: list[str], pattern: str, found: int) -> str:
+    """Why no deploy (or only a stray few) is found among the tags ``names`` (newest first) and the one
+    line of cpto.toml that would find them; "" when ``pattern`` finds the release tags."""
     scheme = suggest_tag_pattern(names)
     suggestion = release_pattern(names, scheme) if scheme else None  # what `cpto init` would write
     if found:
@@ -452,7 +459,7 @@ def estate_heartbeat(
         )
         monday = first_day if first_day >= end and now > first_day else None
     ids = [repo_id for _, repo_id, _ in repos]
-    github = {repo_id for repo_id in ids if synced(con, repo_id)}
+    github = _synced_of(con, ids)
     records = list(incidents)
     from_github = [
         i for repo_id in sorted(github) for i in issue_incidents(con, repo_id, config.incident_label, records)
@@ -465,10 +472,16 @@ def estate_heartbeat(
     overridden: dict[str, str] = {}
     releases_of: dict[str, int] = {}
     sources: list[Sources] = []
+    # commits, HEAD and refs of a run of repositories: one query per table, not several per repository
+    runs = ((run, estate_releases(con, run, config)) for run in indexed_batches(con, ids))
+    run, releases_by_id = next(runs)
     for name, repo_id, path in repos:
-        releases = config_releases(con, repo_id, config)
-        graph = load_graph(con, repo_id, releases=releases)
-        committed = commit_times(con, repo_id)
+        if repo_id not in run:  # the runs follow the repositories' order
+            run, releases_by_id = next(runs)
+        releases = releases_by_id[repo_id]
+        read = run[repo_id]
+        graph = read.graph(releases)
+        committed = read.committed
         pulls = pull_starts(con, repo_id) if repo_id in github else {}
         mine = _incidents_for(every, name, names)
         for n, (_, s, e) in enumerate(named):
@@ -479,7 +492,7 @@ def estate_heartbeat(
             labelled.update(label_buckets(con, repo_id, config.github_labels))
         overridden.update(overridden_buckets(config, path, pulls))
         releases_of[name] = len(releases)
-        sources.append(delivery_sources(con, repo_id, config, releases, every))
+        sources.append(delivery_sources(con, repo_id, config, releases, every, read.tag_names()))
     trend = [(wname, dora.pooled(parts)) for (wname, _, _), parts in zip(named, trend_parts, strict=True)]
     resolve = identity_resolver(con, people)
 
@@ -533,6 +546,14 @@ def estate_heartbeat(
             for (name, repo_id, _), part in zip(repos, this_week, strict=True)
         ],
     )
+
+
+def _synced_of(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
+    """The repositories a GitHub sync stored data for: one look when nothing was ever synced (the usual
+    estate), else one per repository."""
+    from cpto.github.store import has_github_data
+
+    return {repo_id for repo_id in ids if synced(con, repo_id)} if has_github_data(con) else set()
 
 
 def _incidents_for(incidents: list[Incident], name: str, names: list[str]) -> list[Incident]:
@@ -602,8 +623,10 @@ def _estate_code(
     end: datetime,
 ) -> tuple[list[Hotspot], list[DebtWeek], list[str]]:
     """Hotspots ranked across the estate (paths ``repo/path``) and the debt trend summed. Only
-    repositories with changes in the hotspot window or the trend are read (one query says which); each
-    is read by its own git processes, several at a time."""
+    repositories with changes in the hotspot window or the trend are read (one query says which):
+    hotspots by :func:`cpto.heartbeat.hotspots.estate_hotspots` (one query for every repository's change
+    counts, one git process per repository), the debt trend by each repository's own git processes,
+    several at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     first = min(since, named[0][1])
@@ -624,23 +647,14 @@ def _estate_code(
 
     attributed = may_have_attributes(con)  # one query: who may have a .gitattributes to read at HEAD
 
-    def spots_of(item: tuple[str, int, Path]) -> list[tuple[str, Hotspot]]:
-        name, repo_id, repo = item
-        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
-        mine = con if shared else con.cursor()
-        kinds = None if repo_id in attributed else FileKinds(dict(config.code_kinds), tuple(exclude), {})
-        found = hotspots(
-            mine, repo_id, repo, since, end, exclude=exclude, settings=config.code_kinds, kinds=kinds
-        )
-        return [(name, h) for h in found]
-
     read = [r for r in repos if r[1] in moved]
+    places = []
+    for name, repo_id, repo in read:
+        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
+        kinds = None if repo_id in attributed else FileKinds(dict(config.code_kinds), tuple(exclude), {})
+        places.append(EstateRepo(name, repo_id, repo, exclude, kinds))
+    ranked = estate_hotspots(con, places, since, end, settings=config.code_kinds)
     workers = 1 if shared else min(8, len(read) or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        ranked = sorted(
-            (pair for found in pool.map(spots_of, read) for pair in found),
-            key=lambda pair: (-pair[1].score, f"{pair[0]}/{pair[1].path}"),
-        )[:10]
     spots = [replace(h, path=f"{name}/{h.path}") for name, h in ranked]
     # The stock (TODO markers, the hotspots' complexity at each week's end) means reading each
     # repository's code five times: read where the estate's top hotspots are; elsewhere only the flow
@@ -649,12 +663,23 @@ def _estate_code(
     for name, h in ranked:
         held.setdefault(name, set()).add(h.path)
 
+    excludes = {rid: frozenset(_relative(p, repo) for p in config.record_paths) for _, rid, repo in read}
+    changed = changed_lines_of(con, list(excludes), named[0][1], named[-1][2], excludes) if named else {}
+
     def debt_of(item: tuple[str, int, Path]) -> list[DebtWeek]:
         name, repo_id, repo = item
-        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
         mine = con if shared else con.cursor()
         paths = held.get(name, set())
-        return debt_trend(mine, repo_id, repo, named, paths, exclude=exclude, stock=name in held)
+        return debt_trend(
+            mine,
+            repo_id,
+            repo,
+            named,
+            paths,
+            exclude=excludes[repo_id],
+            stock=name in held,
+            changed=changed.get(repo_id, []),
+        )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = [((), d) for d in pool.map(debt_of, read)]

@@ -354,7 +354,7 @@ def read_tree_files(
         else:
             chosen.append((path, obj, size_n))
     for chunk in _size_chunks(chosen, limit=16 << 20):
-        for (path, obj, size_n), data in zip(chunk, _cat_blobs(repo, [o for _, o, _ in chunk]), strict=True):
+        for (path, obj, size_n), data in zip(chunk, cat_blobs(repo, [o for _, o, _ in chunk]), strict=True):
             if data is None:
                 continue
             if b"\0" in data[:8000]:
@@ -370,7 +370,7 @@ def commit_before(repo: Path, moment: datetime, rev: str = "HEAD") -> str | None
     return out.decode() if out else None
 
 
-def _cat_blobs(repo: Path, objects: Sequence[str]) -> list[bytes | None]:
+def cat_blobs(repo: Path, objects: Sequence[str]) -> list[bytes | None]:
     """The contents of ``objects`` (ids or ``rev:path``) from one ``git cat-file --batch``; None if missing."""
     if not objects:
         return []
@@ -1106,7 +1106,7 @@ def file_history(path: Path) -> list[FileVersion]:
         )
     entries.reverse()
     wanted = [f"{sha}:{name}" for sha, _, _, name in entries if name is not None]
-    texts = [_text(blob) if blob is not None else None for blob in _cat_blobs(top, wanted)]
+    texts = [_text(blob) if blob is not None else None for blob in cat_blobs(top, wanted)]
     versions = []
     it = iter(texts)
     for commit, when, title, kept in entries:

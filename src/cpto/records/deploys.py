@@ -15,6 +15,7 @@ source counts is ``[deploys] source`` in cpto.toml, read here once for every rep
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ import duckdb
 
 from cpto.errors import CptoError
 from cpto.records.times import parse_time
-from cpto.review.graph import Release, in_order, tagged_releases
+from cpto.review.graph import Indexed, Release, in_order, tagged_releases
 from cpto.workspace.config import WorkspaceConfig
 from cpto.workspace.markdown import read_text
 
@@ -183,3 +184,15 @@ def config_releases(con: duckdb.DuckDBPyConnection, repo_id: int, config: Worksp
         source=config.deploy_source,
         environment=config.deploy_environment,
     )
+
+
+def estate_releases(
+    con: duckdb.DuckDBPyConnection, indexed: Mapping[int, Indexed], config: WorkspaceConfig
+) -> dict[int, list[Release]]:
+    """:func:`config_releases` for every repository of ``indexed`` (:func:`cpto.review.graph.read_indexed`):
+    tags are taken from the refs already read, so an estate's deploys cost no query per repository;
+    a deploy log or GitHub's deployments and releases are read per repository, as for one."""
+    chosen = config.deploy_source or ("log" if config.deploy_log is not None else "tags")
+    if chosen == "tags":
+        return {repo_id: read.tag_releases(config.deploy_tags) for repo_id, read in indexed.items()}
+    return {repo_id: config_releases(con, repo_id, config) for repo_id in indexed}
