@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -153,3 +154,14 @@ def test_a_token_the_user_gave_is_never_printed(demo: Path) -> None:
         proc.wait(timeout=30)
     assert f"http://127.0.0.1:{port}/?token=<your token>" in first
     assert "s3cret" not in first
+
+
+def test_the_incidents_page_is_the_shared_timeline_then_every_incident(
+    client: TestClient, demo: Path
+) -> None:
+    page = client.get("/incidents").text
+    timeline = json.loads(CliRunner().invoke(cli, ["timeline", "-w", str(demo), "--json"]).stdout)
+    assert "Incidents and the shared timeline" in page and "INC-3" in page
+    refs = {m["ref"] for m in timeline["timeline"]}
+    assert refs and all(html.escape(ref) in page for ref in refs)  # every moment the CLI lists
+    assert "v1.5.0" in page  # a deploy on the timeline

@@ -258,36 +258,18 @@ def timeline_command(
     """
     from cpto.cli.history import run_index
     from cpto.history import store
-    from cpto.records import incidents as inc
-    from cpto.records.decisions import decisions_folder, read_decisions
-    from cpto.records.deploys import workspace_releases
-    from cpto.records.timeline import shared_timeline, sources_missing
+    from cpto.records.timeline import workspace_timeline
     from cpto.records.times import parse_time
     from cpto.records.views import timeline_report
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     chosen = chosen_format(fmt, as_json)
-    incidents = inc.read_incidents(inc.incidents_folder(config), config.severities)
-    decisions = read_decisions(decisions_folder(config))
-    released = []
+    start = parse_time(since, "--since") if since else None
     if config.repos:
         run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
-            for index, repo in enumerate(config.repos):
-                # the deploy log names the first repository's commits; the others deploy by tag
-                log = config.deploy_log if index == 0 else None
-                repo_id = store.indexed_repo_id(con, repo)
-                source = "tags" if config.deploy_source == "log" and index > 0 else config.deploy_source
-                released += workspace_releases(
-                    con,
-                    repo_id,
-                    config.deploy_tags,
-                    log,
-                    source=source,
-                    environment=config.deploy_environment,
-                )
-    moments = shared_timeline(
-        incidents, decisions, released, since=parse_time(since, "--since") if since else None
-    )
-    emit(timeline_report(moments, sources_missing(config, incidents, decisions, released)), chosen, output)
+            moments, missing = workspace_timeline(con, config, start)
+    else:
+        moments, missing = workspace_timeline(None, config, start)
+    emit(timeline_report(moments, missing), chosen, output)

@@ -424,8 +424,22 @@ class Forum:
         return self._serve(("incidents",), self._incidents)
 
     def _incidents(self, state: DataState) -> tuple[str, datetime]:
-        now = datetime.now(self.config.zone)  # records and git only: the index is not read
-        return self.page(pages.incidents_page(self.config), now, "/incidents"), now
+        """The shared timeline (incident events, deploys, decisions), then every incident."""
+        from cpto.records.timeline import workspace_timeline
+        from cpto.records.views import timeline_report
+
+        if self.config.repos:
+            with self._open() as (con, now):
+                moments, missing = workspace_timeline(con, self.config)
+        else:
+            now = datetime.now(self.config.zone)
+            moments, missing = workspace_timeline(None, self.config)
+        report = pages.incidents_page(self.config)
+        timeline = timeline_report(moments, missing)
+        report.title = "Incidents and the shared timeline"
+        report.tables = [*timeline.tables, *report.tables]
+        report.notes = [*timeline.notes, *report.notes]
+        return self.page(report, now, "/incidents"), now
 
     def decisions(self) -> str:
         return self._serve(("decisions",), self._decisions)

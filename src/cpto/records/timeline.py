@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cpto.records.decisions import Decision, decisions_folder
 from cpto.records.ids import no_records
@@ -15,6 +16,9 @@ from cpto.records.incidents import Incident, incidents_folder
 from cpto.records.times import parse_time
 from cpto.review.graph import Release
 from cpto.workspace.config import WorkspaceConfig
+
+if TYPE_CHECKING:
+    import duckdb
 
 SOURCES = ("incident", "deploy", "decision")
 
@@ -87,3 +91,39 @@ def sources_missing(
             f"{no_records(decisions_folder(config), 'decision')}; raise one with cpto decision new"
         )
     return missing
+
+
+def workspace_deploys(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> list[Release]:
+    """Every repository's deploys as the timeline shows them: the deploy log names the first
+    repository's commits; the others deploy by tag (or by the GitHub source when that is set)."""
+    from cpto.history import store
+    from cpto.records.deploys import workspace_releases
+
+    released: list[Release] = []
+    for index, repo in enumerate(config.repos):
+        log = config.deploy_log if index == 0 else None
+        source = "tags" if config.deploy_source == "log" and index > 0 else config.deploy_source
+        released += workspace_releases(
+            con,
+            store.indexed_repo_id(con, repo),
+            config.deploy_tags,
+            log,
+            source=source,
+            environment=config.deploy_environment,
+        )
+    return released
+
+
+def workspace_timeline(
+    con: duckdb.DuckDBPyConnection | None, config: WorkspaceConfig, since: datetime | None = None
+) -> tuple[list[Moment], dict[str, str]]:
+    """The workspace's shared timeline (``con``: the history index, None without repositories) and the
+    sources it has no records of, with what to set up: what ``cpto timeline`` and the forum show."""
+    from cpto.records.decisions import read_decisions
+    from cpto.records.incidents import read_incidents
+
+    incidents = read_incidents(incidents_folder(config), config.severities)
+    decisions = read_decisions(decisions_folder(config))
+    released = workspace_deploys(con, config) if con is not None and config.repos else []
+    moments = shared_timeline(incidents, decisions, released, since=since)
+    return moments, sources_missing(config, incidents, decisions, released)
