@@ -21,6 +21,7 @@ def test_the_demo_workspace_has_no_errors(tmp_path):
         "roadmap items": 8,
         "PRDs": 3,
         "verdict files": 0,
+        "classification overrides": 0,
     }
     assert data["missing"] == {}
     assert data["open_action_items"] == 3  # the demo's incidents each leave one follow-up open

@@ -117,3 +117,17 @@ def test_a_pull_request_override_covers_the_commits_it_landed(make_repo):
     assert buckets == {merge: "feature", own: "debt", squash: "fix"} and other not in buckets
     assert ov.pull_overrides(config)[(repo.path, 42)].reason == "gift cards"
     assert ov.overrides_for(config)[(repo.path, own)].bucket == "debt"
+
+
+def test_cpto_check_reads_the_overrides_and_names_a_broken_one(tmp_path: Path) -> None:
+    from cpto.records.check import check_workspace
+    from cpto.workspace import load_workspace
+
+    (tmp_path / "cpto.toml").write_text("[workspace]\nrepos = []\n", encoding="utf-8")
+    (tmp_path / "classifications.yaml").write_text(
+        "overrides:\n  - {ref: '#12', bucket: sideways, reason: x, by: ana, at: 2026-11-03T10:00}\n",
+        encoding="utf-8",
+    )
+    result = check_workspace(load_workspace(tmp_path))
+    assert any("classifications.yaml" in p.where and "sideways" in p.message for p in result.problems)
+    assert result.errors >= 1

@@ -132,6 +132,13 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
 
     problems += _deploy_problems(config)
 
+    from cpto.records.overrides import overrides_path, read_overrides
+
+    overridden = overrides_path(config)
+    checked["classification overrides"] = len(
+        _one(problems, lambda: read_overrides(overridden), overridden) or []
+    )
+
     prd_paths = _prd_paths(config, problems)
     if not prd_paths:
         missing["PRDs"] = f"no file matches [workspace] prds ({', '.join(config.prds)})"
