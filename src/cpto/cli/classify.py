@@ -110,7 +110,10 @@ def classify_command(
     from cpto.heartbeat.classify import classify
 
     del as_json
-    overridden = _workspace_overrides(workspace) if workspace is not None else {}
+    from cpto.records.overrides import workspace_overrides
+    from cpto.workspace import load_workspace
+
+    overridden = workspace_overrides(load_workspace(workspace)) if workspace is not None else {}
     out = sys.stdout
     for name, number, record in read_json_lines(source, "message"):
         where = f"{name}:{number}"
@@ -133,19 +136,6 @@ def classify_command(
             row["why"] = reason
         out.write(json.dumps(row) + "\n")
     out.flush()
-
-
-def _workspace_overrides(workspace: Path) -> dict[str, Any]:
-    """Full SHA -> Override for every repository of the workspace (pull requests expanded from git)."""
-    from cpto.records.overrides import override_buckets
-    from cpto.workspace import load_workspace
-
-    config = load_workspace(workspace)
-    out: dict[str, Any] = {}
-    for repo in config.repos:
-        for sha, override in override_buckets(config, repo).items():
-            out.setdefault(sha, override)
-    return out
 
 
 def _count(record: dict[str, Any], key: str, where: str) -> int:

@@ -225,6 +225,16 @@ def override_buckets(
     return out
 
 
+def workspace_overrides(config: WorkspaceConfig) -> dict[str, Override]:
+    """Full SHA -> the override deciding its bucket, over every repository of the workspace (pull
+    requests expanded from git): what ``cpto classify -w`` applies to commits given by id."""
+    out: dict[str, Override] = {}
+    for repo in config.repos:
+        for sha, override in override_buckets(config, repo).items():
+            out.setdefault(sha, override)
+    return out
+
+
 def github_pull_commits(starts: Mapping[str, Any], fallback: PullCommits | None = None) -> PullCommits:
     """A :data:`PullCommits` over the heartbeat's GitHub tables (:func:`cpto.heartbeat.evidence.pull_starts`:
     merge SHA -> PullStart with ``number``, ``merge_sha`` and ``shas``), then git for a pull request
