@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -181,10 +182,8 @@ def index_shard(
     shards = Path(task.shards)
     print_ = fingerprint(Path(task.repo))
     try:
-        con = duckdb.connect()
+        con = _scratch()
         try:
-            con.execute("SET TimeZone = 'UTC'")
-            store.create_tables(con)
             if task.previous:
                 load_generation(con, generation_folder(shards, task.repo_id, task.previous))
             stored = _repos_row(con, task.repo_id)  # a moved repository's shard still names its old folder
@@ -207,12 +206,36 @@ def index_shard(
                 done.generation = task.previous + 1
                 write_generation(con, task.repo_id, shards, done.generation)
         finally:
-            con.close()
+            _clear(con)  # kept for this process's next repository: set-up costs 24 ms, emptying 2
     except CptoError as exc:
         done.error = exc.message
     except (duckdb.Error, OSError) as exc:
         done.error = f"{task.repo}: {store.first_line(exc)}"
     return done
+
+
+_SCRATCH = threading.local()  # one in-memory index per worker thread, emptied between repositories
+
+
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory index with the index's (empty) tables, made once per thread."""
+    con: duckdb.DuckDBPyConnection | None = getattr(_SCRATCH, "con", None)
+    if con is None:
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        store.create_tables(con)
+        _SCRATCH.con = con
+    return con
+
+
+def _clear(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty every table of a scratch index; one that cannot be emptied is dropped for a new one."""
+    try:
+        for table in SHARD_TABLES:
+            con.execute(f"DELETE FROM {table}")
+    except duckdb.Error:
+        con.close()
+        _SCRATCH.con = None
 
 
 def _repos_row(con: duckdb.DuckDBPyConnection, repo_id: int) -> tuple[Any, ...]:
