@@ -337,10 +337,14 @@ def _frequency(d: Delivery, sources: Sources, cadence: list[Delivery]) -> Metric
     weeks = sum((w.end - w.start) / WEEK for w in cadence)
     count = sum(len(w.deploys) for w in cadence)
     rate = count / weeks if weeks else 0.0
-    level = frequency_level(rate)
+    # A band read from no deploy at all is not supported by the data: a repository that last shipped a
+    # year ago is below every band, not "low" (once a month to once every six months).
+    level = frequency_level(rate) if count else ""
     basis = f"{len(d.deploys)} this window" + (f" ({_names(d.deploys)})" if d.deploys else "")
-    if len(cadence) > 1:
+    if len(cadence) > 1 and count:
         basis += f"; level read from {count} deploy{'' if count == 1 else 's'} in the last {weeks:g} weeks ({rate:.2f}/week)"
+    elif len(cadence) > 1:
+        basis += f"; no level: no deploy in the last {weeks:g} weeks to read one from"
     return Metric(
         FREQUENCY,
         d.deploys_per_week,
