@@ -4,29 +4,15 @@ format shows them where they can be followed, and no address from data can run o
 from __future__ import annotations
 
 import io
-from html.parser import HTMLParser
 
 from rich.console import Console
+from tests.report.html_links import Page
 
 from cpto.report import DETAIL, NARROW, WIDE, Block, Blocks, Link, Report, Table
 from cpto.report.model import safe_href, slug
 from cpto.report.render import render_html, render_json, render_markdown, render_terminal
 
 FORGE = "https://github.com/acme/shop/commit/abc123"
-
-
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "a":
-            self.hrefs.append(found.get("href") or "")
-        if "id" in found:
-            self.ids.append(found["id"] or "")
 
 
 def linked() -> Report:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from html.parser import HTMLParser
 
 import pytest
+from tests.report.html_links import Page
 
 from cpto.cli.history import run_index
 from cpto.forum.pages import workspace_review
@@ -17,20 +17,6 @@ from cpto.report import Link, Report, render_text
 from cpto.review.trace import Link as Evidence
 from cpto.review.views import review_report
 from cpto.workspace import load_workspace
-
-
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "a":
-            self.hrefs.append(found.get("href") or "")
-        if "id" in found:
-            self.ids.append(found["id"] or "")
 
 
 @pytest.fixture(scope="module")
