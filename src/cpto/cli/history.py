@@ -239,16 +239,15 @@ def run_index(
     are several; or on the Dask cluster at ``cluster``) into the index at ``index_path``, with a
     progress bar on standard error unless quiet.
     A repository that cannot be indexed does not stop the others; all failures are one error at the end."""
-    import os
 
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cpto.history.estate import index_estate
+    from cpto.history.estate import default_workers, index_estate
     from cpto.report.model import printable
 
     if workers is None:
-        workers = min(len(repos), os.cpu_count() or 1) if len(repos) > 1 else 1
+        workers = default_workers(len(repos))
     console = stderr_console()
     progress = Progress(
         TextColumn("[bold]indexing[/bold] {task.description}"),

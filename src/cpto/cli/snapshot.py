@@ -32,7 +32,12 @@ def _week(workspace: Path, week: str | None, quiet: bool) -> tuple[WorkspaceConf
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    return config, read_week(config, week, datetime.now(config.zone), quiet=quiet)
+    from cpto.cli.history import run_index
+
+    def index(path: Path, repos: list[Path]) -> object:
+        return run_index(path, repos, jobs=None, quiet=quiet)
+
+    return config, read_week(config, week, datetime.now(config.zone), index=index)
 
 
 def snapshot_command(

@@ -187,14 +187,14 @@ class Forum:
     def _index(self, state: DataState) -> DataState:
         """Bring the index to ``state``'s refs (a quiet ``cpto index``) unless it is there; the state
         after it (the index file changed), still naming the refs indexed."""
-        from cpto.cli.history import run_index
+        from cpto.history.estate import update_index
 
         if not self.config.repos:
             return state
         with self.lock:
             if self._indexed == state.refs:
                 return state
-            run_index(self.config.index_path, self.config.repos, jobs=None, quiet=True)
+            update_index(self.config.index_path, self.config.repos)
             self._indexed = state.refs
         return replace(look(self.config), refs=state.refs)  # refs moved meanwhile: seen on the next load
 

@@ -604,3 +604,17 @@ def _register(con: duckdb.DuckDBPyConnection, repo: Path, siblings: Sequence[Pat
             lambda: git.root_commits(state.path, state.tips),
             [p for p in siblings if p != state.path],  # resolved by the caller, once
         )
+
+
+def default_workers(repositories: int) -> int:
+    """Repositories indexed at once by default: one per core when there are several, else this process."""
+    return min(repositories, os.cpu_count() or 1) if repositories > 1 else 1
+
+
+def update_index(index_path: Path, repos: Sequence[Path]) -> list[IndexResult]:
+    """Bring the index up to date with ``repos``, quietly: what the forum and the weekly snapshot run
+    before reading (``cpto index`` adds a progress bar and prints the run's notes). Failures are one
+    error naming each repository that could not be indexed."""
+    run = index_estate(index_path, repos, workers=default_workers(len(repos)))
+    run.raise_failures(len(repos))
+    return run.results

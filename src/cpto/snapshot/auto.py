@@ -8,8 +8,10 @@ caller's lock so the server's own page requests never open the index for writing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from pathlib import Path
 
 from cpto.errors import CptoError
 from cpto.snapshot.figures import Week, figures, gather
@@ -17,18 +19,25 @@ from cpto.snapshot.store import Snapshot, has_week, save, snapshots_path
 from cpto.workspace.config import WorkspaceConfig
 
 
-def read_week(config: WorkspaceConfig, week: str | None, now: datetime, *, quiet: bool = True) -> Week:
+def read_week(
+    config: WorkspaceConfig,
+    week: str | None,
+    now: datetime,
+    *,
+    index: Callable[[Path, list[Path]], object] | None = None,
+) -> Week:
     """The week ``week`` names (``--week``: an ISO week or a date in it; None: the last full week in
     the workspace's time zone) read as ``cpto snapshot`` and ``cpto digest`` read it: the index brought
-    up to date with the first repository, then :func:`gather`."""
-    from cpto.cli.history import run_index
+    up to date with the repositories (``index``: how; default quietly, ``cpto snapshot`` passes its
+    progress bar), then :func:`gather`."""
     from cpto.heartbeat.week import week_start
+    from cpto.history.estate import update_index
 
     if not config.repos:
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
     now = now.astimezone(config.zone)
     start = week_start(week, now.date(), config.zone)
-    run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet)
+    (index or update_index)(config.index_path, list(config.repos))
     return gather(config, start, now)
 
 
