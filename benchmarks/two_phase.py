@@ -7,7 +7,9 @@ and a bare ``git log --numstat``, side by side.
 Each round runs, one after the other so they share the machine's load: the peer
 (``git log --numstat`` over HEAD, branches, tags and remotes), phase 1 alone (``index_repository(...,
 lines=False)`` into a fresh index), phase 1 then phase 2 in one process (the time commits and paths
-were ready, and the total), and today's one-phase index. Each cpto run is a fresh Python process on a
+were ready, and the total), the one-phase index ``cpto index`` runs where there are no PRDs
+(commits, paths, line counts), and the same with the review's search words (``cpto index --words``,
+what a workspace with PRDs keeps; each patch read a second time). Each cpto run is a fresh Python process on a
 fresh index, timed from inside (the import of cpto is not counted; the CLI's start-up is measured by
 benchmarks/startup.py). Medians of ``--repeat`` rounds, ratios to the peer, and the load average.
 """
@@ -36,10 +38,10 @@ _DRIVER = textwrap.dedent(
     mode, repo, db = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     with store.open_index(db) as con:
         t = time.perf_counter()
-        result = index_repository(con, repo, lines=mode == "one")
+        result = index_repository(con, repo, lines=mode in ("one", "words"), words=mode == "words")
         ready = time.perf_counter() - t
         if mode == "both":
-            result = index_repository(con, repo)
+            result = index_repository(con, repo, words=False)
         total = time.perf_counter() - t
         commits = con.execute("SELECT count(*) FROM commits").fetchone()[0]
     print(json.dumps({"ready": ready, "total": total, "pending": result.pending, "commits": commits}))
@@ -77,7 +79,8 @@ def main() -> None:
     args = parser.parse_args()
     repo = args.repo.resolve()
     load_before = os.getloadavg()
-    times: dict[str, list[float]] = {k: [] for k in ("peer", "phase1", "both_ready", "both_total", "one")}
+    keys = ("peer", "phase1", "both_ready", "both_total", "one", "words")
+    times: dict[str, list[float]] = {k: [] for k in keys}
     commits = 0
     with tempfile.TemporaryDirectory(prefix="cpto-two-phase-") as tmp:
         work = Path(tmp)
@@ -90,6 +93,7 @@ def main() -> None:
             times["both_total"].append(both["total"])
             one = run_cpto("one", repo, work)
             times["one"].append(one["total"])
+            times["words"].append(run_cpto("words", repo, work)["total"])
             commits = int(one["commits"])
             if both["pending"] or both["commits"] != one["commits"] or phase1["pending"] != one["commits"]:
                 raise SystemExit(f"inconsistent runs: phase1 {phase1}, both {both}, one {one}")
@@ -108,6 +112,7 @@ def main() -> None:
         ("both_ready", "two_phase_paths_ready"),
         ("both_total", "two_phase_total"),
         ("one", "one_phase_index"),
+        ("words", "one_phase_with_search_words"),
     ):
         results[f"{label}_s"] = round(medians[key], 3)
         results[f"{label}_vs_git_log"] = round(medians[key] / peer, 3)

@@ -156,8 +156,8 @@ def test_a_full_disk_during_index_is_a_one_line_error_and_keeps_the_previous_ind
     def small_disk() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ: writes fail
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "cpto", "index", "-w", str(r.path), "--quiet"],
+    proc = subprocess.run(  # with the review's search words: the run writes more than 64 KiB
+        [sys.executable, "-m", "cpto", "index", "-w", str(r.path), "--quiet", "--words"],
         capture_output=True,
         text=True,
         preexec_fn=small_disk,

@@ -54,13 +54,20 @@ def heartbeat_command(
         list[str] | None,
         typer.Option(
             "--only",
-            help="The repository to read: its folder name, its path from the workspace or a glob"
-            " (default: the workspace's first repository).",
+            help="Only this repository: its folder name, its path from the workspace or a glob"
+            " (repeatable; default: every repository of the workspace).",
         ),
     ] = None,
     path: Annotated[
         str | None,
         typer.Option("--path", help="Only files under this folder of the repository, or a [services] name."),
+    ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="Only the commits of this people.yaml team's people (by their emails, aliases and names).",
+        ),
     ] = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
@@ -99,19 +106,22 @@ def heartbeat_command(
         cpto github sync --workspace acme && cpto heartbeat --workspace acme --json
 
         cpto heartbeat --workspace estate --only api --path services/billing
+
+        cpto heartbeat --workspace estate --team payments
     """
     from cpto.cli.history import run_index
     from cpto.heartbeat.views import heartbeat_report
     from cpto.heartbeat.week import since_start, week_start, workspace_heartbeat
     from cpto.history import store
+    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
-    from cpto.workspace.narrow import narrow, restrict_index
+    from cpto.workspace.narrow import mark_narrowed, narrow, restrict_index
 
     config = load_workspace(workspace)
     if not config.repos:
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
-    if only or path:
-        config = narrow(config, only or (), path)
+    if only or path or team:
+        config = narrow(config, only or (), path, team)
     chosen = chosen_format(fmt, as_json)
     if week and since:
         raise CptoError("--week and --since choose the window two ways; give one of them")
@@ -123,13 +133,19 @@ def heartbeat_command(
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)
         if start >= end:
             raise CptoError(f"--since {since} is in the future")
-    run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet or chosen is not Format.terminal)
+    run_index(
+        config.index_path,
+        list(config.repos),
+        jobs=None,
+        quiet=quiet or chosen is not Format.terminal,
+        words=trace and needs_search_words(config),
+    )
     with store.open_index(config.index_path, read_only=True) as con:
-        if only or path:
+        if only or path or team:
             restrict_index(con, config)
         beat = workspace_heartbeat(con, config, start, end=end, now=now, trace=trace)
     from cpto.history.forge import workspace_forge
 
     forge = workspace_forge(config) if chosen is Format.html else None  # links only HTML can follow
     report = heartbeat_report(beat, config.name, now, person_scores=config.person_scores, forge=forge)
-    emit(report, chosen, output)
+    emit(mark_narrowed(report, config), chosen, output)

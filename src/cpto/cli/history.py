@@ -82,6 +82,14 @@ def index_command(
             " run keeps what it counted; the next `cpto index` counts the rest.",
         ),
     ] = False,
+    words: Annotated[
+        bool | None,
+        typer.Option(
+            "--words/--no-words",
+            help="Keep the review's search words (the identifiers each change adds, read from every patch:"
+            " more than the line counts cost). Default: when the workspace has PRDs for `cpto review`.",
+        ),
+    ] = None,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Delete this workspace's index and read the history again from git."),
@@ -107,6 +115,10 @@ def index_command(
     docs/cluster.md). To try it on this machine: `dask scheduler` in one terminal, `dask worker
     tcp://127.0.0.1:8786 --nworkers 2 --nthreads 1` in another, then the example below.
 
+    Commits, changed paths and line counts serve every report. The review's search words (identifiers
+    the changes add) are kept only where a review of PRDs will read them: by default when the workspace
+    has PRDs; `cpto review` keeps them for what it reads, the first time.
+
     A moved or renamed workspace keeps its index: a repository is known by its first commits and
     its remote, not by its folder. A damaged index (cut short, overwritten) is one error line:
     --rebuild deletes this workspace's index and reads everything again.
@@ -125,9 +137,12 @@ def index_command(
 
         cpto index --paths-first
 
+        cpto index --words
+
         cpto index --rebuild
     """
     from cpto.history.views import index_report
+    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
@@ -151,6 +166,7 @@ def index_command(
         cluster=cluster,
         fetch_blobs=fetch_blobs,
         paths_first=paths_first,
+        words=needs_search_words(config) if words is None else words,
     )
     report = index_report(results, str(config.index_path))
     chosen = chosen_format(fmt, as_json)
@@ -178,6 +194,13 @@ def history_command(
         str | None,
         typer.Option("--path", help="Only files under this folder of each repository, or a [services] name."),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="Only the commits of this people.yaml team's people (by their emails, aliases and names).",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -202,26 +225,34 @@ def history_command(
         cpto history -w estate --only api --only 'web-*'
 
         cpto history -w mono --path services/billing
+
+        cpto history -w estate --team payments
     """
     from cpto.history import store
     from cpto.history.summary import summarize
     from cpto.history.views import summary_report
     from cpto.records.people import workspace_people
+    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
-    from cpto.workspace.narrow import narrow, restrict_index
+    from cpto.workspace.narrow import mark_narrowed, narrow, restrict_index
 
     config = load_workspace(workspace)
-    if only or path:
-        config = narrow(config, only or (), path)
+    if only or path or team:
+        config = narrow(config, only or (), path, team)
     people = workspace_people(config)
     run_index(
-        config.index_path, config.repos, jobs=None, quiet=quiet or as_json or fmt is not Format.terminal
+        config.index_path,
+        config.repos,
+        jobs=None,
+        quiet=quiet or as_json or fmt is not Format.terminal,
+        words=needs_search_words(config),
     )
     with store.open_index(config.index_path, read_only=True) as con:
-        if only or path:
+        if only or path or team:
             restrict_index(con, config)
         summary = summarize(con, weeks=weeks, top=top, people=people, config=config)
-    emit(summary_report(summary, str(config.root)), chosen_format(fmt, as_json), output)
+    report = summary_report(summary, str(config.root))
+    emit(mark_narrowed(report, config), chosen_format(fmt, as_json), output)
 
 
 def run_index(
@@ -234,10 +265,12 @@ def run_index(
     cluster: str | None = None,
     fetch_blobs: bool = False,
     paths_first: bool = False,
+    words: bool = True,
 ) -> list[IndexResult]:
     """Index ``repos`` (each into its own shard, ``workers`` at a time, default one per core when there
     are several; or on the Dask cluster at ``cluster``) into the index at ``index_path``, with a
-    progress bar on standard error unless quiet.
+    progress bar on standard error unless quiet. ``words``: keep the review's search words (a review
+    needs them; other reports do not).
     A repository that cannot be indexed does not stop the others; all failures are one error at the end."""
 
     from rich.markup import escape
@@ -294,6 +327,7 @@ def run_index(
                 cluster=cluster,
                 fetch_blobs=fetch_blobs,
                 lines=lines,
+                words=words,
             )
             if not lines:
                 first = {r.repo: r.new_commits for r in run.results}

@@ -261,13 +261,20 @@ def timeline_command(
     from cpto.records.timeline import workspace_timeline
     from cpto.records.times import parse_time
     from cpto.records.views import timeline_report
+    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     chosen = chosen_format(fmt, as_json)
     start = parse_time(since, "--since") if since else None
     if config.repos:
-        run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
+        run_index(
+            config.index_path,
+            config.repos,
+            jobs=None,
+            quiet=quiet or chosen is not Format.terminal,
+            words=needs_search_words(config),
+        )
         with store.open_index(config.index_path, read_only=True) as con:
             moments, missing = workspace_timeline(con, config, start)
     else:

@@ -56,6 +56,7 @@ def people_command(
     from cpto.history import store
     from cpto.records.people import explain_counts, workspace_contributions, workspace_lanes, workspace_people
     from cpto.records.views import people_report
+    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
@@ -65,7 +66,13 @@ def people_command(
     chosen = chosen_format(fmt, as_json)
     work = None
     if not no_history and config.repos:
-        run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
+        run_index(
+            config.index_path,
+            config.repos,
+            jobs=None,
+            quiet=quiet or chosen is not Format.terminal,
+            words=needs_search_words(config),
+        )
         with store.open_index(config.index_path, read_only=True) as con:
             work = workspace_contributions(con, people, config)
     crossings = workspace_lanes(config, people, history=not no_history) if people.people else None

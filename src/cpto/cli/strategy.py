@@ -72,6 +72,7 @@ def strategy_command(
     from cpto.cli.history import run_index
     from cpto.heartbeat.week import since_start
     from cpto.history import store
+    from cpto.review.service import needs_search_words
     from cpto.strategy.views import strategy_page
     from cpto.workspace import load_workspace
 
@@ -83,7 +84,13 @@ def strategy_command(
     start = since_start(since, config.zone) if since is not None else None
     if start is not None and start >= now:
         raise CptoError(f"--since {since} is in the future")
-    run_index(config.index_path, config.repos, jobs=None, quiet=quiet or chosen is not Format.terminal)
+    run_index(
+        config.index_path,
+        config.repos,
+        jobs=None,
+        quiet=quiet or chosen is not Format.terminal,
+        words=needs_search_words(config),
+    )
     with store.open_index(config.index_path, read_only=True) as con:
         report = strategy_page(con, config, now, weeks=weeks, since=start, depth=depth)
     emit(report, chosen, output)

@@ -188,13 +188,14 @@ class Forum:
         """Bring the index to ``state``'s refs (a quiet ``cpto index``) unless it is there; the state
         after it (the index file changed), still naming the refs indexed."""
         from cpto.history.estate import update_index
+        from cpto.review.service import needs_search_words
 
         if not self.config.repos:
             return state
         with self.lock:
             if self._indexed == state.refs:
                 return state
-            update_index(self.config.index_path, self.config.repos)
+            update_index(self.config.index_path, self.config.repos, words=needs_search_words(self.config))
             self._indexed = state.refs
         return replace(look(self.config), refs=state.refs)  # refs moved meanwhile: seen on the next load
 

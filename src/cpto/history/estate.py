@@ -27,7 +27,8 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ from cpto.history.indexer import IndexResult, ProgressAdvance, ProgressStart, in
 
 SHARD_TABLES = tuple(name for name in store.TABLES if name != "meta")
 CATALOG = "catalog.json"
-MERGE_BATCH = 25  # landed shards loaded into the index per transaction
+MERGE_BATCH = 25  # landed shards loaded into the index per transaction, at least
+MERGE_MAX = 250  # and at most: the last batch of a large estate is not left for the end
+MERGE_EVERY = 3.0  # seconds between loads while shards land: each load costs a checkpoint (measured:
+# 1,000 shards of 100 commits loaded 25 at a time took 17.8 s, 250 at a time 6.3 s)
 
 
 @dataclass
@@ -58,6 +62,7 @@ class ShardEntry:
     partial: bool = False
     empty: bool = False
     pending: int = 0  # commits whose line counts are not computed yet (a phase-1 run)
+    unworded: int = 0  # commits without the review's search words (indexed for reports without a review)
 
     def folder(self, shards: Path) -> Path:
         return generation_folder(shards, self.repo_id, self.generation)
@@ -75,6 +80,7 @@ class ShardTask:
     jobs: int | None = None
     fetch_blobs: bool = False  # a partial clone: fetch the blobs its history needs, in one batch
     lines: bool = True  # False: commits and paths only (phase 1); line counts on a later run
+    words: bool = True  # False: without the review's search words (kept by a later run that asks)
 
 
 @dataclass
@@ -199,10 +205,12 @@ def index_shard(
                 jobs=task.jobs,
                 fetch_blobs=task.fetch_blobs,
                 lines=task.lines,
+                words=task.words,
             )
             done.result = result
             done.fingerprint = print_
-            if not task.previous or not result.up_to_date or _repos_row(con, task.repo_id) != stored:
+            changed = not result.up_to_date or result.worded  # words kept for a review change the shard too
+            if not task.previous or changed or _repos_row(con, task.repo_id) != stored:
                 done.generation = task.previous + 1
                 write_generation(con, task.repo_id, shards, done.generation)
         finally:
@@ -269,15 +277,27 @@ def write_generation(con: duckdb.DuckDBPyConnection, repo_id: int, shards: Path,
     return final
 
 
-def merge(con: duckdb.DuckDBPyConnection, shards: Path, entries: Sequence[ShardEntry]) -> None:
+def merge(
+    con: duckdb.DuckDBPyConnection,
+    shards: Path,
+    entries: Sequence[ShardEntry],
+    held: Collection[int] | None = None,
+) -> None:
     """Replace each entry's repository rows in the index with its shard generation, in one transaction,
-    and record which generation the index now holds."""
+    and record which generation the index now holds.
+
+    ``held``: the repositories whose history the index may hold (None: any). The others' rows are only
+    inserted: deleting them would scan every table for nothing, which on a first index of an estate
+    grows with the estate."""
     if not entries:
         return
     ids = [e.repo_id for e in entries]
+    replaced = ids if held is None else [i for i in ids if i in held]
     with store.transaction(con):
         for table in SHARD_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE list_contains(?, repo_id)", [ids])
+            doomed = ids if table == "repos" else replaced  # a new repository's row was registered first
+            if doomed:
+                con.execute(f"DELETE FROM {table} WHERE list_contains(?, repo_id)", [doomed])
             files = [str(e.folder(shards) / f"{table}.parquet") for e in entries]
             con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [files])
         con.executemany(
@@ -313,6 +333,7 @@ def export_unsharded(
             commits=int(count[0]) if count else 0,
             shallow=shallow,
             partial=partial,
+            unworded=store.count_without_words(con, int(repo_id)),
         )
         catalog[entry.repo_id] = entry
         made.append(entry)
@@ -400,9 +421,14 @@ def index_estate(
     cluster: str | None = None,
     fetch_blobs: bool = False,
     lines: bool = True,
+    words: bool = True,
 ) -> EstateRun:
     """Bring every repository's shard and the index up to date; ``workers`` repositories at a time, or
     one task per repository on the Dask cluster whose scheduler is at ``cluster``.
+
+    ``lines`` and ``words`` say what the reports to come need (:func:`index_repository`): without them
+    a repository's shard is left without line counts or search words, and a later run that asks for
+    them opens the repository again even when its refs did not move.
 
     ``on_repo(path, remaining)`` is called as each repository is done (the estate's progress);
     ``on_start``/``on_advance`` report commits read when repositories are indexed in this process.
@@ -434,7 +460,7 @@ def index_estate(
                 for e in catalog.values()
                 if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
             ]
-            merge(con, shards, missing)
+            merge(con, shards, missing, held=set(loaded))
             loaded.update({e.repo_id: e.generation for e in missing})
             by_path = {
                 str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
@@ -460,6 +486,7 @@ def index_estate(
                     and entry.folder(shards).is_dir()
                     and not (fetch_blobs and entry.partial)
                     and not (lines and entry.pending)
+                    and not (words and entry.unworded)
                 ):
                     run.results.append(_unchanged(entry))
                     continue
@@ -497,20 +524,24 @@ def index_estate(
                         jobs,
                         fetch_blobs,
                         lines,
+                        words,
                     )
                 )
             _insert_rows(con, new_rows, inserted)
         # The index stays closed while workers read git, so reports can read it meanwhile; it is opened
         # to load each batch of landed shards.
         landed: list[ShardEntry] = []
-        pending: list[ShardEntry] = []  # landed, not yet in the index: merged MERGE_BATCH at a time
+        pending: list[ShardEntry] = []  # landed, not yet in the index: merged in batches
+        last_merge = [time.monotonic()]
 
         def merge_landed() -> None:
             if pending:
                 with store.open_index(index_path) as con:
-                    merge(con, shards, pending)
+                    merge(con, shards, pending, held=set(loaded))
+                loaded.update({e.repo_id: e.generation for e in pending})
                 pending.clear()
                 write_catalog(shards, catalog)
+            last_merge[0] = time.monotonic()
 
         def on_done(done: ShardDone) -> None:
             if done.error or done.result is None:
@@ -532,12 +563,14 @@ def index_estate(
                     partial=r.partial,
                     empty=r.empty,
                     pending=r.pending,
+                    unworded=r.unworded,
                 )
                 catalog[done.repo_id] = new
                 if done.generation or loaded.get(done.repo_id) != generation:
                     pending.append(new)
                 landed.append(new)
-                if len(pending) >= MERGE_BATCH:  # one transaction per batch: 8 ms a shard, not 44
+                due = time.monotonic() - last_merge[0] >= MERGE_EVERY
+                if len(pending) >= MERGE_MAX or (len(pending) >= MERGE_BATCH and due):
                     merge_landed()
             if on_repo:
                 on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
@@ -587,6 +620,8 @@ def _unchanged(entry: ShardEntry) -> IndexResult:
         partial=entry.partial,
         empty=entry.empty,
         up_to_date=True,
+        pending=entry.pending,
+        unworded=entry.unworded,
     )
 
 
@@ -611,10 +646,11 @@ def default_workers(repositories: int) -> int:
     return min(repositories, os.cpu_count() or 1) if repositories > 1 else 1
 
 
-def update_index(index_path: Path, repos: Sequence[Path]) -> list[IndexResult]:
+def update_index(index_path: Path, repos: Sequence[Path], *, words: bool = True) -> list[IndexResult]:
     """Bring the index up to date with ``repos``, quietly: what the forum and the weekly snapshot run
     before reading (``cpto index`` adds a progress bar and prints the run's notes). Failures are one
-    error naming each repository that could not be indexed."""
-    run = index_estate(index_path, repos, workers=default_workers(len(repos)))
+    error naming each repository that could not be indexed. ``words``: keep the review's search words
+    (:func:`cpto.workspace.config.traces_prds` says whether a workspace's reports need them)."""
+    run = index_estate(index_path, repos, workers=default_workers(len(repos)), words=words)
     run.raise_failures(len(repos))
     return run.results

@@ -46,6 +46,8 @@ class IndexResult:
     seconds: float = 0.0
     counted: int = 0  # commits of an earlier first phase whose line counts this run computed
     pending: int = 0  # commits still waiting for their line counts after this run
+    worded: int = 0  # commits whose search words this run kept
+    unworded: int = 0  # commits without search words after this run (kept only for a review: ``words``)
 
     @property
     def warnings(self) -> list[str]:
@@ -100,6 +102,7 @@ def index_repository(
     siblings: Sequence[Path] = (),
     fetch_blobs: bool = False,
     lines: bool = True,
+    words: bool = True,
 ) -> IndexResult:
     """Bring the index of the repository at ``path`` up to date, atomically.
 
@@ -117,6 +120,10 @@ def index_repository(
     default) is the second phase as well: it counts the lines of every commit still waiting, one batch
     per transaction, so an interrupted run leaves each commit counted or waiting, and the next run
     counts the rest. Once all are counted the index holds exactly what a one-phase run writes.
+
+    Without ``words`` the review's search words (:func:`_index_words`: the identifiers each diff adds,
+    read from every commit's patch, which costs more than the line counts) are not kept: only a review
+    of PRDs reads them, and a later run with ``words`` keeps them for every commit still without.
     """
     started = time.perf_counter()
     state = git.open_repository(path)
@@ -139,12 +146,13 @@ def index_repository(
             _read_new(con, repo_id, state, result, old_refs, old_boundary, refetch, lines, on_start, on_advance,
                       jobs, fetch_blobs)  # fmt: skip
         pending = store.pending_shas(con, repo_id)
-        if lines and not pending:  # the one-phase run: words in the same transaction, as always
-            _index_words(con, repo_id, state, on_start, on_advance, jobs)
+        if lines and words and not pending:  # the one-phase run: words in the same transaction, as always
+            result.worded = _index_words(con, repo_id, state, on_start, on_advance, jobs)
     if lines and pending:
         _count_lines(con, repo_id, state, pending, result, on_start, on_advance, jobs)
-        with store.transaction(con):
-            _index_words(con, repo_id, state, on_start, on_advance, jobs)
+        if words:
+            with store.transaction(con):
+                result.worded = _index_words(con, repo_id, state, on_start, on_advance, jobs)
     return _finish(con, repo_id, state, result, started)
 
 
@@ -221,14 +229,14 @@ def _index_words(
     on_start: ProgressStart | None,
     on_advance: ProgressAdvance | None,
     jobs: int | None,
-) -> None:
+) -> int:
     """Keep each commit's search words (message, paths, and the identifiers and comments its diff adds)
     in the index, so a review reads them instead of tokenising and diffing the whole history again.
 
     Words are split but not stemmed: stemming depends on the PRD's language, and costs one lookup per
     distinct word at review time. They are kept as ids of the repository's vocabulary, so a review reads
     integer lists and stems the vocabulary once. Commits indexed by an older cpto get their words on
-    the next run.
+    the next run. Returns how many commits got their words.
     """
     pending = set(store.pending_shas(con, repo_id))  # their words come with their line counts
     todo = {
@@ -237,7 +245,8 @@ def _index_words(
         if sha not in pending
     }
     if not todo:
-        return
+        return 0
+    worded = len(todo)
     if on_start:
         on_start(state.path, len(todo))
     vocabulary = store.Vocabulary(con, repo_id)
@@ -259,6 +268,7 @@ def _index_words(
     store.insert_words(con, vocabulary, commits, changes)
     if on_advance:
         on_advance(len(commits))
+    return worded
 
 
 def _commit_words(
@@ -284,6 +294,7 @@ def _finish(
     result.empty = not state.refs
     result.up_to_date = not result.new_commits and not result.removed_commits and not result.counted
     result.pending = len(store.pending_shas(con, repo_id))
+    result.unworded = store.count_without_words(con, repo_id)
     result.seconds = time.perf_counter() - started
     return result
 

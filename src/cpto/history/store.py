@@ -518,6 +518,19 @@ def delete_commits(con: duckdb.DuckDBPyConnection, repo_id: int, shas: Iterable[
     return int(table.num_rows)
 
 
+def count_without_words(con: duckdb.DuckDBPyConnection, repo_id: int) -> int:
+    """How many of the repository's commits have no search words in the index (see ``commits_without_words``)."""
+    row = con.execute(
+        """
+        SELECT count(*) FROM commits c
+        ANTI JOIN commit_words w ON w.repo_id = c.repo_id AND w.sha = c.sha
+        WHERE c.repo_id = ?
+        """,
+        [repo_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def commits_without_words(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[tuple[str, str, list[str]]]:
     """(sha, message, changed paths) of the commits whose search words are not in the index yet: new
     commits, and every commit of an index written before words were kept."""

@@ -72,6 +72,13 @@ def workspace_prds(config: WorkspaceConfig) -> Found:
     return Found(sorted(real.values()), skipped)
 
 
+def needs_search_words(config: WorkspaceConfig) -> bool:
+    """Whether the index should keep the review's search words for this workspace: only a review of
+    PRDs reads them, and keeping them costs more than the line counts (docs/performance.md), so a
+    workspace without PRDs (most repositories as they are) never pays for them."""
+    return bool(workspace_prds(config))
+
+
 def load_prds(paths: Sequence[Path]) -> list[Prd]:
     """Read every PRD; a PRD without requirements is an error that lists the shapes cpto recognises."""
     prds = [read_prd(p) for p in paths]

@@ -32,12 +32,16 @@ def read_week(
     progress bar), then :func:`gather`."""
     from cpto.heartbeat.week import week_start
     from cpto.history.estate import update_index
+    from cpto.review.service import needs_search_words
 
     if not config.repos:
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
     now = now.astimezone(config.zone)
     start = week_start(week, now.date(), config.zone)
-    (index or update_index)(config.index_path, list(config.repos))
+    if index is None:
+        update_index(config.index_path, list(config.repos), words=needs_search_words(config))
+    else:
+        index(config.index_path, list(config.repos))
     return gather(config, start, now)
 
 
