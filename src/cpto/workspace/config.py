@@ -117,6 +117,10 @@ class WorkspaceConfig:
     # (a folder of the repositories) their files must be under; None: the whole workspace.
     narrowed_to: str | None = None
     paths: tuple[str, ...] = ()
+    # Set by narrowing to a team: people.yaml's identities (email, alias, name, lower case) -> handle, all
+    # of them (an identity belongs to whoever claims it first), and the handles of the team's people.
+    identities: dict[str, str] = field(default_factory=dict)
+    team_handles: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
