@@ -81,9 +81,11 @@ def narrow(
 
 
 def mark_narrowed(report: Report, config: WorkspaceConfig) -> Report:
-    """A narrowed report opens its notes with what it was narrowed to, and its JSON says so
-    (``narrowed_to``), so its figures are never quoted as the whole workspace's."""
+    """A narrowed report says what it was narrowed to under its title and in its first note, and its
+    JSON says so (``narrowed_to``), so its figures are never quoted as the whole workspace's."""
     if config.narrowed_to is not None:
+        told = f"narrowed to {config.narrowed_to}"
+        report.subtitle = f"{report.subtitle} ({told})" if report.subtitle else told  # read first
         report.notes.insert(
             0,
             f"narrowed to {config.narrowed_to}: these figures are that part of the workspace, not all of it",
