@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import duckdb
+from tests.conftest import Repo
 from typer.testing import CliRunner
 
 from cpto.cli import app
 from cpto.history.estate import read_catalog, shards_folder
-from tests.conftest import Repo
 
 runner = CliRunner()
 
@@ -30,7 +30,9 @@ def count(workspace: Path, table: str) -> int:
 
 def history(r: Repo) -> None:
     r.commit("feat: parse invoices", {"billing/invoice.py": "def parse_invoice(text):\n    return text\n"})
-    r.commit("fix: empty invoices", {"billing/invoice.py": "def parse_invoice(text):\n    return text or None\n"})
+    r.commit(
+        "fix: empty invoices", {"billing/invoice.py": "def parse_invoice(text):\n    return text or None\n"}
+    )
 
 
 def words_of(workspace: Path) -> list[tuple[str, list[str]]]:
@@ -81,7 +83,9 @@ def test_asking_for_words_later_keeps_them_without_reading_history_again(make_re
 def test_a_workspace_with_prds_keeps_words_for_its_review(make_repo):
     r = make_repo()
     history(r)
-    r.commit("docs: billing PRD", {"docs/prd/billing.md": "# Billing\n\n## R1: Parse invoices\n\nParse them.\n"})
+    r.commit(
+        "docs: billing PRD", {"docs/prd/billing.md": "# Billing\n\n## R1: Parse invoices\n\nParse them.\n"}
+    )
     cli("index", "-w", str(r.path), "--quiet")
     assert count(r.path, "commit_words") == 3
     cli("index", "-w", str(r.path), "--no-words", "--quiet")  # asking for less drops nothing
@@ -91,7 +95,9 @@ def test_a_workspace_with_prds_keeps_words_for_its_review(make_repo):
 def test_a_review_keeps_the_words_an_index_without_them_left_out(make_repo):
     r = make_repo()
     history(r)
-    r.commit("docs: billing PRD", {"docs/prd/billing.md": "# Billing\n\n## R1: Parse invoices\n\nParse them.\n"})
+    r.commit(
+        "docs: billing PRD", {"docs/prd/billing.md": "# Billing\n\n## R1: Parse invoices\n\nParse them.\n"}
+    )
     cli("index", "-w", str(r.path), "--no-words", "--quiet")
     assert count(r.path, "commit_words") == 0
     review = json.loads(cli("review", "-w", str(r.path), "--json"))
