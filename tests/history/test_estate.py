@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from tests.conftest import Repo
 from typer.testing import CliRunner
 
@@ -174,3 +175,38 @@ def test_paths_first_gives_the_same_index_as_one_phase(tmp_path: Path) -> None:
     assert rows(one) == rows(two) and all(row[4] for row in rows(two))
     catalog = estate.read_catalog(two / ".cpto" / "shards")
     assert all(e.pending == 0 for e in catalog.values())
+
+
+def test_a_repository_another_run_loaded_meanwhile_is_replaced_not_doubled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is closed while workers read git, so another cpto (the forum's re-index) can load the
+    same new repository before this run does: what the index holds is read when merging."""
+    make_estate(tmp_path)
+    index_path = tmp_path / ".cpto" / "index.duckdb"
+    repos = [tmp_path / name for name in ("api", "web", "infra")]
+    real = estate.run_tasks
+
+    def another_run_first(tasks, **kwargs):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(estate, "run_tasks", real)
+        estate.index_estate(index_path, repos)  # the other process, done while this one's index is closed
+        return real(tasks, **kwargs)
+
+    monkeypatch.setattr(estate, "run_tasks", another_run_first)
+    estate.index_estate(index_path, repos)
+    assert commits_in_index(tmp_path) == {"api": 2, "web": 3, "infra": 4}
+    with duckdb.connect(str(index_path), read_only=True) as con:
+        rows = con.execute("SELECT count(*), count(DISTINCT (repo_id, sha)) FROM file_changes").fetchone()
+    assert rows is not None and rows[0] == rows[1] == 9
+
+
+def test_a_catalog_written_by_a_newer_cpto_is_read(tmp_path: Path) -> None:
+    make_estate(tmp_path)
+    index(tmp_path)
+    shards = tmp_path / ".cpto" / "shards"
+    data = json.loads((shards / "catalog.json").read_text())
+    for entry in data["shards"]:
+        entry["a_field_from_the_future"] = 1
+    (shards / "catalog.json").write_text(json.dumps(data))
+    assert len(estate.read_catalog(shards)) == 3
+    assert all(r["up_to_date"] for r in index(tmp_path)["repos"])  # type: ignore[index]

@@ -114,3 +114,20 @@ def test_the_heartbeat_counts_the_teams_effort(estate: Path) -> None:
 
     assert effort() == 6
     assert effort("--team", "Payments") == 3
+
+
+def test_a_team_keeps_the_releases_tagged_by_someone_else(estate: Path) -> None:
+    """Tags, releases and what reaches what are the repository's whole graph: a release tagged on a
+    commit outside the team still ships the team's commits before it."""
+    api = Repo(estate / "api")
+    api.git("tag", "v1.0")  # on Bo's commit, after Ana's
+    full = history(estate)
+    payments = history(estate, "--team", "Payments")
+    assert [r["tag"] for r in payments["releases"]] == [r["tag"] for r in full["releases"]] == ["v1.0"]  # type: ignore[index]
+    beat = runner.invoke(
+        app,
+        ["heartbeat", "-w", str(estate), "--week", "2026-01-01", "--json", "-q", "--no-trace", "--team", "Payments"],
+    )
+    assert beat.exit_code == 0, beat.output
+    deploys = json.loads(beat.stdout)["delivery"]
+    assert "v1.0" in json.dumps(deploys)

@@ -110,13 +110,14 @@ def review_command(
 
 
 def _attach_evidence(config: WorkspaceConfig, clocks: list[rm.ItemClock], *, quiet: bool) -> None:
-    """Index the repository (with progress), then let the library review the PRDs the roadmap names."""
+    """Index the repositories (with progress), then let the library review the PRDs the roadmap names
+    (the review reads every repository of the workspace, so every one is brought up to date)."""
     from cpto.cli.history import run_index
     from cpto.history import store
     from cpto.records import roadmap as rm
 
     if config.repos and any(c.item.prd for c in clocks):
-        run_index(config.index_path, [config.repos[0]], jobs=None, quiet=quiet)
+        run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet)
         with store.open_index(config.index_path, read_only=True) as con:
             rm.attach_evidence(con, config, clocks)
     else:

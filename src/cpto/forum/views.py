@@ -163,6 +163,7 @@ class Forum:
         self._pages: dict[tuple[str, ...], _Page] = {}
         self._review: tuple[DataState, TraceResult, list[Prd]] | None = None
         self._indexed: tuple[bytes, ...] | None = None  # the refs the index was last brought to
+        self._worded = False  # whether it kept the review's search words then
         self._tried: tuple[bytes, ...] | None = None  # the refs the last background refresh aimed at
         self._changed = datetime.now(config.zone)  # when that refresh saw the repositories move
         self._worker: threading.Thread | None = None
@@ -192,11 +193,12 @@ class Forum:
 
         if not self.config.repos:
             return state
+        words = needs_search_words(self.config)  # PRDs added while serving need the review's words
         with self.lock:
-            if self._indexed == state.refs:
+            if self._indexed == state.refs and (self._worded or not words):
                 return state
-            update_index(self.config.index_path, self.config.repos, words=needs_search_words(self.config))
-            self._indexed = state.refs
+            update_index(self.config.index_path, self.config.repos, words=words)
+            self._indexed, self._worded = state.refs, words
         return replace(look(self.config), refs=state.refs)  # refs moved meanwhile: seen on the next load
 
     def _serve(self, key: tuple[str, ...], build: Builder) -> str:

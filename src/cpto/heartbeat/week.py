@@ -22,6 +22,7 @@ from cpto.heartbeat.hotspots import EstateRepo, Hotspot, estate_hotspots, hotspo
 from cpto.heartbeat.reviews import ReviewSlas, review_slas
 from cpto.heartbeat.tagscheme import release_pattern, suggest_tag_pattern
 from cpto.heartbeat.work import TracedWork, team_labeller
+from cpto.history import store
 from cpto.history.summary import identity_resolver
 from cpto.records.actions import ActionItem, items_of
 from cpto.records.alarms import Alarm
@@ -324,8 +325,9 @@ def _github_hint(con: duckdb.DuckDBPyConnection, repo_id: int, config: Workspace
 def _tag_names(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[str]:
     """The repository's tags, newest first (the order :meth:`cpto.review.graph.Indexed.tag_names` keeps)."""
     rows = con.execute(
-        "SELECT r.name FROM refs r LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha"
-        " WHERE r.repo_id = ? AND r.kind = 'tag' ORDER BY coalesce(r.tagger_time, c.committer_time) DESC NULLS LAST, r.name",
+        f"SELECT r.name FROM refs r LEFT JOIN {store.graph_commits(con)} c ON c.repo_id = r.repo_id"
+        " AND c.sha = r.sha WHERE r.repo_id = ? AND r.kind = 'tag'"
+        " ORDER BY coalesce(r.tagger_time, c.committer_time) DESC NULLS LAST, r.name",
         [repo_id],
     ).fetchall()
     return [str(n) for (n,) in rows]

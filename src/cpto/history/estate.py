@@ -28,8 +28,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,11 @@ def read_catalog(shards: Path) -> dict[int, ShardEntry]:
     path = shards / CATALOG
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {int(e["repo_id"]): ShardEntry(**e) for e in data["shards"]}
+        known = {f.name for f in fields(ShardEntry)}  # a newer cpto's fields are left to it
+        return {
+            int(e["repo_id"]): ShardEntry(**{k: v for k, v in e.items() if k in known})
+            for e in data["shards"]
+        }
     except FileNotFoundError:
         return {}
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -277,23 +281,20 @@ def write_generation(con: duckdb.DuckDBPyConnection, repo_id: int, shards: Path,
     return final
 
 
-def merge(
-    con: duckdb.DuckDBPyConnection,
-    shards: Path,
-    entries: Sequence[ShardEntry],
-    held: Collection[int] | None = None,
-) -> None:
+def merge(con: duckdb.DuckDBPyConnection, shards: Path, entries: Sequence[ShardEntry]) -> None:
     """Replace each entry's repository rows in the index with its shard generation, in one transaction,
     and record which generation the index now holds.
 
-    ``held``: the repositories whose history the index may hold (None: any). The others' rows are only
-    inserted: deleting them would scan every table for nothing, which on a first index of an estate
-    grows with the estate."""
+    A repository the index holds no generation of is only inserted: deleting its rows would scan every
+    table for nothing, which on a first index of an estate grows with the estate. What the index holds
+    is read inside the transaction, not remembered from the start of the run: another cpto (the
+    forum's re-index) may have loaded the same repository meanwhile."""
     if not entries:
         return
     ids = [e.repo_id for e in entries]
-    replaced = ids if held is None else [i for i in ids if i in held]
     with store.transaction(con):
+        held = loaded_generations(con)
+        replaced = [i for i in ids if i in held]
         for table in SHARD_TABLES:
             doomed = ids if table == "repos" else replaced  # a new repository's row was registered first
             if doomed:
@@ -460,7 +461,7 @@ def index_estate(
                 for e in catalog.values()
                 if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
             ]
-            merge(con, shards, missing, held=set(loaded))
+            merge(con, shards, missing)
             loaded.update({e.repo_id: e.generation for e in missing})
             by_path = {
                 str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
@@ -537,7 +538,7 @@ def index_estate(
         def merge_landed() -> None:
             if pending:
                 with store.open_index(index_path) as con:
-                    merge(con, shards, pending, held=set(loaded))
+                    merge(con, shards, pending)
                 loaded.update({e.repo_id: e.generation for e in pending})
                 pending.clear()
                 write_catalog(shards, catalog)
@@ -650,7 +651,7 @@ def update_index(index_path: Path, repos: Sequence[Path], *, words: bool = True)
     """Bring the index up to date with ``repos``, quietly: what the forum and the weekly snapshot run
     before reading (``cpto index`` adds a progress bar and prints the run's notes). Failures are one
     error naming each repository that could not be indexed. ``words``: keep the review's search words
-    (:func:`cpto.workspace.config.traces_prds` says whether a workspace's reports need them)."""
+    (:func:`cpto.review.service.needs_search_words` says whether a workspace's reports need them)."""
     run = index_estate(index_path, repos, workers=default_workers(len(repos)), words=words)
     run.raise_failures(len(repos))
     return run.results

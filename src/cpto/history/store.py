@@ -518,6 +518,18 @@ def delete_commits(con: duckdb.DuckDBPyConnection, repo_id: int, shas: Iterable[
     return int(table.num_rows)
 
 
+def graph_commits(con: duckdb.DuckDBPyConnection) -> str:
+    """The table the history's graph is read from: ``commits``, or on a connection narrowed to a path
+    or a team (``cpto.workspace.narrow.restrict_index``) ``commit_graph``, every commit of the chosen
+    repositories. Tags, releases and what reaches what are the repository's whole graph even when the
+    commits counted are some people's or some folder's: a release tagged on a commit outside the team
+    still ships the team's commits before it."""
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = 'commit_graph'"
+    ).fetchone()
+    return "commit_graph" if row and row[0] else "commits"
+
+
 def count_without_words(con: duckdb.DuckDBPyConnection, repo_id: int) -> int:
     """How many of the repository's commits have no search words in the index (see ``commits_without_words``)."""
     row = con.execute(

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from cpto.history import store
 from cpto.history.filekinds import FileKinds, relative_records, repository_kinds
 from cpto.history.git import LINES_PENDING, git_env, run_git
 from cpto.history.store import pending_note
@@ -454,9 +455,9 @@ def shallow_repos(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
     rows = con.execute(
-        """
+        f"""
         SELECT f.name, f.sha, coalesce(f.tagger_time, c.committer_time) AS t
-        FROM refs f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
+        FROM refs f JOIN {store.graph_commits(con)} c ON c.repo_id = f.repo_id AND c.sha = f.sha
         WHERE f.kind = 'tag' ORDER BY t DESC, f.name DESC LIMIT ?
         """,
         [top],
@@ -466,16 +467,17 @@ def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
 
 def find_change(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, datetime] | None:
     """The commit an incident's ``caused_by`` names (a tag, or a full or abbreviated SHA) and its time."""
+    graph = store.graph_commits(con)
     row = con.execute(
-        """
-        SELECT c.sha, c.committer_time FROM refs f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
+        f"""
+        SELECT c.sha, c.committer_time FROM refs f JOIN {graph} c ON c.repo_id = f.repo_id AND c.sha = f.sha
         WHERE f.kind = 'tag' AND f.name = ? LIMIT 1
         """,
         [ref],
     ).fetchone()
     if row is None and len(ref) >= 7 and all(ch in "0123456789abcdef" for ch in ref.lower()):
         rows = con.execute(
-            "SELECT sha, committer_time FROM commits WHERE sha LIKE ? LIMIT 2", [ref.lower() + "%"]
+            f"SELECT sha, committer_time FROM {graph} WHERE sha LIKE ? LIMIT 2", [ref.lower() + "%"]
         ).fetchall()
         row = rows[0] if len(rows) == 1 else None
     return (str(row[0]), row[1]) if row else None

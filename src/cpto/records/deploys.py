@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.errors import CptoError
+from cpto.history.store import graph_commits
 from cpto.records.times import parse_time
 from cpto.review.graph import Indexed, Release, in_order, tagged_releases
 from cpto.workspace.config import WorkspaceConfig
@@ -87,7 +88,7 @@ def logged_releases(
         sha = refs.get(d.revision)
         if sha is None and len(d.revision) >= 7:
             rows = con.execute(
-                "SELECT sha FROM commits WHERE repo_id = ? AND starts_with(sha, ?) LIMIT 2",
+                f"SELECT sha FROM {graph_commits(con)} WHERE repo_id = ? AND starts_with(sha, ?) LIMIT 2",
                 [repo_id, d.revision.lower()],
             ).fetchall()
             sha = rows[0][0] if len(rows) == 1 else None

@@ -154,6 +154,7 @@ class Corpus:
     file_terms: list[frozenset[str]]
     related: Related = field(default_factory=lambda: Related.build(0, []))
     skipped_files: int = 0
+    unworded: int = 0  # commits read without the words their changes add (an index kept without them)
     language: str = "english"  # how both sides were tokenized; queries must use the same
     label: str = ""  # the repository's name among several reviewed together
 
@@ -294,6 +295,7 @@ def load_corpus(
         file_terms=file_matrix.document_terms(),
         related=related,
         skipped_files=skipped,
+        unworded=store.count_without_words(con, repo_id),
         language=language,
     )
 

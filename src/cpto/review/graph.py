@@ -40,7 +40,8 @@ def tagged_releases(con: duckdb.DuckDBPyConnection, repo_id: int, pattern: str =
     its tagger's (annotated) or its commit's (lightweight)."""
     rows = con.execute(
         "SELECT r.name, r.sha, coalesce(r.tagger_time, c.committer_time) FROM refs r"
-        " LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE r.repo_id = ? AND r.kind = 'tag'",
+        f" LEFT JOIN {store.graph_commits(con)} c ON c.repo_id = r.repo_id AND c.sha = r.sha"
+        " WHERE r.repo_id = ? AND r.kind = 'tag'",
         [repo_id],
     ).fetchall()
     return in_order([Release(n, s, t) for n, s, t in rows if fnmatchcase(n, pattern)])
@@ -59,15 +60,18 @@ def load_graph(
 ) -> CommitGraph:
     """Build reachability from the index: HEAD, release tags matching ``release_pattern`` (or the given
     ``releases``, from a deploy log), branches."""
+    graph = store.graph_commits(con)
     parents: dict[str, list[str]] = {
         sha: list(ps or [])
-        for sha, ps in con.execute("SELECT sha, parents FROM commits WHERE repo_id = ?", [repo_id]).fetchall()
+        for sha, ps in con.execute(
+            f"SELECT sha, parents FROM {graph} WHERE repo_id = ?", [repo_id]
+        ).fetchall()
     }
     head_row = con.execute("SELECT head_ref FROM repos WHERE repo_id = ?", [repo_id]).fetchone()
     head_ref = head_row[0] if head_row else None
     refs = con.execute(
         "SELECT r.name, r.kind, r.sha, coalesce(r.tagger_time, c.committer_time) FROM refs r"
-        " LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE r.repo_id = ?",
+        f" LEFT JOIN {graph} c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE r.repo_id = ?",
         [repo_id],
     ).fetchall()
     if releases is None:
@@ -120,22 +124,30 @@ def read_indexed(con: duckdb.DuckDBPyConnection, repo_ids: list[int]) -> dict[in
     """:class:`Indexed` for each of ``repo_ids``: one query per table (commits, repos, refs), so an
     estate of a thousand repositories costs three queries, not ten thousand."""
     out = {repo_id: Indexed() for repo_id in repo_ids}
+    graph = store.graph_commits(con)
     rows = con.execute(
-        "SELECT repo_id, sha, parents, committer_time FROM commits WHERE list_contains(?, repo_id)",
+        f"SELECT repo_id, sha, parents, committer_time FROM {graph} WHERE list_contains(?, repo_id)",
         [repo_ids],
     ).fetchall()
     for repo_id, sha, ps, when in rows:
         mine = out[int(repo_id)]
         mine.parents[sha] = list(ps or [])
-        if len(ps or []) <= 1:
+        if len(ps or []) <= 1 and graph == "commits":
             mine.committed[str(sha)] = when
+    if graph != "commits":  # narrowed: the changes counted are the narrowed commits, the graph is whole
+        for repo_id, sha, when in con.execute(
+            "SELECT repo_id, sha, committer_time FROM commits WHERE list_contains(?, repo_id)"
+            " AND len(parents) <= 1",
+            [repo_ids],
+        ).fetchall():
+            out[int(repo_id)].committed[str(sha)] = when
     for repo_id, head_ref in con.execute(
         "SELECT repo_id, head_ref FROM repos WHERE list_contains(?, repo_id)", [repo_ids]
     ).fetchall():
         out[int(repo_id)].head_ref = head_ref
     for repo_id, *ref in con.execute(
         "SELECT r.repo_id, r.name, r.kind, r.sha, coalesce(r.tagger_time, c.committer_time) FROM refs r"
-        " LEFT JOIN commits c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE list_contains(?, r.repo_id)",
+        f" LEFT JOIN {graph} c ON c.repo_id = r.repo_id AND c.sha = r.sha WHERE list_contains(?, r.repo_id)",
         [repo_ids],
     ).fetchall():
         out[int(repo_id)].refs.append((ref[0], ref[1], ref[2], ref[3]))

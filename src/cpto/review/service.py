@@ -74,9 +74,22 @@ def workspace_prds(config: WorkspaceConfig) -> Found:
 
 def needs_search_words(config: WorkspaceConfig) -> bool:
     """Whether the index should keep the review's search words for this workspace: only a review of
-    PRDs reads them, and keeping them costs more than the line counts (docs/performance.md), so a
-    workspace without PRDs (most repositories as they are) never pays for them."""
-    return bool(workspace_prds(config))
+    PRDs reads them (the workspace's PRDs, and the PRDs roadmap items name, which need not match the
+    PRD globs), and keeping them costs more than the line counts (docs/performance.md), so a workspace
+    without PRDs (most repositories as they are) never pays for them. A roadmap that cannot be read
+    keeps them: its command will say what is wrong with it, and no review goes without words."""
+    if workspace_prds(config):
+        return True
+    from cpto.records.roadmap import read_roadmap
+
+    path = config.roadmap or config.root / "roadmap.yaml"
+    if not path.is_file():
+        return False
+    try:
+        items = read_roadmap(path).items
+    except CptoError:
+        return True
+    return any(item.prd and (config.root / item.prd).is_file() for item in items)
 
 
 def load_prds(paths: Sequence[Path]) -> list[Prd]:
@@ -259,6 +272,11 @@ def _review_one(
     if corpus.skipped_files:
         result.warnings.append(
             f"{state.path}: {corpus.skipped_files} binary or over-1-MiB files at HEAD were not read"
+        )
+    if corpus.unworded:
+        result.warnings.append(
+            f"{state.path}: {corpus.unworded} commits were read by message and paths only (the index was kept"
+            " without the words their changes add); run `cpto index --words` for the full evidence"
         )
     return result
 

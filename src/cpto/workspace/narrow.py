@@ -170,6 +170,8 @@ def restrict_index(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> N
         f" FROM {db}.main.file_changes WHERE {changed}"
     )
     by_commit = bool(config.paths or config.team_handles)
+    # the graph (parents, tags' commits) stays whole for the chosen repositories: store.graph_commits
+    con.execute(f"CREATE OR REPLACE TEMP VIEW commit_graph AS SELECT * FROM {db}.main.commits WHERE {scope}")
     for table in TABLES:
         if table == "meta":
             continue
