@@ -19,7 +19,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 MODEL_FILE = "commit_model.npz"
-N_FEATURES = 1 << 18  # hashing space; must match the model file's "n_features"
+N_FEATURES = 1 << 18  # hashing space of the shipped model (the file says its own: "n_features")
 WORD_CHARS = 500  # words are read from the first WORD_CHARS characters of the normalised message
 GRAM_CHARS = 120  # character n-grams from the first GRAM_CHARS (the subject, mostly): speed
 GRAM_SIZES = (3, 4, 5)
@@ -118,11 +118,17 @@ class Features:
     words: dict[int, str]  # feature number -> word or path token (for saying why)
 
 
-def featurize(message: str, paths: Sequence[str] = ()) -> Features:
+def featurize(
+    message: str,
+    paths: Sequence[str] = (),
+    *,
+    gram_chars: int = GRAM_CHARS,
+    n_features: int = N_FEATURES,
+) -> Features:
     """Word unigrams and bigrams, the first word, character 3-5-grams and path tokens, hashed with CRC-32.
 
     CRC-32 (not ``hash()``) so the same message gives the same features in every process and on every
-    machine.
+    machine. ``gram_chars`` and ``n_features`` are the model file's own (training tries others).
     """
     import numpy as np
 
@@ -135,11 +141,11 @@ def featurize(message: str, paths: Sequence[str] = ()) -> Features:
     hashed = [crc(t.encode(), _WORD) for t in named]
     path_named = path_tokens(paths)
     hashed_paths = [crc(t.encode(), _PATH) for t in path_named]
-    data = f" {text[:GRAM_CHARS]} ".encode()
+    data = f" {text[:gram_chars]} ".encode()
     grams = [crc(data[i : i + n], _GRAM) for n in GRAM_SIZES for i in range(len(data) - n + 1)]
-    raw = np.asarray(hashed + hashed_paths + grams, dtype=np.int64) % N_FEATURES
+    raw = np.asarray(hashed + hashed_paths + grams, dtype=np.int64) % n_features
     index, counts = np.unique(raw, return_counts=True)
-    words = {h % N_FEATURES: t for h, t in zip(hashed + hashed_paths, named + path_named, strict=True)}
+    words = {h % n_features: t for h, t in zip(hashed + hashed_paths, named + path_named, strict=True)}
     return Features(index, counts.astype(np.float64), words)
 
 
@@ -153,6 +159,21 @@ def weights(features: Features, idf: NDArray[Any]) -> NDArray[Any]:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """How the model's shares missed on projects it never saw (leave-one-project-out in training).
+
+    Row ``i`` is held-out training repository ``projects[i]``: the share of its commits the model put in
+    each bucket (``predicted``) and the share its authors' types put there (``true``), over ``counts[i]``
+    of its commits. ``predicted - true`` is the error a team new to the model should expect: the heartbeat's
+    interval draws from it (``cpto.heartbeat.shares``)."""
+
+    projects: tuple[str, ...]
+    predicted: NDArray[Any]  # (n_projects, n_classes)
+    true: NDArray[Any]  # (n_projects, n_classes)
+    counts: NDArray[Any]  # (n_projects,)
+
+
+@dataclass(frozen=True)
 class Model:
     classes: tuple[str, ...]
     coef: NDArray[Any]  # (n_features, n_classes)
@@ -160,6 +181,13 @@ class Model:
     idf: NDArray[Any]  # (n_features,)
     confusion: NDArray[Any]  # (n_classes, n_classes): row = true, column = predicted, rows sum to 1
     provenance: dict[str, Any]
+    gram_chars: int = GRAM_CHARS  # the featurizer settings it was trained with
+    # held-out projects' shares, read from messages alone ("message") and with their paths ("paths")
+    transfer: dict[str, Transfer] = field(default_factory=dict)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.coef.shape[0])
 
 
 @dataclass(frozen=True)
@@ -185,18 +213,32 @@ def load_model(path: str | None = None) -> Model:
     where = Path(path) if path else model_path()
     try:
         with np.load(where, allow_pickle=False) as z:
+            coef = z["coef"].astype(np.float32)
             n_features = int(z["n_features"])
-            if n_features != N_FEATURES:
+            if coef.shape[0] != n_features or n_features & (n_features - 1):
                 raise CptoError(
-                    f"{where}: model hashes into {n_features} features, this cpto into {N_FEATURES}"
+                    f"{where}: model says {n_features} features, its coefficients have {coef.shape[0]} rows"
                 )
+            provenance = json.loads(str(z["provenance"]))
+            transfer = {}
+            if "transfer_true" in z.files:
+                projects = tuple(str(p) for p in provenance.get("transfer_projects", []))
+                for kind in ("message", "paths"):
+                    transfer[kind] = Transfer(
+                        projects,
+                        z[f"transfer_predicted_{kind}"].astype(np.float64),
+                        z["transfer_true"].astype(np.float64),
+                        z["transfer_counts"].astype(np.int64),
+                    )
             return Model(
                 classes=tuple(str(c) for c in z["classes"]),
-                coef=z["coef"].astype(np.float32),
+                coef=coef,
                 intercept=z["intercept"].astype(np.float64),
                 idf=z["idf"].astype(np.float64),
                 confusion=z["confusion"].astype(np.float64),
-                provenance=json.loads(str(z["provenance"])),
+                provenance=provenance,
+                gram_chars=int(z["gram_chars"]) if "gram_chars" in z.files else GRAM_CHARS,
+                transfer=transfer,
             )
     except (OSError, KeyError, ValueError) as error:
         raise CptoError(f"{where}: cannot read the commit model ({error})") from error
@@ -207,7 +249,7 @@ def predict(message: str, paths: Sequence[str] = (), model: Model | None = None)
     import numpy as np
 
     m = model or load_model()
-    features = featurize(message, paths)
+    features = featurize(message, paths, gram_chars=m.gram_chars, n_features=m.n_features)
     index = features.index
     if not len(index):
         probabilities = _softmax(m.intercept)
@@ -234,15 +276,22 @@ def predict(message: str, paths: Sequence[str] = (), model: Model | None = None)
 
 
 def model_confusion() -> dict[str, dict[str, float]]:
-    """P(predicted | true) per bucket, from 5-fold cross-validation on the training data (grouped by repository).
-
-    For error bars on shares: a share the model reports mixes the true shares through this matrix.
+    """P(predicted | true) per bucket, pooled over the training projects each left out in turn (commits
+    read with their paths). The heartbeat's interval does not correct with it (a pooled confusion hides
+    how the errors move between teams; :func:`model_transfer` carries that); benchmarks show it.
     """
     m = load_model()
     return {
         true: {pred: float(m.confusion[i, j]) for j, pred in enumerate(m.classes)}
         for i, true in enumerate(m.classes)
     }
+
+
+def model_transfer(kind: str = "paths") -> Transfer | None:
+    """The held-out projects' predicted and true shares (:class:`Transfer`), for commits read with their
+    paths (``kind="paths"``, as the heartbeat reads them) or messages alone (``"message"``, as the public
+    labelled sets give them). None when the model file predates them."""
+    return load_model().transfer.get(kind)
 
 
 def _softmax(scores: NDArray[Any]) -> NDArray[Any]:

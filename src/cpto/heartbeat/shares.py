@@ -2,23 +2,29 @@
 
 The allocation is an aggregate, and an aggregate of a classifier's guesses is biased the way the
 classifier is: a model that calls a tenth of the fixes "debt" inflates debt by the same amount every
-week. So the share is estimated, not counted:
+week, and by a different amount for the next team. So:
 
 - commits whose bucket **people** decided (a pull request's label, a conventional-commit type, an
   override in git) are counted as they are: the team said what the work was for;
-- commits a **machine** decided (the model, the rules) are corrected for the machine's measured
-  confusion by *adjusted classify-and-count* (Forman 2008): observed predicted shares q = M^T p, where
-  M[t][p] = P(predicted p | true t), so the true shares p solve M^T p = q; the solution is clipped to
-  the simplex and renormalised. A singular or ill-conditioned M (condition number over ``MAX_COND``)
-  cannot be inverted safely, so p is then the maximum-likelihood mixture found by EM (Saerens et al.
-  2002), which never leaves the simplex;
+- commits the shipped **model** decided are counted as the model called them, and the interval carries
+  the model's measured error on teams it never saw (:class:`TransferError`): in training each project
+  was left out in turn and its predicted shares compared with its authors' types; each bootstrap draw
+  subtracts one such project's error (predicted - true). The point is not corrected: on levin1151 the
+  pooled confusion moved two of three classes further from the truth, and on held-out training
+  projects subtracting the other projects' mean error left the mean error where it was
+  (``benchmarks/shares.py --calibration``);
+- commits a machine decided with a measured confusion (:class:`Confusion`: benchmarks, the rules on
+  the training mirrors) are corrected by *adjusted classify-and-count* (Forman 2008): observed predicted
+  shares q = M^T p, where M[t][p] = P(predicted p | true t), so the true shares p solve M^T p = q; the
+  solution is clipped to the simplex and renormalised. A singular or ill-conditioned M (condition
+  number over ``MAX_COND``) cannot be inverted safely, so p is then the maximum-likelihood mixture
+  found by EM (Saerens et al. 2002), which never leaves the simplex;
 - the interval is the 2.5th-97.5th percentile over ``DRAWS`` resamples: each machine-decided group's
   predicted counts are redrawn as a Bayesian bootstrap over its commits (Dirichlet on the counts plus a
-  Jeffreys 1/2, so a bucket with no commits still gets an upper bound), and, when the confusion says
-  how many held-out commits it was measured on (``Confusion.support``), each row of M is redrawn from a
-  Dirichlet on its counts, so a confusion measured on few commits widens the interval. A confusion
-  without support is taken as exact; no confusion at all (the rules today) means the interval
-  accounts for sampling only, and ``Shares.method`` says so.
+  Jeffreys 1/2, so a bucket with no commits still gets an upper bound), then shifted by a held-out
+  project's error (TransferError) or, with a Confusion, corrected through a matrix redrawn from its own
+  counts (``Confusion.support``) and folds. Nothing measured (the rules in the heartbeat) means the
+  interval accounts for sampling only, and ``Shares.method`` says so.
 
 The people-decided part is taken as given (no interval of its own): the figure estimates this week's
 commits, and people's buckets are the ground truth the machine's are measured against.
@@ -62,6 +68,27 @@ class Confusion:
 
 
 @dataclass(frozen=True)
+class TransferError:
+    """How far a machine's shares missed on projects it never saw: per held-out project, the share of its
+    commits the machine put in each bucket (``predicted``) and the share their authors put there
+    (``true``), measured by leave-one-project-out in training (``cpto.heartbeat.model.Transfer``).
+
+    A classifier's mistakes are not noise that averages out over a week: they are a bias that moves
+    from one team to the next (on levin1151 correcting with the pooled confusion moved two of three
+    classes further from the truth). So the share is not corrected; instead each bootstrap draw
+    subtracts one held-out project's error (predicted - true), chosen at random, and the interval
+    covers how wrong the machine was on a new team as well as which commits the week happened to hold."""
+
+    predicted: Sequence[Mapping[str, float]]
+    true: Sequence[Mapping[str, float]]
+    source: str = ""
+
+    @property
+    def projects(self) -> int:
+        return len(self.predicted)
+
+
+@dataclass(frozen=True)
 class Share:
     """One bucket's estimated share of the commits, with its interval (fractions of 1; None: unknown)."""
 
@@ -87,7 +114,7 @@ class Shares:
 
 def estimate_shares(
     decisions: Iterable[tuple[str, str]] | Mapping[tuple[str, str], int],
-    confusions: Mapping[str, Confusion | None] | None = None,
+    confusions: Mapping[str, Confusion | TransferError | None] | None = None,
     *,
     buckets: Sequence[str] = CATEGORIES,
     merge: Mapping[str, str] | None = None,
@@ -96,8 +123,10 @@ def estimate_shares(
 ) -> Shares:
     """Estimate each bucket's share from per-commit ``(bucket, decided_by)`` (or those pairs -> commits).
 
-    ``confusions``: decider ("model", "rules") -> its confusion over ``buckets``; a machine decider with
-    none is corrected by nothing (sampling-only interval). ``merge``: bucket -> reported class (e.g. the
+    ``confusions``: decider ("model", "rules") -> its confusion over ``buckets`` (the share is corrected
+    by adjusted classify-and-count) or its :class:`TransferError` (not corrected; the interval adds the
+    held-out projects' errors); a machine decider with none is corrected by nothing (sampling-only
+    interval). ``merge``: bucket -> reported class (e.g. the
     maintenance classes a benchmark scores against), applied to every draw before the percentiles so the
     merged interval is a real one, not a sum of endpoints. A fixed ``seed``: the same week reads the same."""
     index = {b: i for i, b in enumerate(buckets)}
@@ -138,9 +167,19 @@ def estimate_shares(
     notes: list[str] = []
     exact_confusion = False
     corrected = False
+    transfer = 0  # held-out projects whose errors widen the interval (0: none used)
     for by, observed in sorted(machine.items()):
         m = observed.sum()
         confusion = (confusions or {}).get(by)
+        if isinstance(confusion, TransferError):
+            point += observed
+            errors = _errors(confusion, buckets)
+            transfer = max(transfer, len(errors))
+            q = rng.dirichlet(observed + 0.5, size=draws)
+            if len(errors):
+                q = q - errors[rng.integers(len(errors), size=draws)]
+            sampled += m * _simplex(q)
+            continue
         matrix, support, row_notes = _matrix(confusion, buckets)
         notes += [f"{by}: {x}" for x in row_notes]
         corrected = corrected or confusion is not None
@@ -180,7 +219,35 @@ def estimate_shares(
         )
         for j, label in enumerate(labels)
     ]
-    return Shares(shares, n, counts, _r(people.sum() / n), _method(exact, corrected, exact_confusion), notes)
+    return Shares(
+        shares, n, counts, _r(people.sum() / n), _method(exact, corrected, exact_confusion, transfer), notes
+    )
+
+
+def _errors(transfer: TransferError, buckets: Sequence[str]) -> np.ndarray:
+    """(projects, buckets): each held-out project's predicted minus true share; bad rows are refused."""
+    if len(transfer.predicted) != len(transfer.true):
+        raise ValueError(
+            f"transfer error: {len(transfer.predicted)} predicted rows but {len(transfer.true)} true rows"
+        )
+    out = np.zeros((len(transfer.predicted), len(buckets)))
+    for i, (predicted, true) in enumerate(zip(transfer.predicted, transfer.true, strict=True)):
+        for j, bucket in enumerate(buckets):
+            p, t = float(predicted.get(bucket, 0.0)), float(true.get(bucket, 0.0))
+            if not (0.0 <= p <= 1.0 and 0.0 <= t <= 1.0):
+                raise ValueError(
+                    f"transfer error, project {i}, {bucket!r}: shares {p!r}, {t!r} not in [0, 1]"
+                )
+            out[i, j] = p - t
+    return out
+
+
+def _simplex(q: np.ndarray) -> np.ndarray:
+    """Rows clipped at 0 and renormalised to sum to 1 (a row with nothing left: even shares)."""
+    out = np.clip(q, 0.0, None)
+    total = out.sum(axis=1, keepdims=True)
+    result: np.ndarray = np.divide(out, total, out=np.full_like(out, 1.0 / out.shape[1]), where=total > 0)
+    return result
 
 
 def _dirichlet_rows(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
@@ -267,9 +334,15 @@ def _matrix(
     return matrix, support, notes
 
 
-def _method(exact: bool, corrected: bool, exact_confusion: bool) -> str:
+def _method(exact: bool, corrected: bool, exact_confusion: bool, transfer: int = 0) -> str:
     if exact:
         return "every bucket decided by people: shares are exact"
+    if transfer:
+        return (
+            "model's share as counted; interval from a bootstrap over commits plus the model's share errors"
+            f" on {transfer} projects it never saw (leave-one-project-out): it covers sampling and a"
+            " new team's error, not yet your team's own"
+        )
     if not corrected:
         return "interval from a bootstrap over commits: it accounts for sampling only (no measured confusion)"
     if exact_confusion:
@@ -284,42 +357,42 @@ def _r(x: Any) -> float:
     return round(float(x), 4)
 
 
-def machine_confusions(require_folds: bool = True) -> dict[str, Confusion | None]:
-    """The confusions the heartbeat corrects with. None for the rules (measured on nothing like your
-    repository: sampling-only interval). The shipped model's cross-validated one
-    (``cpto.heartbeat.model.model_confusion``) only with its per-fold confusions (``require_folds``):
-    on levin1151 (benchmarks/shares.py) correcting with the pooled confusion alone moved two of three
-    classes further from the truth with a narrow interval, because the mistakes a classifier makes move
-    from one set of projects to another; the folds' spread is what carries that into the interval.
-    No model installed or readable: no model-decided commits to correct."""
+def machine_confusions(kind: str = "paths") -> dict[str, Confusion | TransferError | None]:
+    """What the heartbeat's interval uses per machine decider. The rules: nothing (measured on nothing
+    like your repository: sampling-only interval). The shipped model: its held-out projects' shares
+    (:func:`cpto.heartbeat.model.model_transfer`; ``kind`` "paths" for commits read with their changed
+    paths as the heartbeat reads them, "message" for messages alone), so the interval covers the
+    model's error on a team it never saw. Not the pooled confusion: on levin1151 (benchmarks/shares.py)
+    correcting with it moved two of three classes further from the truth inside a narrow interval.
+    No model installed or readable, or a model file without held-out shares: sampling only."""
     import importlib
 
     from cpto.errors import CptoError
 
-    found: dict[str, Confusion | None] = {"rules": None, "model": None}
+    found: dict[str, Confusion | TransferError | None] = {"rules": None, "model": None}
     try:
         model = importlib.import_module("cpto.heartbeat.model")
-        rates = model.model_confusion()
+        transfer = model.model_transfer(kind)
     except (ImportError, CptoError):
         return found
-    folds = getattr(model, "model_confusion_folds", None)  # per fold, if the model exposes them
-    if require_folds and not callable(folds):
+    if transfer is None:
         return found
-    # held-out commits per true bucket: every training commit is held out once in cross-validation
-    labels = model.load_model().provenance.get("labels")
-    support = {str(b): int(n) for b, n in labels.items()} if isinstance(labels, dict) else None
-    found["model"] = Confusion(
-        rates,
-        support,
-        "cross-validation on the model's training commits" + (", per fold" if callable(folds) else ""),
-        folds() if callable(folds) else (),
+    classes = model.load_model().classes
+    found["model"] = TransferError(
+        [dict(zip(classes, map(float, row), strict=True)) for row in transfer.predicted],
+        [dict(zip(classes, map(float, row), strict=True)) for row in transfer.true],
+        f"the model's shares on {len(transfer.projects)} training projects it never saw"
+        f" (leave-one-project-out, {kind})",
     )
     return found
 
 
-def allocation_shares(effort: Allocation, confusions: Mapping[str, Confusion | None] | None = None) -> Shares:
+def allocation_shares(
+    effort: Allocation, confusions: Mapping[str, Confusion | TransferError | None] | None = None
+) -> Shares:
     """The shares of an allocation, from its ``decided`` (decider -> bucket -> commits).
-    ``confusions``: default :func:`machine_confusions` (the model's with its folds; none for the rules)."""
+    ``confusions``: default :func:`machine_confusions` (the model's held-out projects' errors, commits
+    read with their paths; none for the rules)."""
     pairs = {(bucket, by): n for by, buckets in effort.decided.items() for bucket, n in buckets.items()}
     return estimate_shares(pairs, machine_confusions() if confusions is None else confusions)
 

@@ -167,7 +167,7 @@ DECIDER_NAMES = {
 
 def _decided_line(estimated: Shares) -> str:
     """Who decided the week's buckets, and how far the estimated shares can be trusted: people's
-    buckets count as given, the machine's are corrected and carry the interval."""
+    buckets count as given, the machine's are counted as called and carry the interval (sampling plus the model's error on projects it never saw)."""
     counts = ", ".join(
         f"{DECIDER_NAMES[d]} {n}" for d, n in estimated.decided.items() if n or d != "override"
     )
