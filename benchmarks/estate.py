@@ -165,7 +165,12 @@ def noop_profile(root: Path, repos: list[Path]) -> dict[str, float]:
     with store.open_index(index_path):
         pass
     t3 = time.perf_counter()
-    estate.index_estate(index_path, repos, workers=2)
+    from cpto.review.service import needs_search_words
+    from cpto.workspace import load_workspace
+
+    # what `cpto index` asks for in this workspace (the generated estate has no PRDs: no search words)
+    words = needs_search_words(load_workspace(root))
+    estate.index_estate(index_path, repos, workers=2, words=words)
     t4 = time.perf_counter()
     return {"fingerprints": t1 - t0, "read_catalog": t2 - t1, "open_index": t3 - t2, "index_estate": t4 - t3}
 
