@@ -54,7 +54,7 @@ SEED = 20
 SELECTION = HERE / "selection.json"  # the selection table and the chosen setting (``--select`` writes it)
 EVAL_PER = 1000  # evaluation rows per held-out repository (the same rows for every setting)
 RULES_WEIGHTS = (0.0, 0.2, 0.4, 0.6)
-TOLERANCE = 0.005  # criterion differences smaller than this do not buy a bigger model file  # the rules' vote added to the model's probabilities
+TOLERANCE = 0.005  # criterion differences smaller than this do not buy a bigger model file
 MAINTENANCE = {
     "feature": "adaptive",
     "infra": "adaptive",

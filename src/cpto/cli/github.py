@@ -78,16 +78,15 @@ def sync_command(
 
         cpto github sync acme/shop --timeline -q
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.github.client import GitHubClient, find_token
     from cpto.github.sync import default_api_url, resolve_targets, sync_repository
     from cpto.history import store
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     silent = quiet or as_json
     config = load_workspace(workspace)
-    run_index(config.index_path, config.repos, jobs=None, quiet=silent, words=needs_search_words(config))
+    index_workspace(config, quiet=silent)
     url = default_api_url(api_url)
     results = []
     with _progress(silent) as (progress, say_wait, on_item), store.open_index(config.index_path) as con:
@@ -127,15 +126,14 @@ def import_command(
 
         cpto github import recorded/ acme/shop --json
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.github.importer import import_folder
     from cpto.history import store
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     silent = quiet or as_json
     config = load_workspace(workspace)
-    run_index(config.index_path, config.repos, jobs=None, quiet=silent, words=needs_search_words(config))
+    index_workspace(config, quiet=silent)
     with _progress(silent) as (_start, _wait, on_item), store.open_index(config.index_path) as con:
         results = import_folder(con, folder, names or [], on_item=on_item)
     _show(results, as_json, quiet, "imported")

@@ -14,6 +14,7 @@ from cpto.cli.options import (
     JsonOpt,
     OutputOpt,
     QuietOpt,
+    TeamOpt,
     WorkspaceOpt,
     chosen_format,
     emit,
@@ -62,13 +63,7 @@ def heartbeat_command(
         str | None,
         typer.Option("--path", help="Only files under this folder of the repository, or a [services] name."),
     ] = None,
-    team: Annotated[
-        str | None,
-        typer.Option(
-            "--team",
-            help="Only the commits of this people.yaml team's people (by their emails, aliases and names).",
-        ),
-    ] = None,
+    team: TeamOpt = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -109,11 +104,10 @@ def heartbeat_command(
 
         cpto heartbeat --workspace estate --team payments
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.heartbeat.views import heartbeat_report
     from cpto.heartbeat.week import since_start, week_start, workspace_heartbeat
     from cpto.history import store
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
     from cpto.workspace.narrow import mark_narrowed, narrow, restrict_index
 
@@ -133,13 +127,7 @@ def heartbeat_command(
         end = datetime.combine(today + timedelta(days=1), datetime.min.time(), config.zone)
         if start >= end:
             raise CptoError(f"--since {since} is in the future")
-    run_index(
-        config.index_path,
-        list(config.repos),
-        jobs=None,
-        quiet=quiet or chosen is not Format.terminal,
-        words=trace and needs_search_words(config),
-    )
+    index_workspace(config, quiet=quiet or chosen is not Format.terminal, trace=trace)
     with store.open_index(config.index_path, read_only=True) as con:
         if only or path or team:
             restrict_index(con, config)

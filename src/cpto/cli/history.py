@@ -16,6 +16,7 @@ from cpto.cli.options import (
     JsonOpt,
     OutputOpt,
     QuietOpt,
+    TeamOpt,
     WorkspaceOpt,
     chosen_format,
     emit,
@@ -26,6 +27,7 @@ from cpto.errors import CptoError
 
 if TYPE_CHECKING:
     from cpto.history.indexer import IndexResult
+    from cpto.workspace.config import WorkspaceConfig
 
 RepoOpt = Annotated[
     list[Path] | None,
@@ -194,13 +196,7 @@ def history_command(
         str | None,
         typer.Option("--path", help="Only files under this folder of each repository, or a [services] name."),
     ] = None,
-    team: Annotated[
-        str | None,
-        typer.Option(
-            "--team",
-            help="Only the commits of this people.yaml team's people (by their emails, aliases and names).",
-        ),
-    ] = None,
+    team: TeamOpt = None,
     fmt: FormatOpt = Format.terminal,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -232,7 +228,6 @@ def history_command(
     from cpto.history.summary import summarize
     from cpto.history.views import summary_report
     from cpto.records.people import workspace_people
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
     from cpto.workspace.narrow import mark_narrowed, narrow, restrict_index
 
@@ -240,19 +235,22 @@ def history_command(
     if only or path or team:
         config = narrow(config, only or (), path, team)
     people = workspace_people(config)
-    run_index(
-        config.index_path,
-        config.repos,
-        jobs=None,
-        quiet=quiet or as_json or fmt is not Format.terminal,
-        words=needs_search_words(config),
-    )
+    index_workspace(config, quiet=quiet or as_json or fmt is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         if only or path or team:
             restrict_index(con, config)
         summary = summarize(con, weeks=weeks, top=top, people=people, config=config)
     report = summary_report(summary, str(config.root))
     emit(mark_narrowed(report, config), chosen_format(fmt, as_json), output)
+
+
+def index_workspace(config: WorkspaceConfig, *, quiet: bool, trace: bool = True) -> list[IndexResult]:
+    """:func:`run_index` over the workspace's repositories, keeping the review's search words only where
+    its PRDs will be reviewed (``trace``: the command reviews them when there are any)."""
+    from cpto.review.service import needs_search_words
+
+    words = trace and needs_search_words(config)
+    return run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet, words=words)
 
 
 def run_index(

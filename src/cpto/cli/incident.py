@@ -256,25 +256,18 @@ def timeline_command(
 
         cpto timeline --workspace acme --since 2026-10-01
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.history import store
     from cpto.records.timeline import workspace_timeline
     from cpto.records.times import parse_time
     from cpto.records.views import timeline_report
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
     chosen = chosen_format(fmt, as_json)
     start = parse_time(since, "--since") if since else None
     if config.repos:
-        run_index(
-            config.index_path,
-            config.repos,
-            jobs=None,
-            quiet=quiet or chosen is not Format.terminal,
-            words=needs_search_words(config),
-        )
+        index_workspace(config, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
             moments, missing = workspace_timeline(con, config, start)
     else:

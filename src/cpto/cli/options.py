@@ -44,6 +44,13 @@ OutputOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on standard error.")]
+TeamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help="Only the commits of this people.yaml team's people (by their emails, aliases and names).",
+    ),
+]
 
 
 @cache

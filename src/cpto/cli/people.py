@@ -52,11 +52,10 @@ def people_command(
 
         cpto people -w ../api --format markdown
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.history import store
     from cpto.records.people import explain_counts, workspace_contributions, workspace_lanes, workspace_people
     from cpto.records.views import people_report
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
@@ -66,13 +65,7 @@ def people_command(
     chosen = chosen_format(fmt, as_json)
     work = None
     if not no_history and config.repos:
-        run_index(
-            config.index_path,
-            config.repos,
-            jobs=None,
-            quiet=quiet or chosen is not Format.terminal,
-            words=needs_search_words(config),
-        )
+        index_workspace(config, quiet=quiet or chosen is not Format.terminal)
         with store.open_index(config.index_path, read_only=True) as con:
             work = workspace_contributions(con, people, config)
     crossings = workspace_lanes(config, people, history=not no_history) if people.people else None

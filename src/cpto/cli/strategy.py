@@ -69,10 +69,9 @@ def strategy_command(
 
         cpto strategy --json --output strategy.json
     """
-    from cpto.cli.history import run_index
+    from cpto.cli.history import index_workspace
     from cpto.heartbeat.week import since_start
     from cpto.history import store
-    from cpto.review.service import needs_search_words
     from cpto.strategy.views import strategy_page
     from cpto.workspace import load_workspace
 
@@ -84,13 +83,7 @@ def strategy_command(
     start = since_start(since, config.zone) if since is not None else None
     if start is not None and start >= now:
         raise CptoError(f"--since {since} is in the future")
-    run_index(
-        config.index_path,
-        config.repos,
-        jobs=None,
-        quiet=quiet or chosen is not Format.terminal,
-        words=needs_search_words(config),
-    )
+    index_workspace(config, quiet=quiet or chosen is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
         report = strategy_page(con, config, now, weeks=weeks, since=start, depth=depth)
     emit(report, chosen, output)
