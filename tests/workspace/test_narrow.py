@@ -126,7 +126,18 @@ def test_a_team_keeps_the_releases_tagged_by_someone_else(estate: Path) -> None:
     assert [r["tag"] for r in payments["releases"]] == [r["tag"] for r in full["releases"]] == ["v1.0"]  # type: ignore[index]
     beat = runner.invoke(
         app,
-        ["heartbeat", "-w", str(estate), "--week", "2026-01-01", "--json", "-q", "--no-trace", "--team", "Payments"],
+        [
+            "heartbeat",
+            "-w",
+            str(estate),
+            "--week",
+            "2026-01-01",
+            "--json",
+            "-q",
+            "--no-trace",
+            "--team",
+            "Payments",
+        ],
     )
     assert beat.exit_code == 0, beat.output
     deploys = json.loads(beat.stdout)["delivery"]

@@ -154,6 +154,7 @@ class EstateRepo:
     repo: Path
     exclude: frozenset[str] = frozenset()
     kinds: FileKinds | None = None
+    head: Path | None = None  # its shard's head files (cpto.heartbeat.headfiles), read instead of git
 
 
 def estate_hotspots(
@@ -189,6 +190,7 @@ def estate_hotspots(
     counts: dict[int, dict[str, int]] = {}
     for repo_id, path, n in rows:
         counts.setdefault(int(repo_id), {})[str(path)] = int(n)
+    kept = _kept_figures(con, [r for r in repos if r.repo_id in counts], since, until)
 
     def scored(place: EstateRepo) -> list[tuple[str, str, int, int, int]]:
         """(name, path, commits, complexity, markers) of the repository's changed code files."""
@@ -200,7 +202,19 @@ def estate_hotspots(
         )
         changed = {path: n for path, n in mine.items() if kinds.is_code(path)}
         out = []
-        for path, text in _head_texts(place.repo, sorted(changed)).items():
+        unread = sorted(changed)
+        figures = kept.get(place.repo_id)
+        if figures is not None:  # the shard's figures of HEAD's files: git only for what they cannot say
+            unread = []
+            for path in sorted(changed):
+                readable, complexity, count, generated = figures.get(path, (False, 0, 0, None))
+                if not readable:
+                    continue  # not at HEAD, binary or too large: not measured, as below
+                if generated is None:
+                    unread.append(path)  # code only by .gitattributes or [code]: its content is checked
+                elif kinds.is_code(path, generated=generated):
+                    out.append((place.name, path, changed[path], complexity, count))
+        for path, text in _head_texts(place.repo, unread).items():
             if kinds.is_code(path, text):
                 out.append(
                     (
@@ -223,6 +237,34 @@ def estate_hotspots(
         (name, Hotspot(path, n, cx, n * cx, *owners.get((id_of[name], path), ("", 0.0)), count))
         for name, path, n, cx, count in best
     ]
+
+
+def _kept_figures(
+    con: duckdb.DuckDBPyConnection, repos: Sequence[EstateRepo], since: datetime, until: datetime
+) -> dict[int, dict[str, tuple[bool, int, int, bool | None]]]:
+    """For repositories whose shard keeps HEAD's file figures: path -> (text, complexity, markers,
+    generated) of each file changed in the window, every repository in one query."""
+    heads = {str(r.head): r.repo_id for r in repos if r.head is not None and r.head.is_file()}
+    if not heads:
+        return {}
+    rows = con.execute(
+        """
+        WITH changed AS (
+            SELECT DISTINCT f.repo_id, f.path FROM file_changes f
+            JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
+            WHERE list_contains(?, f.repo_id) AND c.committer_time >= ? AND c.committer_time < ?
+        ),
+        owner AS (SELECT unnest(?) AS filename, unnest(?) AS repo_id)
+        SELECT o.repo_id, h.path, h.text, h.complexity, h.markers, h.generated
+        FROM read_parquet(?, filename = true) h JOIN owner o USING (filename)
+        JOIN changed USING (repo_id, path)
+        """,
+        [list(heads.values()), since, until, list(heads), list(heads.values()), list(heads)],
+    ).fetchall()
+    out: dict[int, dict[str, tuple[bool, int, int, bool | None]]] = {rid: {} for rid in heads.values()}
+    for repo_id, path, text, complexity, count, generated in rows:
+        out[int(repo_id)][str(path)] = (bool(text), int(complexity), int(count), generated)
+    return out
 
 
 def _head_texts(

@@ -9,7 +9,7 @@ and what to set up, never as a zero, and carries no DORA level.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -249,6 +249,9 @@ def _charts(beat: Heartbeat) -> list[Chart]:
     ]
 
 
+_LEAD_FIELDS = tuple(f.name for f in fields(Lead))
+
+
 def _metric_data(m: Metric) -> dict[str, Any]:
     """One metric in JSON: ``value`` null with ``reason`` beside it when unknown; ``level`` null where
     the 2024 report gives none; the deploys, commits and incidents it rests on."""
@@ -260,7 +263,8 @@ def _metric_data(m: Metric) -> dict[str, Any]:
         "level": m.level or None,
         "level_text": m.level_text or None,
         "deploys": m.deploys,
-        "commits": [asdict(c) for c in m.commits],
+        # flat records: a plain dict each (asdict's deep copy cost 2 s for an estate's 76,000)
+        "commits": [{name: getattr(c, name) for name in _LEAD_FIELDS} for c in m.commits],
         "incidents": m.incidents,
         "basis": m.basis or None,
     }

@@ -63,6 +63,7 @@ class ShardEntry:
     empty: bool = False
     pending: int = 0  # commits whose line counts are not computed yet (a phase-1 run)
     unworded: int = 0  # commits without the review's search words (indexed for reports without a review)
+    head: bool = False  # the generation keeps each HEAD file's figures (cpto.heartbeat.headfiles)
 
     def folder(self, shards: Path) -> Path:
         return generation_folder(shards, self.repo_id, self.generation)
@@ -81,6 +82,7 @@ class ShardTask:
     fetch_blobs: bool = False  # a partial clone: fetch the blobs its history needs, in one batch
     lines: bool = True  # False: commits and paths only (phase 1); line counts on a later run
     words: bool = True  # False: without the review's search words (kept by a later run that asks)
+    head: bool = False  # the previous generation keeps HEAD's file figures (else this run writes them)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class ShardDone:
     fingerprint: str = ""
     error: str = ""
     notes: list[str] = field(default_factory=list)
+    head: bool = False  # the generation (new or kept) keeps HEAD's file figures
 
 
 def shards_folder(index_path: Path) -> Path:
@@ -213,10 +216,21 @@ def index_shard(
             )
             done.result = result
             done.fingerprint = print_
-            changed = not result.up_to_date or result.worded  # words kept for a review change the shard too
-            if not task.previous or changed or _repos_row(con, task.repo_id) != stored:
+            done.head = task.head
+            changed = not result.up_to_date or bool(result.worded)  # words kept for a review change it too
+            # a partial clone's blobs are not all here: its heartbeat reads HEAD from git, as before
+            heads = not result.partial and not result.empty and (changed or not task.head)
+            if not task.previous or changed or heads or _repos_row(con, task.repo_id) != stored:
                 done.generation = task.previous + 1
-                write_generation(con, task.repo_id, shards, done.generation)
+                old = generation_folder(shards, task.repo_id, task.previous) if task.previous else None
+                write_generation(
+                    con,
+                    task.repo_id,
+                    shards,
+                    done.generation,
+                    extra=_head_files(task, old) if heads else None,
+                )
+                done.head = heads
         finally:
             _clear(con)  # kept for this process's next repository: set-up costs 24 ms, emptying 2
     except CptoError as exc:
@@ -224,6 +238,19 @@ def index_shard(
     except (duckdb.Error, OSError) as exc:
         done.error = f"{task.repo}: {store.first_line(exc)}"
     return done
+
+
+def _head_files(task: ShardTask, previous: Path | None) -> Callable[[Path], None]:
+    """Writes the heartbeat's figures of each file at HEAD into a generation's folder, reading only the
+    blobs the previous generation did not hold (``cpto.heartbeat.headfiles``: the report reads them
+    instead of asking git for every changed file of every repository)."""
+    from cpto.heartbeat import headfiles
+
+    def write(folder: Path) -> None:
+        known = headfiles.read(previous / headfiles.FILE) if previous is not None else {}
+        headfiles.write(folder, headfiles.read_head_files(Path(task.repo), known))
+
+    return write
 
 
 _SCRATCH = threading.local()  # one in-memory index per worker thread, emptied between repositories
@@ -261,8 +288,15 @@ def load_generation(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [str(folder / f"{table}.parquet")])
 
 
-def write_generation(con: duckdb.DuckDBPyConnection, repo_id: int, shards: Path, generation: int) -> Path:
-    """Write the repository's rows of every index table as generation ``generation``, whole or not at all."""
+def write_generation(
+    con: duckdb.DuckDBPyConnection,
+    repo_id: int,
+    shards: Path,
+    generation: int,
+    extra: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write the repository's rows of every index table as generation ``generation``, whole or not at all;
+    ``extra(folder)`` adds files of its own to the generation before it is named."""
     final = generation_folder(shards, repo_id, generation)
     temporary = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     shutil.rmtree(temporary, ignore_errors=True)
@@ -273,6 +307,8 @@ def write_generation(con: duckdb.DuckDBPyConnection, repo_id: int, shards: Path,
             con.execute(
                 f"COPY (SELECT * FROM {table} WHERE repo_id = {int(repo_id)}) TO '{target}' (FORMAT parquet)"
             )
+        if extra is not None:
+            extra(temporary)
         shutil.rmtree(final, ignore_errors=True)  # a generation a killed run wrote but never named
         temporary.rename(final)
     except BaseException:
@@ -488,6 +524,7 @@ def index_estate(
                     and not (fetch_blobs and entry.partial)
                     and not (lines and entry.pending)
                     and not (words and entry.unworded)
+                    and (entry.head or entry.partial or entry.empty)
                 ):
                     run.results.append(_unchanged(entry))
                     continue
@@ -526,6 +563,7 @@ def index_estate(
                         fetch_blobs,
                         lines,
                         words,
+                        head=bool(previous and entry is not None and entry.head),
                     )
                 )
             _insert_rows(con, new_rows, inserted)
@@ -565,6 +603,7 @@ def index_estate(
                     empty=r.empty,
                     pending=r.pending,
                     unworded=r.unworded,
+                    head=done.head,
                 )
                 catalog[done.repo_id] = new
                 if done.generation or loaded.get(done.repo_id) != generation:

@@ -234,8 +234,9 @@ class FileKinds:
             (SETTINGS[key], glob_pattern(glob)) for key, globs in self.settings.items() for glob in globs
         ]
 
-    def kind(self, path: str, text: str | None = None) -> str:
-        """The kind of ``path``; ``text`` (its content, when read) lets generated files be recognised."""
+    def kind(self, path: str, text: str | None = None, *, generated: bool | None = None) -> str:
+        """The kind of ``path``; ``text`` (its content, when read) lets generated files be recognised, or
+        ``generated``: what that content check said when the file was read before (the shard's head files)."""
         if any(path == r or path.startswith(r.rstrip("/") + "/") for r in self.records):
             return RECORDS
         for kind, pattern in self._globs:
@@ -247,16 +248,14 @@ class FileKinds:
                 return kind
         suppressed = frozenset(k for k, v in marked.items() if not v)
         kind = _kind_by_path(path, suppressed)
-        generated = (
-            kind == CODE
-            and text is not None
-            and GENERATED not in suppressed
-            and enry.is_generated(path, text[:4096].encode("utf-8", "replace"))
-        )
+        if kind != CODE or GENERATED in suppressed:
+            return kind
+        if generated is None:
+            generated = text is not None and enry.is_generated(path, text[:4096].encode("utf-8", "replace"))
         return GENERATED if generated else kind
 
-    def is_code(self, path: str, text: str | None = None) -> bool:
-        return self.kind(path, text) == CODE
+    def is_code(self, path: str, text: str | None = None, *, generated: bool | None = None) -> bool:
+        return self.kind(path, text, generated=generated) == CODE
 
 
 _BUILT_IN = FileKinds()
