@@ -62,7 +62,7 @@ def test_each_shard_keeps_the_figures_of_heads_files(tmp_path: Path) -> None:
         and rows["src/api.py"]["markers"] == 3
     )
     assert rows["api/service.pb.go"]["generated"] is True  # its content says so (Linguist's check)
-    assert rows["logo.png"]["text"] is False  # binary: not measured
+    assert rows["logo.png"]["generated"] is None and rows["logo.png"]["complexity"] == 0  # not code: not read
     assert rows["src/api_small.py"]["generated"] is False
 
 

@@ -38,7 +38,7 @@ class HeadFile:
     text: bool
     complexity: int
     markers: int
-    generated: bool | None  # its content marks it generated; None: not checked (not code by its path)
+    generated: bool | None  # its content marks it generated; None: not read (not code by its path)
 
 
 def read_head_files(repo: Path, previous: Mapping[tuple[str, str], HeadFile] | None = None) -> list[HeadFile]:
@@ -53,24 +53,25 @@ def read_head_files(repo: Path, previous: Mapping[tuple[str, str], HeadFile] | N
     if resolve_commit(repo, "HEAD") is None:
         return []
     known = previous or {}
+
+    def wanted(path: str, blob: str) -> bool:
+        # Only code by its path is read: nothing else can be a hotspot unless .gitattributes or [code]
+        # make it code, and then the report reads it from git (``generated`` None says so).
+        return (path, blob) not in known and kind_of(path) == CODE
+
     out: list[HeadFile] = []
-    for f in read_tree_files(repo, "HEAD", max_bytes=MAX_BYTES, wanted=lambda p, o: (p, o) not in known):
+    for f in read_tree_files(repo, "HEAD", max_bytes=MAX_BYTES, wanted=wanted):
         if f.skipped == "submodule":
             continue
         if f.skipped == "not read":
-            out.append(known[(f.path, f.object)])
+            out.append(known.get((f.path, f.object)) or HeadFile(f.path, f.object, f.size, True, 0, 0, None))
             continue
         if f.text is None:
             out.append(HeadFile(f.path, f.object, f.size, False, 0, 0, None))
             continue
-        generated = None
-        if kind_of(f.path) == CODE:  # the content check only matters for code (and costs 50 us a file)
-            generated = bool(enry.is_generated(f.path, f.text[:4096].encode("utf-8", "replace")))
-        out.append(
-            HeadFile(
-                f.path, f.object, f.size, True, indentation_complexity(f.text), markers(f.text), generated
-            )
-        )
+        generated = bool(enry.is_generated(f.path, f.text[:4096].encode("utf-8", "replace")))
+        complexity = indentation_complexity(f.text)
+        out.append(HeadFile(f.path, f.object, f.size, True, complexity, markers(f.text), generated))
     return out
 
 

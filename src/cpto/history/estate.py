@@ -29,6 +29,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -204,31 +205,37 @@ def index_shard(
             con.execute(
                 f"INSERT INTO repos VALUES ({', '.join('?' * len(task.repos_row))})", list(task.repos_row)
             )
-            result = index_repository(
-                con,
-                Path(task.repo),
-                on_start=on_start,
-                on_advance=on_advance,
-                jobs=task.jobs,
-                fetch_blobs=task.fetch_blobs,
-                lines=task.lines,
-                words=task.words,
-            )
+            # HEAD's file figures are read beside the history (a thread: git's readers leave a core
+            # partly idle on a large repository), used if this run writes a generation
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                heads_read = beside.submit(_read_heads, task, shards)
+                result = index_repository(
+                    con,
+                    Path(task.repo),
+                    on_start=on_start,
+                    on_advance=on_advance,
+                    jobs=task.jobs,
+                    fetch_blobs=task.fetch_blobs,
+                    lines=task.lines,
+                    words=task.words,
+                )
+                files = heads_read.result()
             done.result = result
             done.fingerprint = print_
             done.head = task.head
             changed = not result.up_to_date or bool(result.worded)  # words kept for a review change it too
             # a partial clone's blobs are not all here: its heartbeat reads HEAD from git, as before
-            heads = not result.partial and not result.empty and (changed or not task.head)
+            heads = (
+                files is not None and not result.partial and not result.empty and (changed or not task.head)
+            )
             if not task.previous or changed or heads or _repos_row(con, task.repo_id) != stored:
                 done.generation = task.previous + 1
-                old = generation_folder(shards, task.repo_id, task.previous) if task.previous else None
                 write_generation(
                     con,
                     task.repo_id,
                     shards,
                     done.generation,
-                    extra=_head_files(task, old) if heads else None,
+                    extra=_writer(files) if heads and files is not None else None,
                 )
                 done.head = heads
         finally:
@@ -240,17 +247,25 @@ def index_shard(
     return done
 
 
-def _head_files(task: ShardTask, previous: Path | None) -> Callable[[Path], None]:
-    """Writes the heartbeat's figures of each file at HEAD into a generation's folder, reading only the
-    blobs the previous generation did not hold (``cpto.heartbeat.headfiles``: the report reads them
-    instead of asking git for every changed file of every repository)."""
+def _read_heads(task: ShardTask, shards: Path) -> list[Any] | None:
+    """The figures of each file at HEAD (``cpto.heartbeat.headfiles``: the estate heartbeat reads them
+    instead of asking git for every changed file of every repository), reading only the blobs the
+    previous generation did not hold; None when git cannot say (the shard is written without them and
+    the heartbeat asks git, as before)."""
     from cpto.heartbeat import headfiles
 
-    def write(folder: Path) -> None:
+    previous = generation_folder(shards, task.repo_id, task.previous) if task.previous and task.head else None
+    try:
         known = headfiles.read(previous / headfiles.FILE) if previous is not None else {}
-        headfiles.write(folder, headfiles.read_head_files(Path(task.repo), known))
+        return headfiles.read_head_files(Path(task.repo), known)
+    except (CptoError, OSError, ValueError):
+        return None
 
-    return write
+
+def _writer(files: list[Any]) -> Callable[[Path], None]:
+    from cpto.heartbeat import headfiles
+
+    return lambda folder: headfiles.write(folder, files)
 
 
 _SCRATCH = threading.local()  # one in-memory index per worker thread, emptied between repositories
