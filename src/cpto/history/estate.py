@@ -29,7 +29,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,7 @@ class ShardTask:
     lines: bool = True  # False: commits and paths only (phase 1); line counts on a later run
     words: bool = True  # False: without the review's search words (kept by a later run that asks)
     head: bool = False  # the previous generation keeps HEAD's file figures (else this run writes them)
+    heads: bool = False  # keep HEAD's file figures (an estate: its heartbeat reads them instead of git)
 
 
 @dataclass
@@ -205,29 +205,24 @@ def index_shard(
             con.execute(
                 f"INSERT INTO repos VALUES ({', '.join('?' * len(task.repos_row))})", list(task.repos_row)
             )
-            # HEAD's file figures are read beside the history (a thread: git's readers leave a core
-            # partly idle on a large repository), used if this run writes a generation
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                heads_read = beside.submit(_read_heads, task, shards)
-                result = index_repository(
-                    con,
-                    Path(task.repo),
-                    on_start=on_start,
-                    on_advance=on_advance,
-                    jobs=task.jobs,
-                    fetch_blobs=task.fetch_blobs,
-                    lines=task.lines,
-                    words=task.words,
-                )
-                files = heads_read.result()
+            result = index_repository(
+                con,
+                Path(task.repo),
+                on_start=on_start,
+                on_advance=on_advance,
+                jobs=task.jobs,
+                fetch_blobs=task.fetch_blobs,
+                lines=task.lines,
+                words=task.words,
+            )
             done.result = result
             done.fingerprint = print_
             done.head = task.head
             changed = not result.up_to_date or bool(result.worded)  # words kept for a review change it too
             # a partial clone's blobs are not all here: its heartbeat reads HEAD from git, as before
-            heads = (
-                files is not None and not result.partial and not result.empty and (changed or not task.head)
-            )
+            wanted = task.heads and not result.partial and not result.empty and (changed or not task.head)
+            files = _read_heads(task, shards) if wanted else None
+            heads = files is not None
             if not task.previous or changed or heads or _repos_row(con, task.repo_id) != stored:
                 done.generation = task.previous + 1
                 write_generation(
@@ -488,6 +483,11 @@ def index_estate(
     shards = shards_folder(index_path)
     catalog = read_catalog(shards)
     prints = {p: fingerprint(p) for p in repos}
+    # Only an estate's heartbeat reads HEAD's file figures from the shards (one repository's reads HEAD
+    # from git as cheaply as they are kept).
+    heads = len(repos) > 1
+    if jobs is None and workers > 1:  # git readers per repository: the cores shared among the workers
+        jobs = max(1, (os.cpu_count() or 1) // workers) + 1
     run = EstateRun()
     # the cluster is reached first: one that cannot be stops the run before anything is written
     session: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
@@ -539,7 +539,7 @@ def index_estate(
                     and not (fetch_blobs and entry.partial)
                     and not (lines and entry.pending)
                     and not (words and entry.unworded)
-                    and (entry.head or entry.partial or entry.empty)
+                    and (not heads or entry.head or entry.partial or entry.empty)
                 ):
                     run.results.append(_unchanged(entry))
                     continue
@@ -579,6 +579,7 @@ def index_estate(
                         lines,
                         words,
                         head=bool(previous and entry is not None and entry.head),
+                        heads=heads,
                     )
                 )
             _insert_rows(con, new_rows, inserted)
@@ -630,6 +631,8 @@ def index_estate(
             if on_repo:
                 on_repo(done.repo, len(tasks) - len(landed) - len(run.failures))
 
+        if workers > 1 or cluster:  # the largest first, so the last to finish is a small one
+            tasks.sort(key=lambda t: -_size_of(Path(t.repo)))
         run_tasks(
             tasks, workers=workers, on_done=on_done, on_start=on_start, on_advance=on_advance, cluster=client
         )
@@ -639,6 +642,24 @@ def index_estate(
         prune(shards, landed)
     run.results.sort(key=lambda r: order.get(r.repo, len(order)))
     return run
+
+
+def _size_of(repo: Path) -> int:
+    """About how much history a repository holds: the bytes of its object store's packs (stat only, no
+    git), to start the largest first."""
+    git_dir = _git_dir(repo)
+    if git_dir is None:
+        return 0
+    objects = git_dir / "objects"
+    if (git_dir / "commondir").is_file():
+        with contextlib.suppress(OSError):
+            objects = (git_dir / (git_dir / "commondir").read_text().strip()).resolve() / "objects"
+    total = 0
+    with contextlib.suppress(OSError):
+        for pack in (objects / "pack").iterdir():
+            with contextlib.suppress(OSError):
+                total += pack.stat().st_size
+    return total
 
 
 def _new_row(repo_id: int, repo: Path) -> tuple[Any, ...]:
