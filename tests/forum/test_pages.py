@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -69,8 +70,11 @@ def test_every_page_renders_with_navigation_and_when_read(client: TestClient) ->
         assert "data read 20" in response.text
 
 
-def _cli_json(demo: Path, *args: str) -> dict[str, object]:
-    result = CliRunner().invoke(cli, [*args, "--workspace", str(demo), "--json"])
+def _cli_json(demo: Path, *args: str, client: TestClient | None = None) -> dict[str, object]:
+    """The CLI's JSON, run in this process: with a forum running here, under the forum's index lock,
+    as the forum's own background threads (start-up pages, the weekly snapshot) read the index."""
+    with client.app.state.forum.lock if client is not None else contextlib.nullcontext():  # type: ignore[attr-defined]
+        result = CliRunner().invoke(cli, [*args, "--workspace", str(demo), "--json"])
     assert result.exit_code == 0, result.output
     return dict(json.loads(result.stdout))
 
@@ -78,7 +82,7 @@ def _cli_json(demo: Path, *args: str) -> dict[str, object]:
 def test_review_page_shows_the_cli_numbers_and_links_evidence_to_github(
     client: TestClient, demo: Path
 ) -> None:
-    data = _cli_json(demo, "review")
+    data = _cli_json(demo, "review", client=client)
     page = client.get("/review").text
     requirements = data["requirements"]
     assert isinstance(requirements, list)
@@ -91,7 +95,7 @@ def test_review_page_shows_the_cli_numbers_and_links_evidence_to_github(
 
 
 def test_decisions_page_shows_the_cli_rows(client: TestClient, demo: Path) -> None:
-    data = _cli_json(demo, "decision", "list")
+    data = _cli_json(demo, "decision", "list", client=client)
     page = client.get("/decisions").text
     decisions = data["decisions"]
     assert isinstance(decisions, list) and decisions

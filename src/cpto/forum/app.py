@@ -150,4 +150,6 @@ def create_app(config: WorkspaceConfig, token: str, *, commit: bool = True) -> S
         stop.set()
         forum.close()
 
-    return Starlette(routes=_routes(forum), middleware=[Middleware(_Guard, token=token)], lifespan=lifespan)
+    app = Starlette(routes=_routes(forum), middleware=[Middleware(_Guard, token=token)], lifespan=lifespan)
+    app.state.forum = forum  # its lock is the index's, for whatever else reads the index in this process
+    return app
