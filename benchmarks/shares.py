@@ -43,6 +43,7 @@ import numpy as np
 
 from cpto.heartbeat.classify import CATEGORIES, CONVENTIONAL, classify
 from cpto.heartbeat.shares import (
+    MAINTENANCE,
     Confusion,
     Shares,
     TransferError,
@@ -67,13 +68,6 @@ JAVA = (
     "GoogleCloudPlatform+spring-cloud-gcp",
     "jbangdev+jbang",
 )
-MAINTENANCE = {
-    "feature": "adaptive",
-    "infra": "adaptive",
-    "fix": "corrective",
-    "debt": "perfective",
-    "other": "perfective",
-}
 _TYPED = re.compile(r"^\s*([A-Za-z]+)(\([^)]*\))?!?:\s*")
 
 

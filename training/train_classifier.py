@@ -48,6 +48,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from cpto.heartbeat.classify import _CONVENTIONAL, CATEGORIES, CONVENTIONAL, rules
 from cpto.heartbeat.model import GRAM_CHARS, N_FEATURES, featurize, normalise, strip_prefixes
+from cpto.heartbeat.shares import MAINTENANCE
 
 HERE = Path(__file__).resolve().parent
 SEED = 20
@@ -55,13 +56,6 @@ SELECTION = HERE / "selection.json"  # the selection table and the chosen settin
 EVAL_PER = 1000  # evaluation rows per held-out repository (the same rows for every setting)
 RULES_WEIGHTS = (0.0, 0.2, 0.4, 0.6)
 TOLERANCE = 0.005  # criterion differences smaller than this do not buy a bigger model file
-MAINTENANCE = {
-    "feature": "adaptive",
-    "infra": "adaptive",
-    "fix": "corrective",
-    "debt": "perfective",
-    "other": "perfective",
-}
 _CHORE_TOOLING = re.compile(r"dep|bump|upgrad|build|ci|release|version")
 # The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...", "[type:fix] ...".
 _BRACKET = re.compile(r"^\s*\[(?:type\s*:\s*)?([A-Za-z]+)(?:[-_ #]?\d+)?\]", re.IGNORECASE)

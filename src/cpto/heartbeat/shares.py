@@ -45,6 +45,15 @@ from cpto.heartbeat.classify import CATEGORIES
 PEOPLE = ("label", "type", "override")  # deciders whose bucket is a person's word
 MACHINES = ("model", "rules")  # deciders whose bucket is a guess with a measurable confusion
 DECIDERS = PEOPLE + MACHINES
+# The maintenance classes public labelled commit sets use (Swanson's), as ../shared's scorer maps the
+# buckets: what benchmarks and training score shares and accuracy against (``merge=`` below).
+MAINTENANCE = {
+    "feature": "adaptive",
+    "infra": "adaptive",
+    "fix": "corrective",
+    "debt": "perfective",
+    "other": "perfective",
+}
 MAX_COND = 1e4  # above this the inverse amplifies noise more than it removes bias: use EM instead
 DRAWS = 1000
 LEVEL = 0.95
