@@ -523,6 +523,14 @@ def breaches(metrics: list[Metric], worst: dict[str, str]) -> list[str]:
     return out
 
 
+def unjudged(metrics: list[Metric], worst: dict[str, str]) -> list[str]:
+    """The metrics [alarms] sets a floor for (above "low") whose value is unknown: :func:`breaches`
+    cannot judge them, and a report must not read their silence as "no breach"."""
+    return [
+        m.name for m in metrics if m.value is None and worst.get(CONFIG_NAME.get(m.name, ""), "low") != "low"
+    ]
+
+
 def commit_times(con: duckdb.DuckDBPyConnection, repo_id: int) -> dict[str, datetime]:
     """When each non-merge commit of a repository was committed: where its lead time starts."""
     rows = con.execute(

@@ -29,6 +29,7 @@ from cpto.heartbeat.dora import (
     assess,
     breaches,
     restored,
+    unjudged,
 )
 from cpto.heartbeat.evidence import NO_GITHUB
 from cpto.heartbeat.hotspots import EXCLUDED
@@ -83,6 +84,25 @@ def metrics(beat: Heartbeat) -> list[Metric]:
     """The week's five delivery metrics; the deployment frequency's level is read over all the weeks
     shown (one week cannot tell a monthly deployer from a six-monthly one)."""
     return assess(beat.delivery, beat.sources, active=beat.active(-1), cadence=[d for _, d in beat.trend])
+
+
+def not_judged(beat: Heartbeat) -> list[str]:
+    """The thresholds in [alarms] the week's records cannot judge: a metric with an agreed floor whose
+    value is unknown, the appeal rate without decided decisions, decision SLAs without decision records.
+    Said beside the breach count, so "0 breaches" never stands for "nothing could be checked"."""
+    out = unjudged(metrics(beat), beat.thresholds.worst_band)
+    if beat.appeal_rate is None:
+        out.append("appeal rate")
+    if not beat.decision_records:
+        out.append("decision SLAs")
+    return out
+
+
+def _breach_count(found: list[str], unjudged: list[str]) -> int | str:
+    """The breach count, or what it stands on when some thresholds could not be judged."""
+    if not unjudged:
+        return len(found)
+    return f"{len(found)} among what could be judged (not judged: {', '.join(unjudged)})"
 
 
 def breached(beat: Heartbeat) -> list[str]:
@@ -596,6 +616,7 @@ def heartbeat_report(
     d = beat.delivery
     ms = metrics(beat)
     breaches_ = breached(beat)
+    unjudged = not_judged(beat)
     active = beat.active(-1)
     trend_metrics = [
         (week, w, assess(w, beat.sources, active=beat.active(n))) for n, (week, w) in enumerate(beat.trend)
@@ -780,7 +801,7 @@ def heartbeat_report(
         facts=_linked_facts(
             [
                 ("stop cords open", len(beat.pulled)),
-                ("threshold breaches", len(breaches_)),
+                ("threshold breaches", _breach_count(breaches_, unjudged)),
                 ("commits", sum(effort.commits.values()) if active else QUIET),
                 ("deploys", deploys_fact),
                 (
@@ -825,7 +846,7 @@ def heartbeat_report(
                     for a in beat.pulled
                 ],
             },
-            "threshold_breaches": {"count": len(breaches_), "items": breaches_},
+            "threshold_breaches": {"count": len(breaches_), "items": breaches_, "not_judged": unjudged},
             "week": beat.week,
             "start": beat.start.isoformat(),
             "end": beat.end.isoformat(),
