@@ -34,7 +34,7 @@ from cpto.heartbeat.dora import (
 from cpto.heartbeat.evidence import NO_GITHUB
 from cpto.heartbeat.hotspots import EXCLUDED
 from cpto.heartbeat.reviews import ReviewSlas, Sla
-from cpto.heartbeat.shares import Shares, allocation_shares, format_share
+from cpto.heartbeat.shares import Shares, allocation_shares, format_share, machine_confusions
 from cpto.heartbeat.week import Heartbeat
 from cpto.records.alarms import Alarm
 from cpto.records.incidents import Incident
@@ -629,7 +629,9 @@ def heartbeat_report(
     ]
     effort = beat.effort[-1][1]
     line_share, people_share = (effort.shares(m) for m in ("lines", "people_weeks"))
-    estimated = allocation_shares(effort)
+    confusions = machine_confusions()  # read once: each week's estimate uses the same
+    estimates = [allocation_shares(a, confusions) for _, a in beat.effort]  # the table's week is the last
+    estimated = estimates[-1]
     span = f"{beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}"
     sections: list[Table | Blocks | None] = [
         Table(
@@ -895,7 +897,7 @@ def heartbeat_report(
                     "shares": {m: a.shares(m) for m in ("commits", "lines", "people_weeks")}
                     if sum(a.commits.values())
                     else None,
-                    **_estimated_data(allocation_shares(a)),
+                    **_estimated_data(estimate),
                     "by": {
                         axis: {
                             label: {
@@ -908,7 +910,7 @@ def heartbeat_report(
                         for axis, slices in a.by.items()
                     },
                 }
-                for week, a in beat.effort
+                for (week, a), estimate in zip(beat.effort, estimates, strict=True)
             ],
             "hotspots": [asdict(h) | {"why": h.why} for h in beat.hotspots],
             "debt": [asdict(w) | {"test_ratio": w.test_ratio} for w in beat.debt],

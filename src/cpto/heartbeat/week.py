@@ -30,6 +30,7 @@ from cpto.records.alarms import Alarm
 from cpto.records.decisions import Decision, appeal_rates, quarter_of
 from cpto.records.deploys import config_releases, estate_releases
 from cpto.records.incidents import Incident
+from cpto.records.overrides import Targets, override_targets
 from cpto.records.people import People
 from cpto.records.times import check_day, parse_date, shown
 from cpto.review.graph import Release, indexed_batches, load_graph
@@ -235,12 +236,15 @@ def heartbeat(
     )
 
 
-def overridden_buckets(config: WorkspaceConfig, repo: Path, pulls: Mapping[str, PullStart]) -> dict[str, str]:
+def overridden_buckets(
+    config: WorkspaceConfig, repo: Path, pulls: Mapping[str, PullStart], targets: Targets | None = None
+) -> dict[str, str]:
     """sha -> the bucket a person set for it (``cpto classify set``), a pull request's override
-    expanded to its commits through the GitHub tables (``pulls``), else git."""
+    expanded to its commits through the GitHub tables (``pulls``), else git. ``targets``: the
+    overrides read once for an estate (:func:`cpto.records.overrides.override_targets`)."""
     from cpto.records.overrides import github_pull_commits, override_buckets
 
-    found = override_buckets(config, Path(repo), github_pull_commits(pulls))
+    found = override_buckets(config, Path(repo), github_pull_commits(pulls), targets)
     return {sha: o.bucket for sha, o in found.items()}
 
 
@@ -476,10 +480,12 @@ def estate_heartbeat(
     ]
     every = records + from_github
     names = [name for name, _, _ in repos]
+    owned = _owners(every, names)
     trend_parts: list[list[Delivery]] = [[] for _ in named]
     so_far_parts: list[Delivery] = []
     labelled: dict[str, str] = {}
     overridden: dict[str, str] = {}
+    targets = override_targets(config)  # classifications.yaml read once, not once per repository
     releases_of: dict[str, int] = {}
     sources: list[Sources] = []
     # commits, HEAD and refs of a run of repositories: one query per table, not several per repository
@@ -493,14 +499,14 @@ def estate_heartbeat(
         graph = read.graph(releases)
         committed = read.committed
         pulls = pull_starts(con, repo_id) if repo_id in github else {}
-        mine = _incidents_for(every, name, names)
+        mine = _incidents_for(owned, name)
         for n, (_, s, e) in enumerate(named):
             trend_parts[n].append(dora.labelled(delivery(graph, committed, mine, s, e, pulls), name))
         if monday is not None and now is not None:
             so_far_parts.append(dora.labelled(delivery(graph, committed, mine, monday, now, pulls), name))
         if repo_id in github:
             labelled.update(label_buckets(con, repo_id, config.github_labels))
-        overridden.update(overridden_buckets(config, path, pulls))
+        overridden.update(overridden_buckets(config, path, pulls, targets))
         releases_of[name] = len(releases)
         sources.append(delivery_sources(con, repo_id, config, releases, every, read.tag_names()))
     trend = [(wname, dora.pooled(parts)) for (wname, _, _), parts in zip(named, trend_parts, strict=True)]
@@ -566,19 +572,22 @@ def _synced_of(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
     return {repo_id for repo_id in ids if synced(con, repo_id)} if has_github_data(con) else set()
 
 
-def _incidents_for(incidents: list[Incident], name: str, names: list[str]) -> list[Incident]:
+def _owners(incidents: list[Incident], names: list[str]) -> list[tuple[Incident, str | None]]:
+    """Each incident with the repository its ``caused_by`` names (``"api:1.2.0"``: api), or None when
+    the cause has no known repository prefix: worked out once, not once per repository."""
+    return [(i, next((n for n in names if i.caused_by.strip().startswith(f"{n}:")), None)) for i in incidents]
+
+
+def _incidents_for(owned: list[tuple[Incident, str | None]], name: str) -> list[Incident]:
     """The incidents as one repository reads them: ``caused_by = "api:1.2.0"`` names the api's deploy
     1.2.0 (the prefix dropped for the api, the cause blanked for the others); a cause without a known
     repository prefix is looked for in every repository."""
-    out = []
-    for i in incidents:
-        cause = i.caused_by.strip()
-        owner = next((n for n in names if cause.startswith(f"{n}:")), None)
-        if owner is None:
-            out.append(i)
-        else:
-            out.append(replace(i, caused_by=cause.removeprefix(f"{owner}:") if owner == name else ""))
-    return out
+    return [
+        i
+        if owner is None
+        else replace(i, caused_by=i.caused_by.strip().removeprefix(f"{owner}:") if owner == name else "")
+        for i, owner in owned
+    ]
 
 
 def pooled_sources(names: list[str], parts: list[Sources]) -> Sources:

@@ -230,7 +230,7 @@ def index_shard(
                     task.repo_id,
                     shards,
                     done.generation,
-                    extra=_writer(files) if heads and files is not None else None,
+                    extra=_writer(files) if files is not None else None,
                 )
                 done.head = heads
         finally:

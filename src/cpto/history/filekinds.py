@@ -157,11 +157,8 @@ def kind_of(path: str, text: str | None = None) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=1 << 16)
 def _kind_by_path(path: str, suppressed: frozenset[str] = frozenset()) -> str:
-    """Built-in rules by path; ``suppressed`` kinds were unset in .gitattributes (``-linguist-vendored``).
-    Kept per path: a heartbeat asks about the same paths many times (four Linguist calls each; an estate
-    of 1,000 repositories asked 96,000 times)."""
+    """Built-in rules by path; ``suppressed`` kinds were unset in .gitattributes (``-linguist-vendored``)."""
     pure = PurePosixPath(path)
     name, folders = pure.name, pure.parts[:-1]
     if name in LOCK_NAMES or _LOCK_SUFFIX.search(name):

@@ -84,11 +84,12 @@ def logged_releases(
         con.execute("SELECT name, sha FROM refs WHERE repo_id = ? AND kind <> 'head'", [repo_id]).fetchall()
     )
     out = []
+    graph = graph_commits(con)
     for d in deploys:
         sha = refs.get(d.revision)
         if sha is None and len(d.revision) >= 7:
             rows = con.execute(
-                f"SELECT sha FROM {graph_commits(con)} WHERE repo_id = ? AND starts_with(sha, ?) LIMIT 2",
+                f"SELECT sha FROM {graph} WHERE repo_id = ? AND starts_with(sha, ?) LIMIT 2",
                 [repo_id, d.revision.lower()],
             ).fetchall()
             sha = rows[0][0] if len(rows) == 1 else None

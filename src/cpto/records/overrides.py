@@ -204,15 +204,26 @@ def pull_overrides(config: WorkspaceConfig) -> dict[tuple[Path | None, int], Ove
 PullCommits = Callable[[Path, int], Iterable[str]]  # (repository, number) -> the commits it landed
 
 
+Targets = tuple[dict[tuple[Path | None, str], Override], dict[tuple[Path | None, int], Override]]
+
+
+def override_targets(config: WorkspaceConfig) -> Targets:
+    """The workspace's commit and pull request overrides (:func:`overrides_for`, :func:`pull_overrides`),
+    read once for a report that asks about every repository."""
+    return overrides_for(config), pull_overrides(config)
+
+
 def override_buckets(
-    config: WorkspaceConfig, repo: Path, pull_commits: PullCommits | None = None
+    config: WorkspaceConfig,
+    repo: Path,
+    pull_commits: PullCommits | None = None,
+    targets: Targets | None = None,
 ) -> dict[str, Override]:
     """Full SHA -> the override deciding its bucket, for the commits of ``repo``: its commit overrides
     and, for each ``#N`` override, the commits that pull request landed (``pull_commits``, default
     :func:`git_pull_commits`; the heartbeat passes its GitHub tables first). A commit's own override
     wins over its pull request's."""
-    commits = overrides_for(config)
-    pulls = pull_overrides(config)
+    commits, pulls = targets or override_targets(config)
     find = pull_commits or git_pull_commits
     out: dict[str, Override] = {}
     for (where, number), o in pulls.items():

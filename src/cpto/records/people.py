@@ -61,6 +61,11 @@ class People:
                 if identity:
                     self._identities.setdefault(identity.strip().lower(), p.handle)
 
+    @property
+    def identities(self) -> dict[str, str]:
+        """Every identity (email, alias, name; lower case) -> the handle that claims it first."""
+        return dict(self._identities)
+
     def by_login(self, login: str) -> Person | None:
         """The person a GitHub login is: whose ``github:`` is that login, else whose handle it is
         (logins are compared case-insensitively, as GitHub does); None for strangers."""

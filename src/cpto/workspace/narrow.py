@@ -114,12 +114,7 @@ def _team(config: WorkspaceConfig, team: str) -> tuple[dict[str, str], tuple[str
         raise CptoError(
             f"--team '{team}' is no team of {people.path}{guess} (teams: {', '.join(teams) or 'none'})"
         )
-    identities: dict[str, str] = {}
-    for person in people.people:
-        for identity in (*person.emails, *person.aliases, person.name):
-            if identity:
-                identities.setdefault(identity.strip().lower(), person.handle)
-    return identities, handles
+    return people.identities, handles
 
 
 def _unknown(config: WorkspaceConfig, name: str) -> str:
@@ -165,10 +160,11 @@ def restrict_index(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig) -> N
         f"(path = {_quoted(p)} OR starts_with(path, {_quoted(p + '/')}))" for p in config.paths
     )
     changed = f"{scope} AND ({under or 'true'}){authored}"
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _narrow_commits AS SELECT DISTINCT repo_id, sha"
-        f" FROM {db}.main.file_changes WHERE {changed}"
-    )
+    if config.paths:  # the commits that changed something under the paths (read for paths only)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _narrow_commits AS SELECT DISTINCT repo_id, sha"
+            f" FROM {db}.main.file_changes WHERE {changed}"
+        )
     by_commit = bool(config.paths or config.team_handles)
     # the graph (parents, tags' commits) stays whole for the chosen repositories: store.graph_commits
     con.execute(f"CREATE OR REPLACE TEMP VIEW commit_graph AS SELECT * FROM {db}.main.commits WHERE {scope}")
