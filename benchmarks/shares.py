@@ -20,7 +20,8 @@ Nothing used to correct or widen comes from the evaluation set. These are run:
   Dirichlet for the confusion's own uncertainty;
 - ``model``: the shipped model's decisions, the share as counted, the interval from a bootstrap plus
   the model's share errors on the training projects it never saw (leave-one-project-out in training,
-  messages alone as here: ``machine_confusions("message")``), what the heartbeat does;
+  in the input's shape: ``machine_confusions("sized")`` for messages with their sizes, as levin1151
+  gives them), what the heartbeat does;
 - ``model, pooled confusion``: the same decisions corrected with the model's pooled confusion (adjusted
   classify-and-count), to show what that does.
 Nothing here reads the labels except to print the true share.
@@ -158,7 +159,12 @@ def calibration() -> None:
     others' errors (a week of its held-out commits, all decided by the model) and check its truth."""
     from cpto.heartbeat.model import model_transfer
 
-    for kind, merge in (("message", None), ("message", MAINTENANCE), ("paths", None)):
+    for kind, merge in (
+        ("message", None),
+        ("message", MAINTENANCE),
+        ("sized", MAINTENANCE),
+        ("paths", None),
+    ):
         transfer = model_transfer(kind)
         if transfer is None:
             raise SystemExit("the shipped model has no held-out project shares (retrain it)")
@@ -226,10 +232,12 @@ def main() -> None:
     truth = {c: n / len(labels) for c, n in Counter(labels).items()}
     decisions = []
     for r in rows:
-        got = classify(
-            r["message"], r.get("paths") or [], int(r.get("added") or 0), int(r.get("deleted") or 0)
-        )
+        got = classify(r["message"], r.get("paths") or [], r.get("added"), r.get("deleted"))
         decisions.append((got.category, got.decided_by))
+    # the held-out projects' errors for the input's shape (levin1151: messages with their sizes)
+    shape = "paths" if any(r.get("paths") for r in rows) else "message"
+    if shape == "message" and all(r.get("added") is not None and r.get("deleted") is not None for r in rows):
+        shape = "sized"
     runs: dict[str, tuple[str, Shares]] = {}
     runs["none"] = ("no confusion: sampling only", estimate_shares(decisions, merge=MAINTENANCE))
     measured = rules_confusion(args.per_repo) if any(by == "rules" for _, by in decisions) else None
@@ -238,16 +246,11 @@ def main() -> None:
             measured.source,
             estimate_shares(decisions, {"rules": measured}, merge=MAINTENANCE),
         )
-    transfer = machine_confusions("message").get("model")
+    transfer = machine_confusions(shape).get("model") or machine_confusions("message").get("model")
     if transfer is not None:
-        from cpto.heartbeat.model import model_confusion, predict
+        from cpto.heartbeat.model import model_confusion
 
-        decided = [
-            (category, by)
-            if by == "type"
-            else (predict(r["message"], r.get("paths") or []).category, "model")
-            for r, (category, by) in zip(rows, decisions, strict=True)
-        ]
+        decided = decisions  # what the heartbeat counts: the shipped classify's decisions
         runs["model"] = (transfer.source, estimate_shares(decided, {"model": transfer}, merge=MAINTENANCE))
         pooled = Confusion(model_confusion(), None, "pooled leave-one-project-out confusion")
         runs["model, pooled confusion"] = (

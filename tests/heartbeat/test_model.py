@@ -84,3 +84,47 @@ def test_the_confusion_matrix_gives_each_true_bucket_a_distribution():
     for true, row in confusion.items():
         assert abs(sum(row.values()) - 1.0) < 1e-3
         assert row[true] == max(row.values())  # the model is right more often than any one mistake
+
+
+def test_a_commits_size_is_read_only_when_both_counts_are_known():
+    from dataclasses import replace
+
+    from cpto.heartbeat.model import size_tokens
+
+    assert size_tokens(None, 3) == [] and size_tokens(12, None) == []
+    assert size_tokens(0, 0) == ["added:0", "deleted:0", "lines:0", "shape:empty"]
+    assert size_tokens(120, 0) == ["added:100-299", "deleted:0", "lines:100-299", "shape:add_only"]
+    assert size_tokens(4, 1500)[-1] == "shape:mostly_deleted" and size_tokens(4, 1500)[1] == "deleted:1000+"
+    sized = featurize("Update", added=120, deleted=0)
+    assert {"added:100-299", "shape:add_only"} <= set(sized.words.values())
+    assert zlib.crc32(b"shape:add_only", 4) % N_FEATURES in set(sized.index.tolist())
+    model = load_model()
+    assert model.sizes  # the shipped model was trained with sizes
+    message = "Rework the scheduler's worker pool"
+    assert predict(message, model=model, added=900, deleted=10) != predict(message, model=model)
+    older = replace(model, sizes=False)  # a model file trained without sizes is given none
+    assert predict(message, model=older, added=900, deleted=10) == predict(message, model=older)
+
+
+def test_classify_json_treats_missing_counts_as_unknown_not_zero(tmp_path):
+    from typer.testing import CliRunner
+
+    from cpto.cli import app
+
+    rows = [
+        {"id": "a", "message": "Rework the scheduler's worker pool"},
+        {"id": "b", "message": "Rework the scheduler's worker pool", "added": 0, "deleted": 0},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = CliRunner().invoke(app, ["classify", str(source), "--json", "--why"])
+    assert out.exit_code == 0, out.output
+    unknown, empty = (json.loads(line) for line in out.stdout.splitlines())
+    message = rows[0]["message"]
+    for got, expected in ((unknown, classify(message)), (empty, classify(message, (), 0, 0))):
+        assert (got["category"], got["confidence"], got["why"]) == (
+            expected.category,
+            expected.confidence,
+            expected.why,
+        )
+    assert predict(message, added=0, deleted=0) != predict(message)  # 0 lines is a size; no count is none

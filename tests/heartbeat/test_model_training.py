@@ -48,6 +48,7 @@ def test_labels_come_from_the_authors_types_with_the_type_stripped(make_repo):
     assert sorted(by_label) == ["feature", "fix", "infra", "other"]
     assert by_label["fix"]["text"] == "handle an empty cart at checkout"  # no "fix(api):" left to learn from
     assert by_label["infra"]["paths"] == ["requirements.txt"]
+    assert by_label["infra"]["size"] == (1, 0) and by_label["fix"]["size"] == (1, 1)  # lines added, deleted
     assert sorted(r["rank"] for r in examples) == [0, 1, 2, 3]
     assert provenance[0]["licence"] == "MIT" and provenance[0]["deduplicated"] == 4
     assert provenance[0]["conventional_labelled"] == 5  # the duplicate fix was labelled, then dropped
@@ -59,9 +60,21 @@ def test_a_licence_that_does_not_match_sources_toml_stops_training(make_repo):
         train.build([{"repo": "acme/cart", "licence": "MIT", "language": "Python"}], mirrors)
 
 
-def entry(setting, score: float) -> dict:  # type: ignore[no-untyped-def]
-    metrics = {"accuracy3": score, "macro_f1_3": score}
+def entry(setting, score: float, unlucky: float | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """A selection-table entry: pooled scores, and four held-out projects' accuracies (the lower quartile
+    is ``unlucky``; by default the pooled score)."""
+    low = score if unlucky is None else unlucky
+    projects = {"a": low, "b": low, "c": score + (score - low), "d": score + (score - low)}
+    metrics = {"accuracy3": score, "macro_f1_3": score, "project_accuracy3": projects}
     return {"setting": {"n_features": setting.n_features}, "name": setting.name(), "message": metrics}
+
+
+def test_the_unlucky_team_counts_as_much_as_the_average_one():
+    steady, erratic = train.Setting(), train.Setting(c=4.0)
+    chosen = train.choose([entry(steady, 0.730, unlucky=0.70), entry(erratic, 0.735, unlucky=0.66)])
+    assert chosen["name"] == steady.name()
+    sized = train.Setting(drop_sizes=0.7)
+    assert "drop_sizes=0.7" in sized.name() and "drop_sizes" not in steady.name()
 
 
 def test_a_bigger_model_file_must_win_by_more_than_the_noise():

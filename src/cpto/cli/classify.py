@@ -138,9 +138,11 @@ def classify_command(
     out.flush()
 
 
-def _count(record: dict[str, Any], key: str, where: str) -> int:
-    """A changed-lines count: a whole number, 0 or more (missing means 0)."""
-    value = record.get(key) or 0
+def _count(record: dict[str, Any], key: str, where: str) -> int | None:
+    """A changed-lines count: a whole number, 0 or more; None when the record does not say (unknown)."""
+    value = record.get(key)
+    if value is None:
+        return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise CptoError(f'{where}: "{key}" must be a whole number of lines, 0 or more; got {value!r}')
     return value

@@ -111,7 +111,11 @@ def allocation(
             decider = "label"
             result.by_label += 1
         else:
-            found = classify(message or "", paths or [], int(added or 0), int(deleted or 0))
+            # sizes still being counted (a two-phase index) are unknown to the model, not zero
+            sized = not waiting and added is not None and deleted is not None
+            found = classify(
+                message or "", paths or [], int(added) if sized else None, int(deleted) if sized else None
+            )
             category, decider = found.category, found.decided_by
         by_bucket = result.decided.setdefault(decider, dict.fromkeys(CATEGORIES, 0))
         by_bucket[category] += 1

@@ -187,33 +187,39 @@ class Classified:
     decided_by: str = "rules"  # what decided: "label" (a person's PR/issue label), "type" (conventional commit), "override", "model", "rules"
 
 
-def classify(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int = 0) -> Classified:
+def classify(
+    message: str, paths: Sequence[str] = (), added: int | None = None, deleted: int | None = None
+) -> Classified:
     """One commit's bucket, how sure, and why: the type decides, else the model (with the rules' vote
-    when the model's settings give it a weight; chosen on the training hold-out, see docs/classify.md)."""
+    when the model's settings give it a weight; chosen on the training hold-out, see docs/classify.md).
+    ``added``/``deleted``: the commit's changed lines, ``None`` when unknown (not the same as none)."""
     typed = _typed(message)
     if typed:
         return typed
     from cpto.heartbeat.model import load_model, predict
 
     model = load_model()
-    prediction = predict(message, paths, model)
+    prediction = predict(message, paths, model, added, deleted)
     weight = float(model.provenance.get("settings", {}).get("rules_weight", 0.0))
-    ruled = rules(message, paths, added, deleted) if weight else Classified("other", 0.0, _NO_SIGNAL)
+    # the rules vote without sizes, as the weight was chosen in training (the model reads the sizes itself)
+    ruled = rules(message, paths) if weight else Classified("other", 0.0, NO_SIGNAL)
     scores = dict(prediction.probabilities)
-    if weight and ruled.why != _NO_SIGNAL:
+    if weight and ruled.why != NO_SIGNAL:
         scores[ruled.category] += weight * ruled.confidence
     best = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c)))
     probability = prediction.probabilities[best]
     words = ", ".join(f"'{w}'" for w in prediction.evidence) if best == prediction.category else ""
     why = f"model {probability:.2f}" + (f" ({words})" if words else "")
-    if weight and ruled.category == best and ruled.why != _NO_SIGNAL:
+    if weight and ruled.category == best and ruled.why != NO_SIGNAL:
         why += f"; rules agree: {ruled.why}"
     elif best != prediction.category:
         why += f"; rules tipped it from {prediction.category}: {ruled.why}"
     return Classified(best, round(min(0.9, probability), 2), why, "model")
 
 
-_NO_SIGNAL = "no signal in message or paths"
+NO_SIGNAL = "no signal in message or paths"
+# A chore is infra only when it is about tooling; training labels chores the same way.
+CHORE_TOOLING = re.compile(r"dep|bump|upgrad|build|ci|release|version")
 
 
 def _typed(message: str) -> Classified | None:
@@ -223,7 +229,7 @@ def _typed(message: str) -> Classified | None:
     if conventional:
         kind = conventional.group(1).lower()
         category = CONVENTIONAL.get(kind)
-        if kind == "chore" and not re.search(r"dep|bump|upgrad|build|ci|release|version", subject.lower()):
+        if kind == "chore" and not CHORE_TOOLING.search(subject.lower()):
             category = None  # a chore that is not tooling says little
         if category:
             return Classified(category, 0.95, f"conventional commit type '{kind}'", "type")
@@ -260,7 +266,7 @@ def rules(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int 
     best = max(CATEGORIES, key=lambda c: (votes[c], -CATEGORIES.index(c)))
     total = sum(votes.values())
     if total == 0:
-        return Classified("other", 0.2, _NO_SIGNAL)
+        return Classified("other", 0.2, NO_SIGNAL)
     return Classified(best, round(min(0.9, votes[best] / total), 2), "; ".join(reasons[best][:4]))
 
 

@@ -33,8 +33,10 @@ N_FEATURES = 1 << 18  # hashing space of the shipped model (the file says its ow
 WORD_CHARS = 500  # words are read from the first WORD_CHARS characters of the normalised message
 GRAM_CHARS = 120  # character n-grams from the first GRAM_CHARS (the subject, mostly): speed
 GRAM_SIZES = (3, 4, 5)
-# Seeds keep word, character and path features apart in the one hashing space.
-_WORD, _GRAM, _PATH = 1, 2, 3
+# Seeds keep word, character, path and size features apart in the one hashing space.
+_WORD, _GRAM, _PATH, _SIZE = 1, 2, 3, 4
+# Changed-line bands, roughly x3 apart: "0", "1-2", "3-9", ..., "1000+".
+_BANDS = ((0, "0"), (2, "1-2"), (9, "3-9"), (29, "10-29"), (99, "30-99"), (299, "100-299"), (999, "300-999"))
 
 # The prefixes a person types before the message proper: a conventional type and ticket keys.
 PREFIX = re.compile(r"^\s*(?:[A-Za-z]+(?:\([^)]*\))?!?:\s+|\[[^\]]*\]\s*|[A-Z][A-Z0-9]+-\d+:?\s*|#\d+:?\s*)")
@@ -109,6 +111,39 @@ def path_tokens(paths: Sequence[str]) -> list[str]:
     return tokens
 
 
+def size_tokens(added: int | None, deleted: int | None) -> list[str]:
+    """What a commit's size says, as tokens: lines added, deleted and in all (in bands), and its shape.
+
+    Unknown sizes (a message without counts) give no tokens, not the tokens of an empty change. Shape
+    matters because the buckets differ in it: new capability mostly adds, clean-up mostly removes or
+    rewrites, a fix is often small either way.
+    """
+    if added is None or deleted is None:
+        return []
+
+    def band(n: int) -> str:
+        return next((name for top, name in _BANDS if n <= top), "1000+")
+
+    if not added and not deleted:
+        shape = "empty"  # binary files, renames, mode changes
+    elif added and not deleted:
+        shape = "add_only"
+    elif deleted and not added:
+        shape = "delete_only"
+    elif added >= 3 * deleted:
+        shape = "mostly_added"
+    elif deleted >= 3 * added:
+        shape = "mostly_deleted"
+    else:
+        shape = "rewrite"
+    return [
+        f"added:{band(added)}",
+        f"deleted:{band(deleted)}",
+        f"lines:{band(added + deleted)}",
+        f"shape:{shape}",
+    ]
+
+
 @dataclass(frozen=True)
 class Features:
     """A message's hashed features (sorted, unique) with their counts, and the readable tokens behind some."""
@@ -122,13 +157,16 @@ def featurize(
     message: str,
     paths: Sequence[str] = (),
     *,
+    added: int | None = None,
+    deleted: int | None = None,
     gram_chars: int = GRAM_CHARS,
     n_features: int = N_FEATURES,
 ) -> Features:
-    """Word unigrams and bigrams, the first word, character 3-5-grams and path tokens, hashed with CRC-32.
+    """Word unigrams and bigrams, the first word, character 3-5-grams, path and size tokens, hashed with CRC-32.
 
     CRC-32 (not ``hash()``) so the same message gives the same features in every process and on every
-    machine. ``gram_chars`` and ``n_features`` are the model file's own (training tries others).
+    machine. ``gram_chars`` and ``n_features`` are the model file's own (training tries others). Sizes
+    count only when both are known (``None``: not given).
     """
     import numpy as np
 
@@ -141,6 +179,9 @@ def featurize(
     hashed = [crc(t.encode(), _WORD) for t in named]
     path_named = path_tokens(paths)
     hashed_paths = [crc(t.encode(), _PATH) for t in path_named]
+    size_named = size_tokens(added, deleted)
+    path_named += size_named
+    hashed_paths += [crc(t.encode(), _SIZE) for t in size_named]
     data = f" {text[:gram_chars]} ".encode()
     grams = [crc(data[i : i + n], _GRAM) for n in GRAM_SIZES for i in range(len(data) - n + 1)]
     raw = np.asarray(hashed + hashed_paths + grams, dtype=np.int64) % n_features
@@ -182,7 +223,9 @@ class Model:
     confusion: NDArray[Any]  # (n_classes, n_classes): row = true, column = predicted, rows sum to 1
     provenance: dict[str, Any]
     gram_chars: int = GRAM_CHARS  # the featurizer settings it was trained with
-    # held-out projects' shares, read from messages alone ("message") and with their paths ("paths")
+    sizes: bool = False  # trained with commit sizes as features (an older file was not: it is given none)
+    # held-out projects' shares, read from messages alone ("message"), with their sizes ("sized") and with
+    # their paths and sizes ("paths")
     transfer: dict[str, Transfer] = field(default_factory=dict)
 
     @property
@@ -223,7 +266,9 @@ def load_model(path: str | None = None) -> Model:
             transfer = {}
             if "transfer_true" in z.files:
                 projects = tuple(str(p) for p in provenance.get("transfer_projects", []))
-                for kind in ("message", "paths"):
+                for kind in ("message", "sized", "paths"):
+                    if f"transfer_predicted_{kind}" not in z.files:
+                        continue  # a file from before sizes were features has no "sized"
                     transfer[kind] = Transfer(
                         projects,
                         z[f"transfer_predicted_{kind}"].astype(np.float64),
@@ -238,18 +283,30 @@ def load_model(path: str | None = None) -> Model:
                 confusion=z["confusion"].astype(np.float64),
                 provenance=provenance,
                 gram_chars=int(z["gram_chars"]) if "gram_chars" in z.files else GRAM_CHARS,
+                sizes=float(provenance.get("settings", {}).get("drop_sizes", 1.0)) < 1.0,
                 transfer=transfer,
             )
     except (OSError, KeyError, ValueError) as error:
         raise CptoError(f"{where}: cannot read the commit model ({error})") from error
 
 
-def predict(message: str, paths: Sequence[str] = (), model: Model | None = None) -> Prediction:
-    """The model's bucket for one commit, its probabilities, and the words that weighed most."""
+def predict(
+    message: str,
+    paths: Sequence[str] = (),
+    model: Model | None = None,
+    added: int | None = None,
+    deleted: int | None = None,
+) -> Prediction:
+    """The model's bucket for one commit, its probabilities, and the words that weighed most. Sizes
+    (lines added and deleted; ``None``: unknown) are read when the model was trained with them."""
     import numpy as np
 
     m = model or load_model()
-    features = featurize(message, paths, gram_chars=m.gram_chars, n_features=m.n_features)
+    if not m.sizes:
+        added = deleted = None  # features it never saw would only dilute the ones it knows
+    features = featurize(
+        message, paths, added=added, deleted=deleted, gram_chars=m.gram_chars, n_features=m.n_features
+    )
     index = features.index
     if not len(index):
         probabilities = _softmax(m.intercept)
@@ -289,8 +346,9 @@ def model_confusion() -> dict[str, dict[str, float]]:
 
 def model_transfer(kind: str = "paths") -> Transfer | None:
     """The held-out projects' predicted and true shares (:class:`Transfer`), for commits read with their
-    paths (``kind="paths"``, as the heartbeat reads them) or messages alone (``"message"``, as the public
-    labelled sets give them). None when the model file predates them."""
+    paths and sizes (``kind="paths"``, as the heartbeat reads them), messages with their sizes
+    (``"sized"``) or messages alone (``"message"``), the two shapes public labelled sets come in. None
+    when the model file predates them."""
     return load_model().transfer.get(kind)
 
 
