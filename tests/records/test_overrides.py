@@ -131,3 +131,27 @@ def test_cpto_check_reads_the_overrides_and_names_a_broken_one(tmp_path: Path) -
     result = check_workspace(load_workspace(tmp_path))
     assert any("classifications.yaml" in p.where and "sideways" in p.message for p in result.problems)
     assert result.errors >= 1
+
+
+def test_setting_into_an_empty_flow_list_makes_it_a_block_list(tmp_path):
+    path = tmp_path / "classifications.yaml"
+    entry = ov.new_override("#7", "debt", "cleanup", "dana", AT)
+    for text in ("overrides: []\n", "# ours\noverrides: []  # none yet\n"):
+        changed = ov.set_edit(entry, path)(text)
+        assert [o.ref for o in ov.parse_overrides(changed, path)] == ["#7"]
+        assert "[]" not in changed and changed.startswith(text.split("overrides")[0] + "overrides:")
+
+
+def test_cpto_check_names_an_override_whose_repo_is_not_in_the_workspace(make_repo) -> None:
+    from cpto.records.check import check_workspace
+
+    repo = make_repo("ws")
+    sha = repo.commit("fix: cart", {"cart.py": "x = 1\n"})
+    (repo.path / "classifications.yaml").write_text(
+        f"overrides:\n  - {{ref: '{sha}', repo: sevices/api, bucket: debt, reason: x, by: ana}}\n",
+        encoding="utf-8",
+    )
+    result = check_workspace(load_workspace(repo.path))
+    found = [p for p in result.problems if "classifications.yaml:2" in p.where + p.message]
+    assert found and "repo 'sevices/api' is none of the workspace's" in found[0].message
+    assert result.errors >= 1

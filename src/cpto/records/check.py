@@ -132,11 +132,11 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
 
     problems += _deploy_problems(config)
 
-    from cpto.records.overrides import overrides_path, read_overrides
+    from cpto.records.overrides import checked_overrides, overrides_path
 
     overridden = overrides_path(config)
     checked["classification overrides"] = len(
-        _one(problems, lambda: read_overrides(overridden), overridden) or []
+        _one(problems, lambda: checked_overrides(config), overridden) or []
     )
 
     prd_paths = _prd_paths(config, problems)

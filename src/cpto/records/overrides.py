@@ -30,7 +30,8 @@ import yaml
 from cpto.errors import CptoError
 from cpto.records.times import parse_time, stamp
 from cpto.workspace.config import BUCKETS, WorkspaceConfig
-from cpto.workspace.markdown import load_yaml, read_text
+from cpto.workspace.markdown import read_text
+from cpto.workspace.yamlfile import key_line, parse_yaml_list
 
 if TYPE_CHECKING:
     from cpto.report.model import Report
@@ -93,26 +94,14 @@ def read_overrides(path: Path) -> list[Override]:
 
 def parse_overrides(text: str, path: Path) -> list[Override]:
     """As :func:`read_overrides`, from text already read."""
-    data, root = load_yaml(text, path, "overrides file")
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise CptoError(f"{path}:1: expected '{LIST_KEY}:' with a list of {{ref, bucket, reason, by, at}}")
-    for key_node, _ in root.value:
-        if key_node.value != LIST_KEY:
-            raise CptoError(
-                f"{path}:{key_node.start_mark.line + 1}: unknown key '{key_node.value}' (expected {LIST_KEY})"
-            )
-    items = data.get(LIST_KEY)
-    value_node = next(v for k, v in root.value if k.value == LIST_KEY)
-    if items is None:
-        return []
-    if not isinstance(items, list) or not isinstance(value_node, yaml.SequenceNode):
-        raise CptoError(f"{path}:{value_node.start_mark.line + 1}: '{LIST_KEY}' must be a list")
+    listed = parse_yaml_list(text, path, LIST_KEY)
+    for name in listed.top:
+        if name != LIST_KEY:
+            raise CptoError(f"{path}:{key_line(text, name)}: unknown key '{name}' (expected {LIST_KEY})")
     out: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
-    for item, node in zip(items, value_node.value, strict=True):
-        override = _entry(item, node, path)
+    for line, item in listed.items:
+        override = _entry(item, line, path)
         key = (override.repo, override.ref)
         if key in seen:
             raise CptoError(
@@ -123,8 +112,7 @@ def parse_overrides(text: str, path: Path) -> list[Override]:
     return out
 
 
-def _entry(item: Any, node: yaml.Node, path: Path) -> Override:
-    line = node.start_mark.line + 1
+def _entry(item: Any, line: int, path: Path) -> Override:
     where = f"{path}:{line}"
     if not isinstance(item, dict):
         raise CptoError(f"{where}: expected {{ref, bucket, reason, by, at}}, got {_shown(item)}")
@@ -177,6 +165,16 @@ def repo_of(config: WorkspaceConfig, override: Override, where: str = "") -> Pat
             return repo
     names = ", ".join(repo_names(config, r)[-1] for r in config.repos)
     raise CptoError(f"{where or override.ref}: repo '{override.repo}' is none of the workspace's ({names})")
+
+
+def checked_overrides(config: WorkspaceConfig) -> list[Override]:
+    """The workspace's overrides, each ``repo`` checked against the workspace's repositories: what
+    ``cpto check`` reports, so a misspelt name fails there and not in the next heartbeat."""
+    path = overrides_path(config)
+    overrides = read_overrides(path)
+    for o in overrides:
+        repo_of(config, o, f"{path}:{o.line}")
+    return overrides
 
 
 def overrides_for(config: WorkspaceConfig) -> dict[tuple[Path | None, str], Override]:
@@ -353,12 +351,19 @@ def set_edit(entry: Mapping[str, str], path: Path) -> Callable[[str], str]:
         new_line = _render(entry)
         root = yaml.compose(text) if text.strip() else None
         seq = next((v for k, v in root.value if k.value == LIST_KEY), None) if root else None
-        if seq is None or (isinstance(seq, yaml.ScalarNode) and not seq.value):
+        empty_flow = isinstance(seq, yaml.SequenceNode) and seq.flow_style and not seq.value
+        if seq is None or (isinstance(seq, yaml.ScalarNode) and not seq.value) or empty_flow:
             if seq is None:
                 lines += [f"{LIST_KEY}:{nl}"]
                 at = len(lines)
             else:
                 at = seq.start_mark.line + 1
+                if (
+                    empty_flow and seq.start_mark.line == seq.end_mark.line
+                ):  # "overrides: []" becomes a block list
+                    line = lines[seq.start_mark.line]
+                    kept = line[: seq.start_mark.column].rstrip() + line[seq.end_mark.column :]
+                    lines[seq.start_mark.line] = kept if kept.strip() else nl
             lines[at:at] = [f"  - {new_line}{nl}"]
         elif isinstance(seq, yaml.SequenceNode) and not seq.flow_style and seq.value:
             first = lines[seq.value[0].start_mark.line]

@@ -46,6 +46,11 @@ def parse_yaml_list(text: str, path: Path, key: str) -> YamlList:
     return YamlList(path, list(zip(lines, values, strict=True)), data)
 
 
+def key_line(text: str, key: str) -> int:
+    """The line top-level ``key`` is on in YAML ``text`` (1 when it is not there): for errors about it."""
+    return _key_line(yaml.compose(text) if text.strip() else None, key)
+
+
 def _key_line(root: yaml.Node | None, key: str) -> int:
     if isinstance(root, yaml.MappingNode):
         for k, _ in root.value:
