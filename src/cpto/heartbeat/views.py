@@ -153,6 +153,12 @@ def _cord_line(alarm: Alarm, today: datetime | None = None) -> str:
     return f"STOP CORD {alarm.id}: {alarm.title} ({_when(alarm, today)}{by})"
 
 
+def _this(beat: Heartbeat) -> str:
+    """"this week" for an ISO week's report, "in 2026-05-25..2026-12-06" for a ``--since`` window: a
+    table titled "this week" over six months would misstate what it counts."""
+    return f"in {beat.week}" if ".." in beat.week else "this week"
+
+
 def _title(beat: Heartbeat, now: datetime | None) -> str:
     """The newest open stop cord when there is one (so it is the first line of every format), else the week."""
     if not beat.pulled:
@@ -662,7 +668,7 @@ def heartbeat_report(
             trend_rows,
         ),
         Table(
-            "Where effort went this week",
+            f"Where effort went {_this(beat)}",
             ["bucket", "commits", "share (95%)", "changed lines", "share", "people-weeks", "share"],
             [
                 [
@@ -691,7 +697,7 @@ def heartbeat_report(
         )
         if active
         else Table(
-            "Where effort went this week",
+            f"Where effort went {_this(beat)}",
             [""],
             [[f"{QUIET}: nothing was committed in {beat.week}"]],
             anchor=EFFORT,
@@ -734,7 +740,7 @@ def heartbeat_report(
             caption="TODO/FIXME/HACK/XXX markers in code and the complexity of this week's hotspots as the code stood at each week's end; lines changed in tests and in code during the week",
         ),
         Table(
-            "Incidents this week",
+            f"Incidents {_this(beat)}",
             ["id", "severity", "title", "caused by", "service restored"],
             [
                 [
