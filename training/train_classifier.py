@@ -27,7 +27,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import re
 import subprocess
 import sys
 import time
@@ -46,7 +45,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
-from cpto.heartbeat.classify import _CONVENTIONAL, CATEGORIES, CHORE_TOOLING, CONVENTIONAL, NO_SIGNAL, rules
+from cpto.heartbeat.classify import _GITMOJI, CATEGORIES, NO_SIGNAL, author_type, rules
 from cpto.heartbeat.model import GRAM_CHARS, N_FEATURES, featurize, normalise, strip_prefixes
 from cpto.heartbeat.shares import MAINTENANCE
 
@@ -57,39 +56,6 @@ EVAL_PER = 1000  # evaluation rows per held-out repository (the same rows for ev
 RULES_WEIGHTS = (0.0, 0.2, 0.4, 0.6)
 SIZE_DROPS = (0.0, 0.4, 0.7)  # shares of training rows without their sizes tried in the third round
 TOLERANCE = 0.005  # criterion differences smaller than this do not buy a bigger model file
-# The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...", "[type:fix] ...".
-_BRACKET = re.compile(r"^\s*\[(?:type\s*:\s*)?([A-Za-z]+)(?:[-_ #]?\d+)?\]", re.IGNORECASE)
-# Type words authors write that classify.py's table does not hold (bracketed or conventional).
-EXTRA_TYPES = {"bug": "fix", "enhancement": "feature", "new": "feature"}
-# Words whose bucket is a judgement call; mapped only when AMBIGUOUS is on (chosen on the hold-out).
-AMBIGUOUS_TYPES = {"improve": "debt", "improvement": "debt", "maintenance": "debt"}
-AMBIGUOUS = False  # mapping them to debt lost 0.02 accuracy on the hold-out
-# Gitmoji (https://gitmoji.dev), as the character or the :shortcode:, and the bucket its author meant.
-GITMOJI = {
-    "\U0001f41b": "fix", "bug": "fix",  # bug
-    "\U0001f691": "fix", "ambulance": "fix",  # critical hotfix
-    "\u2728": "feature", "sparkles": "feature",
-    "\u267b": "debt", "recycle": "debt",
-    "\u26a1": "debt", "zap": "debt",  # performance
-    "\U0001f525": "debt", "fire": "debt",  # remove code
-    "\u2705": "debt", "white_check_mark": "debt",  # tests
-    "\U0001f3a8": "debt", "art": "debt",  # structure / format
-    "\U0001f6a8": "debt", "rotating_light": "debt",  # linter warnings
-    "\U0001f4dd": "other", "memo": "other",  # docs
-    "\u270f": "other", "pencil2": "other",  # typos
-    "\U0001f310": "other", "globe_with_meridians": "other",  # translations
-    "\U0001f516": "other", "bookmark": "other",  # release
-    "\u2b06": "infra", "arrow_up": "infra", "\u2b07": "infra", "arrow_down": "infra",  # dependencies
-    "\U0001f477": "infra", "construction_worker": "infra",  # CI
-    "\U0001f49a": "infra", "green_heart": "infra",  # fix CI
-    "\U0001f527": "infra", "wrench": "infra",  # configuration
-    "\U0001f528": "infra", "hammer": "infra",  # development scripts
-    "\U0001f4e6": "infra", "package": "infra",
-    "\U0001f4cc": "infra", "pushpin": "infra",  # pin dependencies
-    "\u2795": "infra", "heavy_plus_sign": "infra", "\u2796": "infra", "heavy_minus_sign": "infra",
-}  # fmt: skip
-# A leading gitmoji: one pictograph (with its variation selector) or one :shortcode:, then a space.
-_GITMOJI = re.compile(r"^\s*(?::([a-z0-9_]+):|([\u2600-\u2bff\U0001f300-\U0001faff]))\ufe0f?\s+")
 LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "license.txt", "COPYING")
 
 
@@ -111,17 +77,8 @@ def licence_of(repo: Path) -> str:
 
 def label_of(subject: str) -> str | None:
     """The bucket the author's type gives (conventional, bracketed or gitmoji), as classify.py reads it; None to skip."""
-    g = _GITMOJI.match(subject)
-    if g:
-        return GITMOJI.get(g.group(1) or g.group(2))
-    m = _CONVENTIONAL.match(subject) or _BRACKET.match(subject)
-    if not m:
-        return None
-    kind = m.group(1).lower()
-    if kind == "chore" and not CHORE_TOOLING.search(subject.lower()):
-        return None
-    table = {**EXTRA_TYPES, **(AMBIGUOUS_TYPES if AMBIGUOUS else {}), **CONVENTIONAL}
-    return table.get(kind)
+    found = author_type(subject)
+    return found[0] if found else None
 
 
 def without_gitmoji(message: str) -> str:

@@ -42,3 +42,24 @@ def test_a_chore_that_is_not_tooling_is_not_called_infra():
     assert classify("chore: tidy the cart module").category != "infra"  # the model decides what it is
     assert rules("chore: tidy the cart module").category == "debt"
     assert classify("chore(deps): bump rich").category == "infra"
+
+
+@pytest.mark.parametrize(
+    ("message", "category", "why"),
+    [
+        ("[Refactor] Read the line list as one comprehension", "debt", "bracketed type 'refactor'"),
+        ("[Fix-1234][api] Empty carts at checkout", "fix", "bracketed type 'fix'"),
+        ("[type:feature] Saved carts", "feature", "bracketed type 'feature'"),
+        ("Bug: crash on an empty cart", "fix", "conventional commit type 'bug'"),
+        ("\u2728 Saved carts for signed-in users", "feature", "gitmoji \u2728"),
+        (":arrow_up: Bump duckdb to 1.1", "infra", "gitmoji :arrow_up:"),
+    ],
+)
+def test_a_type_the_author_wrote_another_way_decides_too(message, category, why):
+    found = classify(message)
+    assert (found.category, found.decided_by, found.why) == (category, "type", why)
+
+
+def test_a_bracket_that_is_a_ticket_key_or_a_tool_is_not_a_type():
+    for message in ("[HBASE-1234] Add reverse scans", "[ruff] Enable SIM118", "\U0001f389 Initial commit"):
+        assert classify(message).decided_by == "model"

@@ -220,20 +220,64 @@ def classify(
 NO_SIGNAL = "no signal in message or paths"
 # A chore is infra only when it is about tooling; training labels chores the same way.
 CHORE_TOOLING = re.compile(r"dep|bump|upgrad|build|ci|release|version")
+# The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...", "[type:fix] ...".
+_BRACKET = re.compile(r"^\s*\[(?:type\s*:\s*)?([A-Za-z]+)(?:[-_ #]?\d+)?\]", re.IGNORECASE)
+# Type words authors write that are not conventional-commit types (bracketed or before a colon).
+EXTRA_TYPES = {"bug": "fix", "enhancement": "feature", "new": "feature"}
+# Gitmoji (https://gitmoji.dev), as the character or the :shortcode:, and the bucket its author meant.
+GITMOJI = {
+    "\U0001f41b": "fix", "bug": "fix",  # bug
+    "\U0001f691": "fix", "ambulance": "fix",  # critical hotfix
+    "\u2728": "feature", "sparkles": "feature",
+    "\u267b": "debt", "recycle": "debt",
+    "\u26a1": "debt", "zap": "debt",  # performance
+    "\U0001f525": "debt", "fire": "debt",  # remove code
+    "\u2705": "debt", "white_check_mark": "debt",  # tests
+    "\U0001f3a8": "debt", "art": "debt",  # structure / format
+    "\U0001f6a8": "debt", "rotating_light": "debt",  # linter warnings
+    "\U0001f4dd": "other", "memo": "other",  # docs
+    "\u270f": "other", "pencil2": "other",  # typos
+    "\U0001f310": "other", "globe_with_meridians": "other",  # translations
+    "\U0001f516": "other", "bookmark": "other",  # release
+    "\u2b06": "infra", "arrow_up": "infra", "\u2b07": "infra", "arrow_down": "infra",  # dependencies
+    "\U0001f477": "infra", "construction_worker": "infra",  # CI
+    "\U0001f49a": "infra", "green_heart": "infra",  # fix CI
+    "\U0001f527": "infra", "wrench": "infra",  # configuration
+    "\U0001f528": "infra", "hammer": "infra",  # development scripts
+    "\U0001f4e6": "infra", "package": "infra",
+    "\U0001f4cc": "infra", "pushpin": "infra",  # pin dependencies
+    "\u2795": "infra", "heavy_plus_sign": "infra", "\u2796": "infra", "heavy_minus_sign": "infra",
+}  # fmt: skip
+# A leading gitmoji: one pictograph (with its variation selector) or one :shortcode:, then a space.
+_GITMOJI = re.compile(r"^\s*(?::([a-z0-9_]+):|([\u2600-\u2bff\U0001f300-\U0001faff]))\ufe0f?\s+")
+
+
+def author_type(subject: str) -> tuple[str, str] | None:
+    """The bucket the author's own type gives, and how it was written: a conventional type (``fix(api):``),
+    a bracketed one (``[Refactor] ...``, ``[Fix-1234]``) or a leading gitmoji. None when there is none
+    or it says little (a chore that is not tooling, a bracket that is a ticket key like ``[HBASE-12]``).
+    The training script labels its examples with this same function (training/train_classifier.py)."""
+    g = _GITMOJI.match(subject)
+    if g:
+        code = g.group(1) or g.group(2)
+        bucket = GITMOJI.get(code)
+        return (bucket, f"gitmoji {code if g.group(2) else f':{code}:'}") if bucket else None
+    m, form = _CONVENTIONAL.match(subject), "conventional commit type"
+    if not m:
+        m, form = _BRACKET.match(subject), "bracketed type"
+    if not m:
+        return None
+    kind = m.group(1).lower()
+    if kind == "chore" and not CHORE_TOOLING.search(subject.lower()):
+        return None  # a chore that is not tooling says little
+    found = CONVENTIONAL.get(kind) or EXTRA_TYPES.get(kind)
+    return (found, f"{form} '{kind}'") if found else None
 
 
 def _typed(message: str) -> Classified | None:
-    """The bucket a conventional-commit type gives, or None when there is no (useful) type."""
-    subject = _subject(message)
-    conventional = _CONVENTIONAL.match(subject)
-    if conventional:
-        kind = conventional.group(1).lower()
-        category = CONVENTIONAL.get(kind)
-        if kind == "chore" and not CHORE_TOOLING.search(subject.lower()):
-            category = None  # a chore that is not tooling says little
-        if category:
-            return Classified(category, 0.95, f"conventional commit type '{kind}'", "type")
-    return None
+    """The bucket the author's type gives (:func:`author_type`), or None when there is no (useful) type."""
+    found = author_type(_subject(message))
+    return Classified(found[0], 0.95, found[1], "type") if found else None
 
 
 def rules(message: str, paths: Sequence[str] = (), added: int = 0, deleted: int = 0) -> Classified:
