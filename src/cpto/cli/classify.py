@@ -95,9 +95,11 @@ def classify_command(
     """Classify commits as feature, fix, debt, infra or other, with a confidence.
 
     Reads one JSON object per line: {"id", "message", "paths" (optional), "added", "deleted"}; writes
-    {"id", "category", "confidence"} per line, in order. A conventional-commit type decides; otherwise the
-    subject's leading verb, the message's words and the changed paths vote (docs/heartbeat.md). With
-    --workspace, an override people recorded (cpto classify set) wins, with confidence 1.0.
+    {"id", "category", "confidence"} per line, in order. A type the author wrote decides (fix(api): ...,
+    [Refactor] ..., a gitmoji); otherwise the shipped model reads the message, the paths and the size
+    (a record without "added"/"deleted" has an unknown size, not zero), with the rules' vote
+    (docs/classify.md). With --workspace, an override people recorded (cpto classify set) wins, with
+    confidence 1.0.
 
     Example:
 
