@@ -131,6 +131,9 @@ def test_since_a_date_and_charts_in_html(tmp_path):
     ok("demo", str(demo))
     data = json.loads(ok("heartbeat", "-w", str(demo), "--since", "2026-10-01", "--no-trace", "--json"))
     assert data["start"].startswith("2026-10-01") and "prd" not in data["effort"][-1]["by"]
+    check = data["model_check"]  # the model against the demo's typed commits, over the windows shown
+    assert check["checked"] > 0 and check["low"] <= check["rate"] <= check["high"]
+    assert check["summary"].startswith(f"checked on {check['checked']} commits of 2026-")
     text = ok("heartbeat", "-w", str(demo), "--since", "2026-10-01", "--no-trace", "--format", "markdown")
     assert "## Where effort went in 2026-10-01.." in text and "effort went this week" not in text
     weekly = ok("heartbeat", "-w", str(demo), "--week", "2026-W45", "--no-trace", "--format", "markdown")

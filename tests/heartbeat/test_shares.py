@@ -181,7 +181,7 @@ def test_the_heartbeat_shows_each_share_with_its_interval_and_who_decided(tmp_pa
     )  # nothing renamed
     wide = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--no-trace", env_columns="160")
     terminal = " ".join(wide.stdout.split())
-    assert "share (95%)" in terminal and "decided by: labels 0, conventional types" in terminal
+    assert "share (95%)" in terminal and "decided by: labels 0, authors' types" in terminal
     fix = estimated["fix"]
     assert f"{fix['share']:.0%} ({fix['low'] * 100:.0f}-{fix['high'] * 100:.0f}%)" in terminal
 

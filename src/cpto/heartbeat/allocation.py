@@ -12,6 +12,7 @@ that label's bucket before the classifier is asked: the team said what the work 
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +20,12 @@ from datetime import datetime
 
 import duckdb
 
-from cpto.heartbeat.classify import CATEGORIES, classify
+from cpto.heartbeat.classify import CATEGORIES, classify, model_guess
 from cpto.history.git import LINES_PENDING
+
+# People-bucketed commits per window the model is checked on: a fixed, unbiased sample (smallest CRC-32
+# of the SHA), so the check costs at most this many model calls however much of a week is typed.
+CHECKED_PER_WINDOW = 100
 
 # (sha, author email, author name) -> the labels a commit counts under on one axis
 Labeller = Callable[[str, str, str], Sequence[str]]
@@ -51,6 +56,9 @@ class Allocation:
     # Commits of the window whose line counts are not computed yet (a first-phase index): ``lines`` leaves
     # them out and they were classified without the size signal, so line figures read unknown while > 0.
     pending: int = 0
+    # The model checked against people's word: for up to CHECKED_PER_WINDOW commits whose bucket people
+    # decided (override, label, type), people's bucket -> the model's guess with the type removed -> commits
+    checked: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def lines_known(self) -> bool:
@@ -101,9 +109,13 @@ def allocation(
     ).fetchall()
     result = Allocation(by={axis: {} for axis in axes or {}})
     per_author: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0))
+    to_check: list[tuple[int, str, str, list[str], int | None, int | None]] = []
     for repo, sha, message, email, name, added, deleted, paths, waiting in rows:
         result.pending += bool(waiting)
         lines = int(added or 0) + int(deleted or 0)
+        # sizes still being counted (a two-phase index) are unknown to the model, not zero
+        sized = not waiting and added is not None and deleted is not None
+        size = (int(added), int(deleted)) if sized else (None, None)
         category, decider = (overridden or {}).get(sha) or "", "override"
         if category:
             result.by_override += 1
@@ -111,12 +123,10 @@ def allocation(
             decider = "label"
             result.by_label += 1
         else:
-            # sizes still being counted (a two-phase index) are unknown to the model, not zero
-            sized = not waiting and added is not None and deleted is not None
-            found = classify(
-                message or "", paths or [], int(added) if sized else None, int(deleted) if sized else None
-            )
+            found = classify(message or "", paths or [], *size)
             category, decider = found.category, found.decided_by
+        if decider != "model" and decider != "rules":
+            to_check.append((zlib.crc32(sha.encode()), category, message or "", paths or [], *size))
         by_bucket = result.decided.setdefault(decider, dict.fromkeys(CATEGORIES, 0))
         by_bucket[category] += 1
         result.commits[category] += 1
@@ -132,6 +142,11 @@ def allocation(
                 part = result.by[axis].setdefault(label, Slice())
                 part.commits[category] += 1 / len(labels)
                 part.lines += lines / len(labels)
+    for _, category, message, paths, added, deleted in sorted(to_check, key=lambda c: c[0])[
+        :CHECKED_PER_WINDOW
+    ]:
+        guesses = result.checked.setdefault(category, dict.fromkeys(CATEGORIES, 0))
+        guesses[model_guess(message, paths, added, deleted)] += 1
     for counts in per_author.values():
         total = sum(counts.values())
         for category, n in counts.items():

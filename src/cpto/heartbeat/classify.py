@@ -193,9 +193,30 @@ def classify(
     """One commit's bucket, how sure, and why: the type decides, else the model (with the rules' vote
     when the model's settings give it a weight; chosen on the training hold-out, see docs/classify.md).
     ``added``/``deleted``: the commit's changed lines, ``None`` when unknown (not the same as none)."""
-    typed = _typed(message)
-    if typed:
-        return typed
+    return _typed(message) or _modelled(message, paths, added, deleted)
+
+
+def model_guess(
+    message: str, paths: Sequence[str] = (), added: int | None = None, deleted: int | None = None
+) -> str:
+    """The bucket the model would give a commit whose bucket people decided, had its author not typed
+    it: its call on the message with the type removed (:func:`without_type`), as training reads its
+    examples. Set beside the people's bucket, it measures the model on a team's own words
+    (``Allocation.checked``)."""
+    return _modelled(without_type(message), paths, added, deleted).category
+
+
+def without_type(message: str) -> str:
+    """The message without the type its author put first: a gitmoji, a conventional or bracketed type,
+    ticket keys (``fix(api): JIRA-1 x`` -> ``x``). The rules would otherwise read the type back."""
+    from cpto.heartbeat.model import strip_prefixes
+
+    subject, newline, body = message.strip().partition("\n")
+    return strip_prefixes(_GITMOJI.sub("", subject, count=1)) + newline + body
+
+
+def _modelled(message: str, paths: Sequence[str], added: int | None, deleted: int | None) -> Classified:
+    """The model's bucket, with the rules' vote at the weight its file gives."""
     from cpto.heartbeat.model import load_model, predict
 
     model = load_model()

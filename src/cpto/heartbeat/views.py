@@ -13,6 +13,7 @@ from dataclasses import asdict, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from cpto.heartbeat.agreement import ModelCheck, describe, held_out_accuracy, model_check
 from cpto.heartbeat.allocation import Allocation
 from cpto.heartbeat.classify import CATEGORIES
 from cpto.heartbeat.debt import complexity_grew
@@ -154,7 +155,7 @@ def _cord_line(alarm: Alarm, today: datetime | None = None) -> str:
 
 
 def _this(beat: Heartbeat) -> str:
-    """"this week" for an ISO week's report, "in 2026-05-25..2026-12-06" for a ``--since`` window: a
+    """ "this week" for an ISO week's report, "in 2026-05-25..2026-12-06" for a ``--since`` window: a
     table titled "this week" over six months would misstate what it counts."""
     return f"in {beat.week}" if ".." in beat.week else "this week"
 
@@ -184,7 +185,7 @@ def _axis_table(title: str, axis: str, effort: Allocation) -> Table | None:
 
 DECIDER_NAMES = {
     "label": "labels",
-    "type": "conventional types",
+    "type": "authors' types",
     "override": "overrides",
     "model": "model",
     "rules": "rules",
@@ -216,6 +217,22 @@ def _estimated_data(estimated: Shares) -> dict[str, Any]:
         "decided_by_people": estimated.by_people,
         "shares_method": estimated.method,
         "shares_notes": estimated.notes,
+    }
+
+
+def _check_data(check: ModelCheck, period: str) -> dict[str, Any]:
+    """JSON: the model checked against the buckets people gave (cpto.heartbeat.agreement); ``rate`` and
+    its interval null when nothing could be checked (unknown, not 0)."""
+    return {
+        "period": period,
+        "checked": check.checked,
+        "agreed": check.agreed,
+        "rate": round(check.rate, 4) if check.rate is not None else None,
+        "low": check.low,
+        "high": check.high,
+        "held_out_accuracy": held_out_accuracy(),
+        "by_bucket": check.by_bucket,
+        "summary": describe(check, period),
     }
 
 
@@ -638,6 +655,9 @@ def heartbeat_report(
     confusions = machine_confusions()  # read once: each week's estimate uses the same
     estimates = [allocation_shares(a, confusions) for _, a in beat.effort]  # the table's week is the last
     estimated = estimates[-1]
+    checked = model_check(a for _, a in beat.effort)
+    first, last = beat.effort[0][0], beat.effort[-1][0]
+    checked_over = f"{first.split('..')[0]} to {last.split('..')[-1]}"  # 2026-W29 to 2026-W33, or dates
     span = f"{beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}"
     sections: list[Table | Blocks | None] = [
         Table(
@@ -691,7 +711,7 @@ def heartbeat_report(
                 )
                 + " (a conventional type, else the shipped model: docs/classify.md);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
-                + f". {_decided_line(estimated)}"
+                + f". {_decided_line(estimated)}; {describe(checked, checked_over)}"
             ),
             anchor=EFFORT,
         )
@@ -892,6 +912,7 @@ def heartbeat_report(
             "github": beat.github,
             # an estate: what each repository adds to the pooled figures (absent for one repository)
             **({"repositories": [asdict(r) for r in beat.repositories]} if beat.repositories else {}),
+            "model_check": _check_data(checked, checked_over),
             "effort": [
                 {
                     "week": week,
