@@ -45,8 +45,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
-from cpto.heartbeat.classify import _GITMOJI, CATEGORIES, NO_SIGNAL, author_type, rules
-from cpto.heartbeat.model import GRAM_CHARS, N_FEATURES, featurize, normalise, strip_prefixes
+from cpto.heartbeat.classify import _GITMOJI, CATEGORIES, NO_SIGNAL, author_type, rules, without_type
+from cpto.heartbeat.model import GRAM_CHARS, N_FEATURES, featurize, normalise
 from cpto.heartbeat.shares import MAINTENANCE
 
 HERE = Path(__file__).resolve().parent
@@ -110,7 +110,6 @@ def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
         subject = message.splitlines()[0] if message else ""
         label = label_of(subject)
         if label:
-            gitmoji = bool(_GITMOJI.match(subject))
             message = without_gitmoji(message)
             rows.append(
                 {
@@ -119,7 +118,6 @@ def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
                     "paths": paths_of.get(sha, []),
                     "size": sizes_of.get(sha),
                     "label": label,
-                    "gitmoji": gitmoji,
                 }
             )
     return rows, total, head_date
@@ -127,13 +125,17 @@ def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
 
 def sizes(repo: Path) -> dict[str, tuple[int, int]]:
     """Lines added and deleted per commit (``git log --numstat``; a binary file counts no lines). Where a
-    partial clone cannot read a commit's blobs, git stops there and the older commits have no size."""
+    partial clone cannot read a commit's blobs, git stops there: that commit (its header printed, its
+    counts not) and the older ones have no size, rather than a size of 0."""
     out = subprocess.run(
         ["git", "-C", str(repo), "log", "--no-merges", "HEAD", "--format=%x1e%H", "--numstat"],
         capture_output=True,
     )
+    records = out.stdout.decode("utf-8", "replace").split("\x1e")[1:]
+    if out.returncode != 0:
+        records = records[:-1]  # the commit git stopped at
     found: dict[str, tuple[int, int]] = {}
-    for record in out.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
+    for record in records:
         sha, _, lines = record.partition("\n")
         added = deleted = 0
         for line in lines.splitlines():
@@ -322,8 +324,7 @@ def rules_scores(examples: list[dict[str, Any]], with_paths: bool) -> np.ndarray
     """Today's rules on the stripped message (one-hot times confidence), for blending."""
     out = np.zeros((len(examples), len(CATEGORIES)))
     for i, row in enumerate(examples):
-        subject, _, body = row["message"].partition("\n")
-        result = rules(strip_prefixes(subject) + "\n" + body, row["paths"] if with_paths else [])
+        result = rules(without_type(row["message"]), row["paths"] if with_paths else [])  # as classify() does
         if result.why != NO_SIGNAL:
             out[i, CATEGORIES.index(result.category)] = result.confidence
     return out
@@ -624,7 +625,6 @@ def main() -> None:
         transfer_counts=counts.astype(np.int32),
         n_features=np.asarray(setting.n_features),
         gram_chars=np.asarray(setting.gram_chars),
-        rules_weight=np.asarray(weight),
         train_hashes=hashes,
         provenance=np.asarray(json.dumps(info)),
     )

@@ -103,3 +103,39 @@ def test_the_shipped_model_carries_its_selection_and_held_out_projects():
         s["repo"] for s in provenance["sources"]
     }
     assert not leaked  # never trained on levin1151's projects
+
+
+def test_a_commit_git_cannot_count_has_no_size_rather_than_zero(make_repo):
+    repo = make_repo()
+    repo.commit("Add a", {"a.txt": "one\n"})
+    changed = repo.commit("Change a", {"a.txt": "one\ntwo\n"})
+    newest = repo.commit("Add b", {"b.txt": "x\ny\n"})
+    first_blob = repo.git("rev-parse", "HEAD~2:a.txt").strip()
+    (repo.path / ".git" / "objects" / first_blob[:2] / first_blob[2:]).unlink()  # a partial clone's gap
+    found = train.sizes(repo.path)
+    assert found[newest] == (2, 0)
+    assert changed not in found  # git stopped there: unknown, not a change of 0 lines
+
+
+def test_training_rows_are_featurized_exactly_as_a_commit_is_at_use():
+    import numpy as np
+
+    from cpto.heartbeat.model import featurize
+
+    rows = [
+        {"sha": "a" * 40, "message": "Handle an empty cart", "paths": ["api/cart.py"], "size": (3, 1)},
+        {"sha": "b" * 40, "message": "Saved carts", "paths": ["web/saved.js", "tests/t.js"], "size": None},
+    ]
+    examples = [
+        {**r, "label": "fix", "repo": "acme/cart", "rank": n, "language": "Python"}
+        for n, r in enumerate(rows)
+    ]
+    data = train.Data(examples)
+    every = np.ones(len(rows), dtype=bool)
+    matrix = data.counts(120, 1 << 18, every, every).toarray()
+    for row, r in zip(matrix, rows, strict=True):
+        added, deleted = r["size"] or (None, None)
+        expected = featurize(r["message"], r["paths"], added=added, deleted=deleted)
+        at_use = np.zeros(1 << 18)
+        at_use[expected.index] = expected.counts
+        assert np.array_equal(row, at_use)

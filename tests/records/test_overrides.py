@@ -155,3 +155,29 @@ def test_cpto_check_names_an_override_whose_repo_is_not_in_the_workspace(make_re
     found = [p for p in result.problems if "classifications.yaml:2" in p.where + p.message]
     assert found and "repo 'sevices/api' is none of the workspace's" in found[0].message
     assert result.errors >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("overrides: {}\n", ":1: 'overrides' must be a list"),
+        ("overrides: 0\n", ":1: 'overrides' must be a list"),
+        ("# ours\noverrides: []\nyes: 1\n", ":3: unknown key 'yes'"),
+        ("overrides: []\n3: x\n", ":2: unknown key '3'"),
+        ("overrides: []\noverrides: []\n", ":2: 'overrides' is written twice (first at line 1)"),
+    ],
+)
+def test_a_file_that_is_not_a_list_of_overrides_is_an_error_at_its_line(tmp_path, text, problem):
+    with pytest.raises(CptoError) as err:
+        ov.read_overrides(_path(tmp_path, text))
+    assert problem in err.value.message and "\n" not in err.value.message
+
+
+def test_an_empty_flow_list_over_two_lines_is_refused_not_mangled(tmp_path):
+    path = tmp_path / "classifications.yaml"
+    entry = ov.new_override("#7", "debt", "cleanup", "dana", AT)
+    with pytest.raises(CptoError, match="not a block list"):
+        ov.set_edit(entry, path)("overrides: [\n]\n")
+    crlf = ov.set_edit(entry, path)("# ours\r\noverrides: []\r\n")
+    assert crlf.startswith("# ours\r\noverrides:\r\n  - {") and crlf.endswith("\r\n")
+    assert [o.ref for o in ov.parse_overrides(crlf, path)] == ["#7"]

@@ -222,8 +222,9 @@ def _modelled(message: str, paths: Sequence[str], added: int | None, deleted: in
     model = load_model()
     prediction = predict(message, paths, model, added, deleted)
     weight = float(model.provenance.get("settings", {}).get("rules_weight", 0.0))
-    # the rules vote without sizes, as the weight was chosen in training (the model reads the sizes itself)
-    ruled = rules(message, paths) if weight else Classified("other", 0.0, NO_SIGNAL)
+    # the rules vote on the text and inputs training gave them: every type and ticket prefix removed, no
+    # sizes (the model reads the sizes itself)
+    ruled = rules(without_type(message), paths) if weight else Classified("other", 0.0, NO_SIGNAL)
     scores = dict(prediction.probabilities)
     if weight and ruled.why != NO_SIGNAL:
         scores[ruled.category] += weight * ruled.confidence
@@ -240,11 +241,13 @@ def _modelled(message: str, paths: Sequence[str], added: int | None, deleted: in
 
 NO_SIGNAL = "no signal in message or paths"
 # A chore is infra only when it is about tooling; training labels chores the same way.
-CHORE_TOOLING = re.compile(r"dep|bump|upgrad|build|ci|release|version")
+CHORE_TOOLING = re.compile(
+    r"\b(?:deps?|dependenc\w*|dependabot|renovate|bump\w*|upgrad\w*|build\w*|ci|circleci|release\w*|version\w*)\b"
+)  # whole words: "ci" inside "deprecation" or "special" is not CI
 # The bracketed form many Apache projects use: "[Fix-1234][api] ...", "[Feature] ...", "[type:fix] ...".
 _BRACKET = re.compile(r"^\s*\[(?:type\s*:\s*)?([A-Za-z]+)(?:[-_ #]?\d+)?\]", re.IGNORECASE)
 # Type words authors write that are not conventional-commit types (bracketed or before a colon).
-EXTRA_TYPES = {"bug": "fix", "enhancement": "feature", "new": "feature"}
+EXTRA_TYPES = {"bug": "fix", "enhancement": "feature"}  # not "new": "New: tests for ..." is no feature
 # Gitmoji (https://gitmoji.dev), as the character or the :shortcode:, and the bucket its author meant.
 GITMOJI = {
     "\U0001f41b": "fix", "bug": "fix",  # bug
@@ -282,7 +285,9 @@ def author_type(subject: str) -> tuple[str, str] | None:
     if g:
         code = g.group(1) or g.group(2)
         bucket = GITMOJI.get(code)
-        return (bucket, f"gitmoji {code if g.group(2) else f':{code}:'}") if bucket else None
+        if bucket:
+            return bucket, f"gitmoji {code if g.group(2) else f':{code}:'}"
+        subject = subject[g.end() :]  # an emoji that is no type may stand before one ("🚀 feat: launch")
     m, form = _CONVENTIONAL.match(subject), "conventional commit type"
     if not m:
         m, form = _BRACKET.match(subject), "bracketed type"

@@ -453,14 +453,16 @@ def _basis_sections(beat: Heartbeat, forge: Forge | None) -> list[Table]:
         for i in ids
     ]
     rows += [[i, "", "caused by a deploy, not restored yet: no recovery time"] for i in d.unrestored]
-    rows += [[i, "", "started this week, names no deploy as cause: not counted"] for i in d.not_deploy_caused]
+    rows += [
+        [i, "", f"started {_this(beat)}, names no deploy as cause: not counted"] for i in d.not_deploy_caused
+    ]
     if beat.sources.incident_records:
         out.append(
             Table(
                 f"Incidents behind the delivery figures {beat.week}",
                 ["incident", "deploy", "counted as"],
                 rows
-                or [["none", "", "no incident names a deploy of this week or was open when one shipped"]],
+                or [["none", "", f"no incident names a deploy {_this(beat)} or was open when one shipped"]],
                 show=DETAIL,
                 anchor=DELIVERY_INCIDENTS,
             )

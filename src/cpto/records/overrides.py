@@ -31,7 +31,7 @@ from cpto.errors import CptoError
 from cpto.records.times import parse_time, stamp
 from cpto.workspace.config import BUCKETS, WorkspaceConfig
 from cpto.workspace.markdown import read_text
-from cpto.workspace.yamlfile import key_line, parse_yaml_list
+from cpto.workspace.yamlfile import parse_yaml_list
 
 if TYPE_CHECKING:
     from cpto.report.model import Report
@@ -95,9 +95,9 @@ def read_overrides(path: Path) -> list[Override]:
 def parse_overrides(text: str, path: Path) -> list[Override]:
     """As :func:`read_overrides`, from text already read."""
     listed = parse_yaml_list(text, path, LIST_KEY)
-    for name in listed.top:
+    for name, line in listed.key_lines.items():
         if name != LIST_KEY:
-            raise CptoError(f"{path}:{key_line(text, name)}: unknown key '{name}' (expected {LIST_KEY})")
+            raise CptoError(f"{path}:{line}: unknown key '{name}' (expected {LIST_KEY})")
     out: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
     for line, item in listed.items:
@@ -351,16 +351,19 @@ def set_edit(entry: Mapping[str, str], path: Path) -> Callable[[str], str]:
         new_line = _render(entry)
         root = yaml.compose(text) if text.strip() else None
         seq = next((v for k, v in root.value if k.value == LIST_KEY), None) if root else None
-        empty_flow = isinstance(seq, yaml.SequenceNode) and seq.flow_style and not seq.value
+        empty_flow = (
+            isinstance(seq, yaml.SequenceNode)
+            and seq.flow_style
+            and not seq.value
+            and seq.start_mark.line == seq.end_mark.line  # "[" and "]" on one line
+        )
         if seq is None or (isinstance(seq, yaml.ScalarNode) and not seq.value) or empty_flow:
             if seq is None:
                 lines += [f"{LIST_KEY}:{nl}"]
                 at = len(lines)
             else:
                 at = seq.start_mark.line + 1
-                if (
-                    empty_flow and seq.start_mark.line == seq.end_mark.line
-                ):  # "overrides: []" becomes a block list
+                if empty_flow:  # "overrides: []" becomes a block list
                     line = lines[seq.start_mark.line]
                     kept = line[: seq.start_mark.column].rstrip() + line[seq.end_mark.column :]
                     lines[seq.start_mark.line] = kept if kept.strip() else nl

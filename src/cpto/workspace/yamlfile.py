@@ -26,6 +26,8 @@ class YamlList:
     path: Path
     items: list[tuple[int, Any]]
     top: dict[str, Any] = field(default_factory=dict)
+    # each top-level key as written (``yes``, not True) -> its line: for "unknown key" errors
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 def read_yaml_list(path: Path, key: str) -> YamlList:
@@ -34,29 +36,27 @@ def read_yaml_list(path: Path, key: str) -> YamlList:
 
 
 def parse_yaml_list(text: str, path: Path, key: str) -> YamlList:
-    """As :func:`read_yaml_list`, from text already read (an old version of the file from git)."""
+    """As :func:`read_yaml_list`, from text already read (an old version of the file from git). A
+    missing or null ``key`` has no items; anything else that is not a list (``{}``, ``0``, ``''``) is an
+    error, as is a top-level key written twice."""
     data, root = load_yaml(text, path, "YAML")
-    data = data or {}
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise CptoError(f"{path}:1: expected a mapping with a '{key}:' list")
-    values = data.get(key) or []
+    key_lines: dict[str, int] = {}
+    for k, _ in root.value if isinstance(root, yaml.MappingNode) else []:
+        name, line = str(k.value), int(k.start_mark.line) + 1
+        if name in key_lines:
+            raise CptoError(
+                f"{path}:{line}: '{name}' is written twice (first at line {key_lines[name]}); keep one"
+            )
+        key_lines[name] = line
+    values = data.get(key)
+    values = [] if values is None else values
     if not isinstance(values, list):
-        raise CptoError(f"{path}:{_key_line(root, key)}: '{key}' must be a list")
+        raise CptoError(f"{path}:{key_lines.get(key, 1)}: '{key}' must be a list")
     lines = _item_lines(root, key)
-    return YamlList(path, list(zip(lines, values, strict=True)), data)
-
-
-def key_line(text: str, key: str) -> int:
-    """The line top-level ``key`` is on in YAML ``text`` (1 when it is not there): for errors about it."""
-    return _key_line(yaml.compose(text) if text.strip() else None, key)
-
-
-def _key_line(root: yaml.Node | None, key: str) -> int:
-    if isinstance(root, yaml.MappingNode):
-        for k, _ in root.value:
-            if k.value == key:
-                return int(k.start_mark.line) + 1
-    return 1
+    return YamlList(path, list(zip(lines, values, strict=True)), data, key_lines)
 
 
 def _item_lines(root: yaml.Node | None, key: str) -> list[int]:
