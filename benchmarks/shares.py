@@ -2,22 +2,17 @@
 
     python benchmarks/shares.py                          # ../shared/data/commits/levin1151
     python benchmarks/shares.py --dataset DIR --json
-    python benchmarks/shares.py --per-repo 1500         # commits read per training mirror
+    python benchmarks/shares.py --calibration           # the intervals on held-out training projects
 
-Classifies DIR/input.jsonl with today's classifier (``cpto.heartbeat.classify``; the shipped model too
-when ``cpto.heartbeat.model`` exists and exposes ``classify``), estimates each bucket's share with
+Classifies DIR/input.jsonl with the shipped classifier (``cpto.heartbeat.classify.classify``: an
+author's type, else the model with the rules' vote), estimates each bucket's share with
 ``cpto.heartbeat.shares.estimate_shares``, merges the buckets into the scorer's maintenance classes
 (feature, infra: adaptive; fix: corrective; debt, other: perfective; ../shared/data/commits/README.md),
 and prints the true share (from DIR/commits.jsonl) beside each estimate, whether it is within 5 points
 and whether it is inside the interval. Target: every class within 5 points and inside.
 
 Nothing used to correct or widen comes from the evaluation set. These are run:
-- ``none``: no correction, the interval accounts for sampling only (what the heartbeat does for rules);
-- ``mirrors`` (when the rules decide commits, i.e. no model is shipped): the rules' confusion measured on the conventional-commit histories of the openly
-  licensed training mirrors (/work/.mirror/<owner>+<name>/repo, Java ones, as levin's projects are):
-  the commit's type (``fix(x): ...``) is the truth, the rules see the message with the type stripped
-  and no paths (levin has none), the same input shape as here. Its per-bucket counts give the
-  Dirichlet for the confusion's own uncertainty;
+- ``none``: no correction, the interval accounts for sampling only;
 - ``model``: the shipped model's decisions, the share as counted, the interval from a bootstrap plus
   the model's share errors on the training projects it never saw (leave-one-project-out in training,
   in the input's shape: ``machine_confusions("sized")`` for messages with their sizes, as levin1151
@@ -35,14 +30,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from cpto.heartbeat.classify import CATEGORIES, CONVENTIONAL, classify
+from cpto.heartbeat.classify import CATEGORIES, classify
 from cpto.heartbeat.shares import (
     MAINTENANCE,
     Confusion,
@@ -54,75 +47,6 @@ from cpto.heartbeat.shares import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-MIRRORS = Path("/work/.mirror")
-# Java histories with conventional-commit subjects (licences in ../shared/data/commits/README.md)
-JAVA = (
-    "apache+fory",
-    "apache+shenyu",
-    "apache+seatunnel",
-    "apache+dolphinscheduler",
-    "apache+streampark",
-    "appium+java-client",
-    "fabric8io+kubernetes-client",
-    "googleapis+java-spanner",
-    "googleapis+java-bigquery",
-    "GoogleCloudPlatform+spring-cloud-gcp",
-    "jbangdev+jbang",
-)
-_TYPED = re.compile(r"^\s*([A-Za-z]+)(\([^)]*\))?!?:\s*")
-
-
-def rules_confusion(per_repo: int) -> Confusion | None:
-    """P(rules' bucket | conventional type's bucket) on the training mirrors, type stripped, no paths."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    used = []
-    for name in JAVA:
-        git = MIRRORS / name / "repo"
-        if not git.is_dir():
-            continue
-        out = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(git),
-                "log",
-                "--no-merges",
-                f"-{per_repo * 2}",
-                "--format=%x1e%B%x1f",
-                "--numstat",
-            ],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        ).stdout  # fmt: skip  (a shallow or partial mirror stops early: what was read still counts)
-        taken = 0
-        for record in out.split("\x1e")[1:]:
-            message, _, stat = record.partition("\x1f")
-            typed = _TYPED.match(message)
-            truth = CONVENTIONAL.get(typed.group(1).lower()) if typed else None
-            if typed is None or truth is None:
-                continue
-            added = deleted = 0
-            for line in stat.strip().splitlines():
-                a, _, rest = line.partition("\t")
-                d = rest.partition("\t")[0]
-                added += int(a) if a.isdigit() else 0
-                deleted += int(d) if d.isdigit() else 0
-            stripped = message[typed.end() :]
-            pairs[truth, classify(stripped, [], added, deleted).category] += 1
-            taken += 1
-            if taken >= per_repo:
-                break
-        if taken:
-            used.append(f"{name} ({taken})")
-    if not pairs:
-        return None
-    support = {t: sum(n for (tt, _), n in pairs.items() if tt == t) for t in CATEGORIES}
-    rates = {t: {p: pairs[t, p] / support[t] for p in CATEGORIES} for t in CATEGORIES if support[t]}
-    return Confusion(
-        rates, support, "rules on conventional-commit Java mirrors, type stripped: " + ", ".join(used)
-    )
 
 
 def row(shares: Shares, truth: dict[str, float]) -> list[dict[str, object]]:
@@ -214,7 +138,6 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dataset", type=Path, default=SHARED / "data" / "commits" / "levin1151")
-    parser.add_argument("--per-repo", type=int, default=800)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--calibration", action="store_true", help="held-out training projects' coverage of their own truth"
@@ -240,12 +163,6 @@ def main() -> None:
         shape = "sized"
     runs: dict[str, tuple[str, Shares]] = {}
     runs["none"] = ("no confusion: sampling only", estimate_shares(decisions, merge=MAINTENANCE))
-    measured = rules_confusion(args.per_repo) if any(by == "rules" for _, by in decisions) else None
-    if measured is not None:
-        runs["mirrors"] = (
-            measured.source,
-            estimate_shares(decisions, {"rules": measured}, merge=MAINTENANCE),
-        )
     transfer = machine_confusions(shape).get("model") or machine_confusions("message").get("model")
     if transfer is not None:
         from cpto.heartbeat.model import model_confusion

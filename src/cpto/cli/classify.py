@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer.main
-from typer.core import TyperCommand, TyperGroup
 
 from cpto.cli.options import (
     AtOpt,
+    ByOpt,
     CommitOpt,
     Format,
     FormatOpt,
@@ -26,6 +25,7 @@ from cpto.cli.options import (
     OutputOpt,
     WorkspaceOpt,
     chosen_format,
+    dispatching_command,
     emit,
     parse_at,
     read_json_lines,
@@ -46,29 +46,8 @@ EPILOG = """**Overrides in git**: when a bucket is wrong, say so once; every rep
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 
 
-class ClassifyCommand(TyperCommand):
-    """``cpto classify``: the JSON Lines classifier, or ``set``/``list`` when the first argument names one."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["epilog"] = kwargs.get("epilog") or EPILOG
-        super().__init__(*args, **kwargs)
-
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        if args and args[0] in SUBCOMMANDS:
-            return _group().make_context(info_name, args, parent=parent, **extra)
-        return super().make_context(info_name, args, parent=parent, **extra)
-
-
-_GROUP: list[TyperGroup] = []
-
-
-def _group() -> TyperGroup:
-    """The click group of ``set`` and ``list`` (built once)."""
-    if not _GROUP:
-        group = typer.main.get_group(app)
-        assert isinstance(group, TyperGroup)
-        _GROUP.append(group)
-    return _GROUP[0]
+# ``cpto classify`` itself, or ``set``/``list`` when the first argument names one
+ClassifyCommand = dispatching_command(app, SUBCOMMANDS, EPILOG)
 
 
 def register(root: typer.Typer) -> None:
@@ -166,12 +145,7 @@ def set_command(
             "--repo", help="The repository (its path or folder name), when the workspace has several."
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", help="Handle of who says so. Default: your git identity (as people.yaml maps it)."
-        ),
-    ] = None,
+    by: ByOpt = None,
     at: AtOpt = None,
     workspace: WorkspaceOpt = Path("."),
     commit: CommitOpt = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
@@ -112,6 +112,41 @@ AtOpt = Annotated[
 CommitOpt = Annotated[
     bool, typer.Option("--commit", help="Record the change in a git commit of that file alone.")
 ]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Handle of who says so. Default: your git identity (as people.yaml maps it)."),
+]
+
+
+def dispatching_command(sub: typer.Typer, names: Sequence[str], epilog: str) -> type[Any]:
+    """A command class that stays one command (``cpto review [PRD ...]``) unless its first argument
+    names one of ``names``; then it hands the arguments to ``sub``'s commands (``cpto review confirm
+    ...``). A file called like one is still reachable as ``./confirm``. ``epilog`` closes its --help."""
+    import typer.main
+    from typer.core import TyperCommand, TyperGroup
+
+    built: list[TyperGroup] = []
+
+    def group() -> TyperGroup:
+        if not built:
+            made = typer.main.get_group(sub)
+            assert isinstance(made, TyperGroup)
+            built.append(made)
+        return built[0]
+
+    class Dispatching(TyperCommand):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["epilog"] = kwargs.get("epilog") or epilog
+            super().__init__(*args, **kwargs)
+
+        def make_context(
+            self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+        ) -> Any:
+            if args and args[0] in names:
+                return group().make_context(info_name, args, parent=parent, **extra)
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    return Dispatching
 
 
 def parse_at(value: str | None) -> datetime:

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import typer.main
-from typer.core import TyperCommand, TyperGroup
 
-from cpto.cli.options import AtOpt, CommitOpt, WorkspaceOpt, parse_at, say
+from cpto.cli.options import AtOpt, ByOpt, CommitOpt, WorkspaceOpt, dispatching_command, parse_at, say
 from cpto.errors import CptoError
 
 if TYPE_CHECKING:
@@ -46,35 +44,8 @@ PrdOpt = Annotated[
     Path | None,
     typer.Option("--prd", help="The PRD holding REQ, when more than one PRD has that id."),
 ]
-ByOpt = Annotated[
-    str | None,
-    typer.Option("--by", help="Handle of who says so. Default: your git identity (as people.yaml maps it)."),
-]
-
-
-class ReviewCommand(TyperCommand):
-    """``cpto review``: the review itself, or a verdict command when the first argument names one."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["epilog"] = kwargs.get("epilog") or EPILOG
-        super().__init__(*args, **kwargs)
-
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        if args and args[0] in VERDICTS:
-            return verdict_group().make_context(info_name, args, parent=parent, **extra)
-        return super().make_context(info_name, args, parent=parent, **extra)
-
-
-_GROUP: list[TyperGroup] = []
-
-
-def verdict_group() -> TyperGroup:
-    """The click group of the verdict commands (built once)."""
-    if not _GROUP:
-        group = typer.main.get_group(app)
-        assert isinstance(group, TyperGroup)
-        _GROUP.append(group)
-    return _GROUP[0]
+# ``cpto review`` itself, or a verdict command when the first argument names one
+ReviewCommand = dispatching_command(app, VERDICTS, EPILOG)
 
 
 @app.command("confirm")

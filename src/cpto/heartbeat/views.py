@@ -196,7 +196,11 @@ def _decided_line(estimated: Shares) -> str:
     """Who decided the week's buckets, and how far the estimated shares can be trusted: people's
     buckets count as given, the machine's are counted as called and carry the interval (sampling plus the model's error on projects it never saw)."""
     counts = ", ".join(
-        f"{DECIDER_NAMES[d]} {n}" for d, n in estimated.decided.items() if n or d != "override"
+        # a zero is said for what usually decides (labels, types, the model), not for overrides or the
+        # rules, which decide only when there are overrides or no model
+        f"{DECIDER_NAMES[d]} {n}"
+        for d, n in estimated.decided.items()
+        if n or d in ("label", "type", "model")
     )
     people = f"{estimated.by_people:.0%}" if estimated.by_people is not None else "none"
     return (
