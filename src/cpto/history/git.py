@@ -1140,20 +1140,28 @@ def commit_files(paths: Sequence[Path], message: str) -> str:
 
 
 def has_pull_request(repo: Path, number: int) -> bool:
-    """Whether any commit of ``repo`` lands pull request ``number``: a merge "Merge pull request #N from"
-    or a squash title ending "(#N)" (how cpto.review.units recognises one from git alone)."""
-    out = run_git(
-        repo,
-        "log",
-        "--all",
-        "-1",
-        "--format=%H",
-        "-E",
-        f"--grep=^Merge pull request #{number} from ",
-        f"--grep=\\(#{number}\\)[[:space:]]*$",
-        check=False,
-    )
-    return bool(out.strip())
+    """Whether any commit of ``repo`` lands pull request ``number`` (:func:`_landing`)."""
+    return bool(run_git(repo, "log", "--all", "-1", "--format=%H", *_landing(number), check=False).strip())
+
+
+def pull_request_commits(repo: Path, number: int) -> list[str]:
+    """The commits pull request ``number`` landed, from git alone: a merge "Merge pull request #N from"
+    and the commits it brought in, or a squashed commit titled "... (#N)"."""
+    out = run_git(repo, "log", "--all", "--format=%H %P", *_landing(number), check=False).decode()
+    shas: list[str] = []
+    for line in out.splitlines():
+        sha, *parents = line.split()
+        shas.append(sha)
+        if len(parents) >= 2:
+            brought = run_git(repo, "rev-list", f"{parents[0]}..{parents[1]}", check=False).decode()
+            shas += brought.split()
+    return list(dict.fromkeys(shas))
+
+
+def _landing(number: int) -> list[str]:
+    """``git log`` options for the commits that land pull request ``number``: a merge "Merge pull request
+    #N from" or a squash title ending "(#N)" (how cpto.review.units recognises one from git alone)."""
+    return ["-E", f"--grep=^Merge pull request #{number} from ", f"--grep=\\(#{number}\\)[[:space:]]*$"]
 
 
 def resolve_commit(repo: Path, ref: str) -> str | None:

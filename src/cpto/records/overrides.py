@@ -260,28 +260,10 @@ def github_pull_commits(starts: Mapping[str, Any], fallback: PullCommits | None 
 
 
 def git_pull_commits(repo: Path, number: int) -> list[str]:
-    """The commits pull request ``number`` landed, from git alone: a merge "Merge pull request #N from"
-    and the commits it brought in, or a squashed commit titled "... (#N)"."""
-    from cpto.history.git import run_git
+    """The commits pull request ``number`` landed, from git alone (:func:`cpto.history.git.pull_request_commits`)."""
+    from cpto.history.git import pull_request_commits
 
-    out = run_git(
-        repo,
-        "log",
-        "--all",
-        "--format=%H %P",
-        "-E",
-        f"--grep=^Merge pull request #{number} from ",
-        f"--grep=\\(#{number}\\)[[:space:]]*$",
-        check=False,
-    ).decode()
-    shas: list[str] = []
-    for line in out.splitlines():
-        sha, *parents = line.split()
-        shas.append(sha)
-        if len(parents) >= 2:
-            brought = run_git(repo, "rev-list", f"{parents[0]}..{parents[1]}", check=False).decode()
-            shas += brought.split()
-    return list(dict.fromkeys(shas))
+    return pull_request_commits(repo, number)
 
 
 # --------------------------------------------------------------------------------------------------
