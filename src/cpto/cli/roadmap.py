@@ -49,10 +49,6 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="roadmap", help=HELP)
 
 
-def _roadmap_path(config: WorkspaceConfig) -> Path:
-    return config.roadmap or config.root / "roadmap.yaml"
-
-
 @app.command("review")
 def review_command(
     workspace: WorkspaceOpt = Path("."),
@@ -87,7 +83,7 @@ def review_command(
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
-    path = _roadmap_path(config)
+    path = config.roadmap_path
     chosen = chosen_format(fmt, as_json)
     if not path.exists():
         if apply:
@@ -152,7 +148,7 @@ def move_command(
     from cpto.workspace.edit import update_file
 
     config = load_workspace(workspace)
-    path = _roadmap_path(config)
+    path = config.roadmap_path
     if not path.exists():
         raise CptoError(f"{path}: no roadmap; write one with an items: list (see cpto roadmap --help)")
     items = {i.id: i for i in rm.read_roadmap(path).items}

@@ -125,7 +125,7 @@ def roadmap_page(con: duckdb.DuckDBPyConnection, config: WorkspaceConfig, today:
     from cpto.records import roadmap as rm
     from cpto.records.views import no_roadmap_report, roadmap_report
 
-    path = config.roadmap or config.root / "roadmap.yaml"
+    path = config.roadmap_path
     if not path.exists():
         return no_roadmap_report(path)
     current = rm.read_roadmap(path)

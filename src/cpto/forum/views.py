@@ -120,7 +120,7 @@ def look(config: WorkspaceConfig) -> DataState:
     paths = [
         *prds,
         *(verdicts_path(p) for p in prds),
-        config.roadmap or config.root / "roadmap.yaml",
+        config.roadmap_path,
         config.people or config.root / "people.yaml",
         *([config.deploy_log] if config.deploy_log else []),
         index,

@@ -112,7 +112,7 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     checked["alarms"] = len(alarms)
     problems += _duplicates(alarms, "alarm")
 
-    roadmap_path = config.roadmap or config.root / "roadmap.yaml"
+    roadmap_path = config.roadmap_path
     today = now.astimezone(config.zone).date()
     if not roadmap_path.exists():
         missing["roadmap items"] = f"no roadmap: {roadmap_path} does not exist"

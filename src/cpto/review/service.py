@@ -82,7 +82,7 @@ def needs_search_words(config: WorkspaceConfig) -> bool:
         return True
     from cpto.records.roadmap import read_roadmap
 
-    path = config.roadmap or config.root / "roadmap.yaml"
+    path = config.roadmap_path
     if not path.is_file():
         return False
     try:

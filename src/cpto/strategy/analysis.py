@@ -178,7 +178,7 @@ def workspace_strategy(
         repo_strategy(con, config, path, labels[path], resolve, since, until, depth=depth, top=top)
         for path in config.repos
     ]
-    roadmap_path = config.roadmap or config.root / "roadmap.yaml"
+    roadmap_path = config.roadmap_path
     strategy = Strategy(
         since,
         until,

@@ -130,6 +130,11 @@ class WorkspaceConfig:
         return [p for p in paths if p is not None]
 
     @property
+    def roadmap_path(self) -> Path:
+        """The roadmap file: [workspace] roadmap, else roadmap.yaml at the root (it may not exist)."""
+        return self.roadmap or self.root / "roadmap.yaml"
+
+    @property
     def index_path(self) -> Path:
         """Where the embedded history index lives: a cache that can always be rebuilt."""
         return self.root / ".cpto" / "index.duckdb"
