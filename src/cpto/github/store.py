@@ -184,6 +184,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
 
+def synced_repos(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` a sync stored data for, in one query (an estate asks about every repository)."""
+    if not ids or not _exists(con, "gh_sync"):
+        return set()
+    rows = con.execute(
+        "SELECT DISTINCT repo_id FROM gh_sync WHERE list_contains(?, repo_id)", [list(ids)]
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def has_github_data(con: duckdb.DuckDBPyConnection, repo_id: int | None = None) -> bool:
     """Whether any sync stored data (for ``repo_id``, or at all): reports say "no GitHub data" otherwise."""
     if not _exists(con, "gh_sync"):

@@ -19,7 +19,7 @@ from statistics import median
 
 import duckdb
 
-from cpto.github.store import PullRequest, Review, ReviewRequest, has_github_data, load
+from cpto.github.store import PullRequest, Review, ReviewRequest, load, synced_repos
 from cpto.records.people import People
 
 NO_TEAM = "(no team)"
@@ -218,9 +218,8 @@ def review_slas(
     their SLA is over every turn they took in the estate. Turns are matched within each repository
     (pull request numbers repeat from one repository to the next)."""
     ids = [repo_id] if isinstance(repo_id, int) else list(repo_id)
-    synced_ids = (
-        [i for i in ids if has_github_data(con, i)] if has_github_data(con) else []
-    )  # one check first
+    synced = synced_repos(con, ids)
+    synced_ids = [i for i in ids if i in synced]
     result = ReviewSlas(bool(synced_ids), sla, start, end, now)
     if not result.known:
         return result

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from cpto.errors import CptoError
+from cpto.github.store import synced_repos
 from cpto.heartbeat import dora
 from cpto.heartbeat.allocation import Allocation, Labeller, allocation
 from cpto.heartbeat.debt import DebtWeek, changed_lines_of, debt_trend
@@ -473,7 +474,7 @@ def estate_heartbeat(
         )
         monday = first_day if first_day >= end and now > first_day else None
     ids = [repo_id for _, repo_id, _ in repos]
-    github = _synced_of(con, ids)
+    github = synced_repos(con, ids)
     records = list(incidents)
     from_github = [
         i for repo_id in sorted(github) for i in issue_incidents(con, repo_id, config.incident_label, records)
@@ -562,14 +563,6 @@ def estate_heartbeat(
             for (name, repo_id, _), part in zip(repos, this_week, strict=True)
         ],
     )
-
-
-def _synced_of(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
-    """The repositories a GitHub sync stored data for: one look when nothing was ever synced (the usual
-    estate), else one per repository."""
-    from cpto.github.store import has_github_data
-
-    return {repo_id for repo_id in ids if synced(con, repo_id)} if has_github_data(con) else set()
 
 
 def _owners(incidents: list[Incident], names: list[str]) -> list[tuple[Incident, str | None]]:
