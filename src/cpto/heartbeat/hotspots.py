@@ -128,19 +128,7 @@ def hotspots(
 
 def _owners(con: duckdb.DuckDBPyConnection, repo_id: int, paths: list[str]) -> dict[str, tuple[str, float]]:
     """For each path, the author of most of its changed lines (all history) and their share."""
-    rows = con.execute(
-        """
-        WITH lines AS (
-            SELECT f.path, lower(c.author_email) AS author, sum(f.added + f.deleted) AS n
-            FROM file_changes f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha
-            WHERE f.repo_id = ? AND list_contains(?, f.path)
-            GROUP BY ALL
-        )
-        SELECT path, arg_max(author, n), max(n) / nullif(sum(n), 0) FROM lines GROUP BY path
-        """,
-        [repo_id, paths],
-    ).fetchall()
-    return {str(p): (str(a or ""), round(float(s or 0.0), 2)) for p, a, s in rows}
+    return {path: owner for (_, path), owner in _estate_owners(con, [(repo_id, p) for p in paths]).items()}
 
 
 @dataclass(frozen=True)
@@ -295,7 +283,8 @@ def _head_texts(
 def _estate_owners(
     con: duckdb.DuckDBPyConnection, files: list[tuple[int, str]]
 ) -> dict[tuple[int, str], tuple[str, float]]:
-    """:func:`_owners` for (repo_id, path) pairs of several repositories, in one query."""
+    """For each (repo_id, path) of one or several repositories, the author of most of its changed lines
+    (all history) and their share, in one query."""
     if not files:
         return {}
     rows = con.execute(
