@@ -151,6 +151,12 @@ def github_releases(con: duckdb.DuckDBPyConnection, repo_id: int) -> list[Releas
     )
 
 
+def chosen_source(source: str | None, log: Path | None) -> str:
+    """``[deploys] source``, or the rule from before GitHub when it is not set: the log when there is
+    one, else the tags."""
+    return source or ("log" if log is not None else "tags")
+
+
 def workspace_releases(
     con: duckdb.DuckDBPyConnection,
     repo_id: int,
@@ -164,7 +170,7 @@ def workspace_releases(
     as ``[deploys] source`` says: GitHub deployments to ``environment`` that went live, published GitHub
     releases, the [deploys] log, or the tags matching [deploys] tags; oldest first. ``source`` None
     keeps the rule from before GitHub: the log when there is one, else the tags."""
-    chosen = source or ("log" if log is not None else "tags")
+    chosen = chosen_source(source, log)
     if chosen == "github-deployments":
         return github_deployments(con, repo_id, environment)
     if chosen == "github-releases":
@@ -194,7 +200,6 @@ def estate_releases(
     """:func:`config_releases` for every repository of ``indexed`` (:func:`cpto.review.graph.read_indexed`):
     tags are taken from the refs already read, so an estate's deploys cost no query per repository;
     a deploy log or GitHub's deployments and releases are read per repository, as for one."""
-    chosen = config.deploy_source or ("log" if config.deploy_log is not None else "tags")
-    if chosen == "tags":
+    if chosen_source(config.deploy_source, config.deploy_log) == "tags":
         return {repo_id: read.tag_releases(config.deploy_tags) for repo_id, read in indexed.items()}
     return {repo_id: config_releases(con, repo_id, config) for repo_id in indexed}
