@@ -471,14 +471,25 @@ def _paths_chunk(repo: Path, chunk: list[str], batch_size: int) -> Iterator[Comm
     """One chunk read with ``--raw -M`` (who, when, which paths; renames found the way ``--numstat -M``
     finds them), each commit marked as waiting for its line counts. A chunk git cannot finish (a
     damaged tree) is read the one-phase way instead, which keeps what can be kept and reports the rest."""
-    out = run_git(
-        repo, "log", "--no-walk=unsorted", "--stdin", "-z", "--raw", "-M", "--no-abbrev", "--no-color",
-        _LOG_FORMAT, stdin=_lines(chunk), check=False,
-    )  # fmt: skip
-    records = out.split(_RECORD)[1:]
-    if len(records) != len(chunk):
+    records = _raw_records(repo, chunk, ["--raw", "-M", "--no-abbrev", "--no-color"])
+    if records is None:
         yield from _read_chunk(repo, chunk, batch_size)
         return
+    yield from _unsized(records, LINES_PENDING, batch_size)
+
+
+def _raw_records(repo: Path, chunk: list[str], args: list[str]) -> list[bytes] | None:
+    """The log records of ``chunk`` read with ``args`` (no line counts), or None when git stopped early."""
+    out = run_git(
+        repo, "log", "--no-walk=unsorted", "--stdin", "-z", *args, _LOG_FORMAT, stdin=_lines(chunk), check=False
+    )  # fmt: skip
+    records = out.split(_RECORD)[1:]
+    return records if len(records) == len(chunk) else None
+
+
+def _unsized(records: list[bytes], problem: str, batch_size: int) -> Iterator[CommitBatch]:
+    """Commits read without line counts (``--raw`` or bare metadata): their files when the records
+    have them, sizes unknown, each marked incomplete with ``problem``."""
     batch = CommitBatch()
     for record in records:
         fields = record.split(_FIELD)
@@ -488,7 +499,7 @@ def _paths_chunk(repo: Path, chunk: list[str], batch_size: int) -> Iterator[Comm
         batch.files[-1] = _parse_raw(rest, batch.sha[-1], batch)
         batch.added[-1] = batch.deleted[-1] = None
         batch.diff_complete[-1] = False
-        batch.problems.append((batch.sha[-1], LINES_PENDING))
+        batch.problems.append((batch.sha[-1], problem))
         if len(batch) >= batch_size:
             yield batch
             batch = CommitBatch()
@@ -806,29 +817,12 @@ def _without_blobs(repo: Path, chunk: list[str], failure: str) -> Iterator[Commi
     """The commits of a partial clone whose line counts git could not compute: who, when, why and
     which files changed (``--raw`` reads trees, never blobs), each marked incomplete with a problem.
     When even the trees are missing (``--filter=tree:0``), the commits are kept with metadata only."""
-    for args in (["--raw", "--no-renames", "--no-abbrev"], []):
-        out = run_git(
-            repo, "log", "--no-walk=unsorted", "--stdin", "-z", *args, _LOG_FORMAT,
-            stdin=("\n".join(chunk) + "\n").encode(), check=False,
-        )  # fmt: skip
-        batch = CommitBatch()
-        records = out.split(_RECORD)[1:]
-        if len(records) != len(chunk):
+    for args, what in ((["--raw", "--no-renames", "--no-abbrev"], "line counts"), ([], "file changes")):
+        records = _raw_records(repo, chunk, args)
+        if records is None:
             continue  # git stopped early: try with less
-        for record in records:
-            fields = record.split(_FIELD)
-            rest = fields.pop() if len(fields) == len(_HEADER_FIELDS) + 1 else b""
-            if not _parse_record(_FIELD.join([*fields, b""]), batch):
-                continue
-            files = _parse_raw(rest, batch.sha[-1], batch)
-            batch.files[-1] = files
-            batch.added[-1] = batch.deleted[-1] = None
-            batch.diff_complete[-1] = False
-            what = "line counts" if args else "file changes"
-            batch.problems.append(
-                (batch.sha[-1], f"{what} unknown, blobs not in this partial clone: {failure}")
-            )
-        yield batch
+        problem = f"{what} unknown, blobs not in this partial clone: {failure}"
+        yield from _unsized(records, problem, len(chunk) or 1)
         return
     for sha in chunk:
         yield _metadata_only(repo, sha, failure)
