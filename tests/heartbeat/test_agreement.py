@@ -53,17 +53,44 @@ def test_each_people_bucketed_commit_is_checked_and_the_model_ones_are_not(make_
 
 
 def test_the_check_is_a_fixed_sample_of_at_most_so_many_commits_a_week(make_repo, tmp_path, monkeypatch):
+    import zlib
+
     repo = make_repo()
-    for n in range(6):
-        repo.commit(f"fix: handle case {n} of the empty cart", {"api/cart.py": f"x = {n}\n"})
+    shas = {
+        repo.commit(f"fix: handle case {n} of the empty cart", {"api/cart.py": f"x = {n}\n"}): n
+        for n in range(6)
+    }
     monkeypatch.setattr(allocation_module, "CHECKED_PER_WINDOW", 4)
+    asked: list[str] = []
+
+    def spy(message: str, paths: list[str], added: int | None, deleted: int | None) -> str:
+        asked.append(message.strip())
+        return model_guess(message, paths, added, deleted)
+
+    monkeypatch.setattr(allocation_module, "model_guess", spy)
     with store.open_index(tmp_path / "index.duckdb") as con:
         index_repository(con, repo.path)
         first = allocation(con, 1, T0, T0 + WEEK)
-        again = allocation(con, 1, T0, T0 + WEEK)
     assert sum(first.commits.values()) == 6  # every commit still counts in the shares
     assert sum(sum(row.values()) for row in first.checked.values()) == 4
-    assert first.checked == again.checked
+    smallest = sorted(shas, key=lambda sha: zlib.crc32(sha.encode()))[:4]
+    assert sorted(asked) == sorted(f"fix: handle case {shas[sha]} of the empty cart" for sha in smallest)
+
+
+def test_the_model_is_asked_without_the_type_and_an_override_is_checked_too(make_repo, tmp_path):
+    repo = make_repo()
+    typed = "fix: update the readme"  # the author says fix; the words and the path say docs
+    assert model_guess(typed, ["README.md"], 1, 0) != classify(typed, ["README.md"], 1, 0).category
+    repo.commit(typed, {"README.md": "# cart\n"})
+    overridden = repo.commit("Rework the pricing module", {"api/pricing.py": "y = 1\n"})
+    with store.open_index(tmp_path / "index.duckdb") as con:
+        index_repository(con, repo.path)
+        effort = allocation(con, 1, T0, T0 + WEEK, overridden={overridden: "debt"})
+        unchecked = allocation(con, 1, T0, T0 + WEEK, overridden={overridden: "debt"}, check=False)
+    guess = model_guess(typed, ["README.md"], 1, 0)
+    assert effort.checked["fix"][guess] == 1 and effort.checked["fix"]["fix"] == 0
+    assert sum(effort.checked["debt"].values()) == 1  # the override's commit, run through the model
+    assert unchecked.checked == {} and unchecked.commits == effort.commits
 
 
 def test_nothing_to_check_is_unknown_and_says_what_would_give_one():
@@ -72,6 +99,7 @@ def test_nothing_to_check_is_unknown_and_says_what_would_give_one():
     said = describe(check, "2026-W41 to 2026-W45")
     assert "could not be checked" in said and "cpto classify set" in said and "0%" not in said
     assert interval(0, 0) == (None, None)
+    assert interval(5, 5)[1] == 1.0 and interval(0, 5)[0] == 0.0  # the rate is always inside
     low, high = interval(45, 50)
     assert low is not None and high is not None and 0.78 < low < 0.9 < high < 0.98  # Jeffreys, n = 50
     worded = describe(model_check([_allocation({"fix": {"fix": 3, "debt": 1}})]), "2026-W45 to 2026-W45")

@@ -82,13 +82,15 @@ def allocation(
     *,
     person_in: Callable[[int, str, str], str] | None = None,
     overridden: Mapping[str, str] | None = None,
+    check: bool = True,
 ) -> Allocation:
     """Classify the non-merge commits committed in [start, end) and add up their effort per bucket,
     and per label of each of ``axes``. ``person`` (email, name) -> who, by the identity rule
     (``cpto.history.summary.identity_resolver``), so one person's two emails are one person-week;
     without it, the lower-cased email. ``labelled``: sha -> bucket decided by GitHub labels
     (:func:`cpto.heartbeat.evidence.label_buckets`), used before the classifier; ``overridden``: sha ->
-    bucket a person set (``cpto classify set``), which wins over labels and the classifier.
+    bucket a person set (``cpto classify set``), which wins over labels and the classifier. ``check``:
+    also run the model on a sample of the commits people bucketed (``checked``; the week so far skips it).
 
     Several repositories (``repo_id`` a sequence) are read in one query and added up as one estate;
     ``person_in`` (repo_id, email, name) -> who then applies each repository's .mailmap, so one person
@@ -125,7 +127,7 @@ def allocation(
         else:
             found = classify(message or "", paths or [], *size)
             category, decider = found.category, found.decided_by
-        if decider != "model" and decider != "rules":
+        if check and decider != "model" and decider != "rules":
             to_check.append((zlib.crc32(sha.encode()), category, message or "", paths or [], *size))
         by_bucket = result.decided.setdefault(decider, dict.fromkeys(CATEGORIES, 0))
         by_bucket[category] += 1

@@ -503,7 +503,7 @@ def _unsized(records: list[bytes], problem: str, batch_size: int) -> Iterator[Co
         if len(batch) >= batch_size:
             yield batch
             batch = CommitBatch()
-    if len(batch):
+    if len(batch) or batch.problems:  # a record git wrote but nobody could read is still reported
         yield batch
 
 
@@ -909,7 +909,7 @@ def _log_chunk(
         if rc == 0 and pending:
             _parse_record(pending, batch)
             done += 1
-        if len(batch):
+        if len(batch) or batch.problems:
             yield batch
         if rc == 0:
             return done, None
