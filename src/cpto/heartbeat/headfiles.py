@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cpto.history.git import MAX_TEXT_BYTES
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
 FILE = "head_files.parquet"  # beside a shard generation's table files
-MAX_BYTES = 1 << 20  # what the hotspots read: larger files are not measured
+MAX_BYTES = MAX_TEXT_BYTES  # what the hotspots read: larger files are not measured
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.history.filekinds import CODE, NOT_CODE, FileKinds, kind_of, repository_kinds
-from cpto.history.git import read_tree_files
+from cpto.history.git import MAX_TEXT_BYTES, read_tree_files
 
 MARKERS = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b")
 
@@ -256,7 +256,7 @@ def _kept_figures(
 
 
 def _head_texts(
-    repo: Path, paths: list[str], *, max_bytes: int = 1 << 20, chunk: int = 2000
+    repo: Path, paths: list[str], *, max_bytes: int = MAX_TEXT_BYTES, chunk: int = 2000
 ) -> dict[str, str]:
     """The text at HEAD of each of ``paths`` that is there, is at most ``max_bytes`` and is not binary:
     what :func:`cpto.history.git.read_tree_files` would give them, read by ``HEAD:path`` without listing

@@ -35,6 +35,9 @@ _FIELD_FORMAT = f"%x1f{_TOKEN}%x1f"
 _HEADER_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%aI", "%cn", "%ce", "%ct", "%cI", "%B")
 _LOG_FORMAT = "--format=" + _RECORD_FORMAT + "".join(f + _FIELD_FORMAT for f in _HEADER_FIELDS)
 _READ_SIZE = 1 << 20
+# A file at a revision is read as text up to this size: the review's corpus, the hotspots and HEAD's
+# file figures all stop here, so a file counts the same in each.
+MAX_TEXT_BYTES = 1 << 20
 _DIFF_FORMAT = _RECORD_FORMAT + "%H" + _FIELD_FORMAT
 _SHA = re.compile(rb"[0-9a-f]{40}([0-9a-f]{24})?")
 # The instants a DuckDB TIMESTAMPTZ and a Python datetime both hold: 0001-01-01 to 9999-12-31 (UTC).
@@ -325,7 +328,7 @@ def read_tree_files(
     repo: Path,
     rev: str = "HEAD",
     *,
-    max_bytes: int = 1 << 20,
+    max_bytes: int = MAX_TEXT_BYTES,
     wanted: Callable[[str, str], bool] | None = None,
 ) -> Iterator[TreeFile]:
     """Every file in ``rev``'s tree with its text; binary and oversized files come back without text.

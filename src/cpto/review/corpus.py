@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from cpto.errors import CptoError
 from cpto.github import store as github_store
 from cpto.history import store
-from cpto.history.git import read_tree_files, resolve_commit
+from cpto.history.git import MAX_TEXT_BYTES, read_tree_files, resolve_commit
 from cpto.memory import give_back_freed_memory
 from cpto.review.text import matches_in, path_text, terms, terms_of_words
 from cpto.review.text import words as split_words
@@ -44,7 +44,7 @@ HUB_SHARE = 0.25  # a file name written in more than this share of files is voca
 _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
 _DOC_NAMES = ("CHANGELOG", "CHANGES", "README", "LICENSE", "AUTHORS", "NEWS")
 _LOG_NAMES = ("CHANGELOG", "CHANGES", "NEWS", "HISTORY", "RELEASE")
-MAX_FILE_BYTES = 1 << 20
+MAX_FILE_BYTES = MAX_TEXT_BYTES
 # BM25F field weights for commits and pull requests: the message says what was meant, the paths where,
 # the added identifiers and comments what was built (many words, each saying little).
 FIELD_WEIGHTS = (1.0, 0.5, 0.3)
