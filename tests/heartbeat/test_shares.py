@@ -184,6 +184,10 @@ def test_the_heartbeat_shows_each_share_with_its_interval_and_who_decided(tmp_pa
     assert "share (95%)" in terminal and "decided by: labels 0, authors' types" in terminal
     fix = estimated["fix"]
     assert f"{fix['share']:.0%} ({fix['low'] * 100:.0f}-{fix['high'] * 100:.0f}%)" in terminal
+    page = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--no-trace", "--format", "markdown")
+    trend = page.stdout.split("## Effort trend (share of commits, 95%)")[1].split("\n## ")[0]
+    earlier = json.loads(proc.stdout)["effort"][0]["estimated_shares"]["fix"]  # each week with its interval
+    assert f"{earlier['share']:.0%} ({earlier['low'] * 100:.0f}-{earlier['high'] * 100:.0f}%)" in trend
 
 
 def test_a_confusion_that_moves_between_groups_of_repositories_widens_the_interval():

@@ -729,13 +729,14 @@ def heartbeat_report(
             anchor=EFFORT,
         ),
         Table(
-            "Effort trend (share of commits)",
+            "Effort trend (share of commits, 95%)",
             ["week", *CATEGORIES],
             [
-                [week, *(_pct(a.shares("commits")[c]) for c in CATEGORIES)]
+                # each week with its interval, as the week's own table: a week of 8 commits is no 0%
+                [week, *(format_share(e.get(c)) for c in CATEGORIES)]
                 if sum(a.commits.values())
                 else [week, QUIET, *([""] * (len(CATEGORIES) - 1))]
-                for week, a in beat.effort
+                for (week, a), e in zip(beat.effort, estimates, strict=True)
             ],
         ),
         *(
