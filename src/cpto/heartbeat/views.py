@@ -715,7 +715,7 @@ def heartbeat_report(
                     if effort.by_label
                     else "buckets from cpto classify"
                 )
-                + " (a conventional type, else the shipped model: docs/classify.md);"
+                + " (a type its author wrote, else the shipped model: docs/classify.md);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
                 + f". {_decided_line(estimated)}; {describe(checked, checked_over)}"
             ),
