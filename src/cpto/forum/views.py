@@ -121,7 +121,7 @@ def look(config: WorkspaceConfig) -> DataState:
         *prds,
         *(verdicts_path(p) for p in prds),
         config.roadmap_path,
-        config.people or config.root / "people.yaml",
+        config.people_path,
         *([config.deploy_log] if config.deploy_log else []),
         index,
         index.with_name(index.name + ".wal"),

@@ -69,7 +69,7 @@ def check_workspace(config: WorkspaceConfig, now: datetime | None = None) -> Che
     problems: list[Problem] = []
     checked: dict[str, int] = {}
 
-    people_path = config.people or config.root / "people.yaml"
+    people_path = config.people_path
     people = _one(problems, lambda: read_people(people_path), people_path) or People(people_path, [])
     checked["people"] = len(people.people)
     problems += [_warning(w) for w in people.warnings]

@@ -103,7 +103,7 @@ class People:
 
 def workspace_people(config: WorkspaceConfig) -> People:
     """The workspace's people.yaml (nobody, when it has none)."""
-    return read_people(config.people or config.root / "people.yaml")
+    return read_people(config.people_path)
 
 
 def read_people(path: Path) -> People:

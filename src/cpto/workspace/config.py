@@ -130,6 +130,11 @@ class WorkspaceConfig:
         return [p for p in paths if p is not None]
 
     @property
+    def people_path(self) -> Path:
+        """The people file: [workspace] people, else people.yaml at the root (it may not exist)."""
+        return self.people or self.root / "people.yaml"
+
+    @property
     def roadmap_path(self) -> Path:
         """The roadmap file: [workspace] roadmap, else roadmap.yaml at the root (it may not exist)."""
         return self.roadmap or self.root / "roadmap.yaml"
@@ -403,7 +408,7 @@ def _check_names(raw: dict[str, Any], where: Path) -> None:
             if home is not None:
                 raise CptoError(f"{where}: {name} belongs under [{home}] (write it below a [{home}] line)")
             raise CptoError(
-                f"{where}: unknown table [{name}]{_guess(name, SCHEMA)} (known: {', '.join(SCHEMA)})"
+                f"{where}: unknown table [{name}]{guess(name, SCHEMA)} (known: {', '.join(SCHEMA)})"
             )
         if not isinstance(value, dict):
             raise CptoError(f"{where}: [{name}] should be a table (a [{name}] header with keys under it)")
@@ -413,11 +418,11 @@ def _check_names(raw: dict[str, Any], where: Path) -> None:
         for key in value:
             if key not in known:
                 raise CptoError(
-                    f"{where}: [{name}] {key}: unknown setting{_guess(key, known)} (known: {', '.join(known)})"
+                    f"{where}: [{name}] {key}: unknown setting{guess(key, known)} (known: {', '.join(known)})"
                 )
 
 
-def _guess(name: str, known: Iterable[str]) -> str:
+def guess(name: str, known: Iterable[str]) -> str:
     """``; did you mean repos?`` for the closest known name, or nothing when none is close."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
@@ -475,7 +480,7 @@ def _deploy_source(section: dict[str, Any], where: str) -> str:
     value = section.get("source", "log" if has_log else "tags")
     if not isinstance(value, str) or value.strip().lower() not in DEPLOY_SOURCES:
         raise CptoError(
-            f"{where} source: {_shown(value)} is not one of {', '.join(DEPLOY_SOURCES)}{_guess(str(value), DEPLOY_SOURCES)}"
+            f"{where} source: {_shown(value)} is not one of {', '.join(DEPLOY_SOURCES)}{guess(str(value), DEPLOY_SOURCES)}"
         )
     source = value.strip().lower()
     if source == "log" and not has_log:
@@ -497,7 +502,7 @@ def _github_labels(value: Any, where: str) -> dict[str, str]:
     for label, bucket in value.items():
         if not isinstance(bucket, str) or bucket.strip().lower() not in BUCKETS:
             raise CptoError(
-                f"{where} {label}: {_shown(bucket)} is not one of {', '.join(BUCKETS)}{_guess(str(bucket), BUCKETS)}"
+                f"{where} {label}: {_shown(bucket)} is not one of {', '.join(BUCKETS)}{guess(str(bucket), BUCKETS)}"
             )
         out[label.strip().lower()] = bucket.strip().lower()
     return out

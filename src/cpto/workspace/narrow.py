@@ -14,14 +14,13 @@ name), wherever they landed, and only those commits' changes.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpto.errors import CptoError
-from cpto.workspace.config import WorkspaceConfig
+from cpto.workspace.config import WorkspaceConfig, guess
 
 if TYPE_CHECKING:
     import duckdb
@@ -109,20 +108,19 @@ def _team(config: WorkspaceConfig, team: str) -> tuple[dict[str, str], tuple[str
             raise CptoError(
                 f"--team '{team}': {people.path} names no people; teams come from its `team:` fields"
             )
-        close = difflib.get_close_matches(team, teams, n=1, cutoff=0.6)
-        guess = f"; did you mean {close[0]}?" if close else ""
         raise CptoError(
-            f"--team '{team}' is no team of {people.path}{guess} (teams: {', '.join(teams) or 'none'})"
+            f"--team '{team}' is no team of {people.path}{guess(team, teams)}"
+            f" (teams: {', '.join(teams) or 'none'})"
         )
     return people.identities, handles
 
 
 def _unknown(config: WorkspaceConfig, name: str) -> str:
     known = sorted({n for r in config.repos for n in repo_names(config, r)})
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    guess = f"; did you mean {close[0]}?" if close else ""
     listed = ", ".join(known[:SHOWN]) + (f", ... ({len(known)} in all)" if len(known) > SHOWN else "")
-    return f"--only '{name}' names no repository of the workspace{guess} (repositories: {listed})"
+    return (
+        f"--only '{name}' names no repository of the workspace{guess(name, known)} (repositories: {listed})"
+    )
 
 
 def _paths(config: WorkspaceConfig, path: str) -> tuple[str, ...]:
@@ -186,8 +184,11 @@ def _team_commits(con: duckdb.DuckDBPyConnection, db: str, config: WorkspaceConf
     the commit's author is whoever people.yaml's identity map names for its email, else for its name."""
     if not config.team_handles:
         return ""
-    con.execute("CREATE OR REPLACE TEMP TABLE _narrow_identities (identity VARCHAR, handle VARCHAR)")
-    con.executemany("INSERT INTO _narrow_identities VALUES (?, ?)", list(config.identities.items()))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _narrow_identities AS"
+        " SELECT unnest(?::VARCHAR[]) AS identity, unnest(?::VARCHAR[]) AS handle",
+        [list(config.identities), list(config.identities.values())],
+    )  # one statement: a row at a time took 0.3 s for 3,000 identities
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _narrow_team AS SELECT c.repo_id, c.sha FROM"
         f" {db}.main.commits c"
