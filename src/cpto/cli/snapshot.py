@@ -29,14 +29,13 @@ def register(app: typer.Typer) -> None:
 
 def _week(workspace: Path, week: str | None, quiet: bool) -> tuple[WorkspaceConfig, Week]:
     from cpto.cli.history import run_index
-    from cpto.review.service import needs_search_words
     from cpto.snapshot.auto import read_week
     from cpto.workspace import load_workspace
 
     config = load_workspace(workspace)
 
-    def index(path: Path, repos: list[Path]) -> object:
-        return run_index(path, repos, jobs=None, quiet=quiet, words=needs_search_words(config))
+    def index(path: Path, repos: list[Path], *, words: bool) -> object:
+        return run_index(path, repos, jobs=None, quiet=quiet, words=words)
 
     return config, read_week(config, week, datetime.now(config.zone), index=index)
 

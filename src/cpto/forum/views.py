@@ -191,8 +191,8 @@ class Forum:
         from cpto.history.estate import update_index
         from cpto.review.service import needs_search_words
 
-        if not self.config.repos:
-            return state
+        if not self.config.repos or (self._indexed == state.refs and self._worded):
+            return state  # nothing to do, whatever PRDs there are: no PRD globbing on every page load
         words = needs_search_words(self.config)  # PRDs added while serving need the review's words
         with self.lock:
             if self._indexed == state.refs and (self._worded or not words):

@@ -180,23 +180,13 @@ def checked_overrides(config: WorkspaceConfig) -> list[Override]:
 def overrides_for(config: WorkspaceConfig) -> dict[tuple[Path | None, str], Override]:
     """The workspace's commit overrides by (repository, full SHA); the repository is None for an entry
     that names none in a workspace of several (it applies wherever the commit is)."""
-    path = overrides_path(config)
-    out: dict[tuple[Path | None, str], Override] = {}
-    for o in read_overrides(path):
-        if o.pull is None:
-            out[(repo_of(config, o, f"{path}:{o.line}"), o.ref)] = o
-    return out
+    return override_targets(config)[0]
 
 
 def pull_overrides(config: WorkspaceConfig) -> dict[tuple[Path | None, int], Override]:
     """The workspace's pull request overrides by (repository, number); None: the workspace's every
     repository (an entry without ``repo`` in a workspace of several)."""
-    path = overrides_path(config)
-    out: dict[tuple[Path | None, int], Override] = {}
-    for o in read_overrides(path):
-        if o.pull is not None:
-            out[(repo_of(config, o, f"{path}:{o.line}"), o.pull)] = o
-    return out
+    return override_targets(config)[1]
 
 
 PullCommits = Callable[[Path, int], Iterable[str]]  # (repository, number) -> the commits it landed
@@ -207,8 +197,17 @@ Targets = tuple[dict[tuple[Path | None, str], Override], dict[tuple[Path | None,
 
 def override_targets(config: WorkspaceConfig) -> Targets:
     """The workspace's commit and pull request overrides (:func:`overrides_for`, :func:`pull_overrides`),
-    read once for a report that asks about every repository."""
-    return overrides_for(config), pull_overrides(config)
+    the file read and each entry's repository found once, for a report that asks about every repository."""
+    path = overrides_path(config)
+    commits: dict[tuple[Path | None, str], Override] = {}
+    pulls: dict[tuple[Path | None, int], Override] = {}
+    for o in read_overrides(path):
+        where = repo_of(config, o, f"{path}:{o.line}")
+        if o.pull is None:
+            commits[(where, o.ref)] = o
+        else:
+            pulls[(where, o.pull)] = o
+    return commits, pulls
 
 
 def override_buckets(
@@ -238,8 +237,9 @@ def workspace_overrides(config: WorkspaceConfig) -> dict[str, Override]:
     """Full SHA -> the override deciding its bucket, over every repository of the workspace (pull
     requests expanded from git): what ``cpto classify -w`` applies to commits given by id."""
     out: dict[str, Override] = {}
+    targets = override_targets(config) if config.repos else None  # the file read once, not per repository
     for repo in config.repos:
-        for sha, override in override_buckets(config, repo).items():
+        for sha, override in override_buckets(config, repo, targets=targets).items():
             out.setdefault(sha, override)
     return out
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
-from pathlib import Path
 
 from cpto.errors import CptoError
 from cpto.snapshot.figures import Week, figures, gather
@@ -24,12 +23,12 @@ def read_week(
     week: str | None,
     now: datetime,
     *,
-    index: Callable[[Path, list[Path]], object] | None = None,
+    index: Callable[..., object] | None = None,
 ) -> Week:
     """The week ``week`` names (``--week``: an ISO week or a date in it; None: the last full week in
     the workspace's time zone) read as ``cpto snapshot`` and ``cpto digest`` read it: the index brought
-    up to date with the repositories (``index``: how; default quietly, ``cpto snapshot`` passes its
-    progress bar), then :func:`gather`."""
+    up to date with the repositories (``index(path, repos, words=...)``: how; default quietly,
+    ``cpto snapshot`` passes its progress bar), then :func:`gather`."""
     from cpto.heartbeat.week import week_start
     from cpto.history.estate import update_index
     from cpto.review.service import needs_search_words
@@ -38,10 +37,7 @@ def read_week(
         raise CptoError(f"{config.root}: no repositories to read ([workspace] repos in cpto.toml)")
     now = now.astimezone(config.zone)
     start = week_start(week, now.date(), config.zone)
-    if index is None:
-        update_index(config.index_path, list(config.repos), words=needs_search_words(config))
-    else:
-        index(config.index_path, list(config.repos))
+    (index or update_index)(config.index_path, list(config.repos), words=needs_search_words(config))
     return gather(config, start, now)
 
 
