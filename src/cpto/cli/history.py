@@ -144,8 +144,8 @@ def index_command(
         cpto index --rebuild
     """
     from cpto.history.views import index_report
-    from cpto.review.service import needs_search_words
     from cpto.workspace import load_workspace
+    from cpto.workspace.prds import needs_search_words
 
     config = load_workspace(workspace)
     repos = [p.resolve() for p in repo] if repo else config.repos
@@ -247,7 +247,7 @@ def history_command(
 def index_workspace(config: WorkspaceConfig, *, quiet: bool, trace: bool = True) -> list[IndexResult]:
     """:func:`run_index` over the workspace's repositories, keeping the review's search words only where
     its PRDs will be reviewed (``trace``: the command reviews them when there are any)."""
-    from cpto.review.service import needs_search_words
+    from cpto.workspace.prds import needs_search_words
 
     words = trace and needs_search_words(config)
     return run_index(config.index_path, list(config.repos), jobs=None, quiet=quiet, words=words)

@@ -6,7 +6,6 @@ same with :func:`cpto.history.indexer.index_repository` and an open index.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from cpto.errors import CptoError
-from cpto.fsutil import Found, Skipped, workspace_glob
+from cpto.fsutil import Found
 from cpto.history import git, store
 from cpto.records.deploys import workspace_releases
 from cpto.review.corpus import Corpus, load_corpus
@@ -41,6 +40,8 @@ from cpto.review.trace import (
 )
 from cpto.review.verdicts import Verdicts, read_verdicts
 from cpto.workspace import WorkspaceConfig, load_workspace
+from cpto.workspace.prds import needs_search_words as needs_search_words  # re-exported
+from cpto.workspace.prds import workspace_prds as workspace_prds
 
 
 def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> Found:
@@ -56,40 +57,6 @@ def find_prds(config: WorkspaceConfig, paths: Sequence[Path] = ()) -> Found:
             + "".join(f"; {line}" for line in found.skipped[:1])
         )
     return found
-
-
-def workspace_prds(config: WorkspaceConfig) -> Found:
-    """The files matching the workspace's PRD globs, in path order, each real file once (none is not an
-    error here). Links out of the workspace and links round a loop (``docs/prd/up -> ..``) are not
-    followed; ``skipped`` says which, for the caller to show."""
-    files: dict[Path, None] = {}
-    skipped: dict[Skipped, None] = {}
-    for pattern in config.prds:
-        found = workspace_glob(config.root, pattern, root=config.root)
-        files.update(dict.fromkeys(found))
-        skipped.update(dict.fromkeys(found.skipped))
-    real = {os.path.realpath(p): p for p in sorted(files, reverse=True)}  # two globs, one file: once
-    return Found(sorted(real.values()), skipped)
-
-
-def needs_search_words(config: WorkspaceConfig) -> bool:
-    """Whether the index should keep the review's search words for this workspace: only a review of
-    PRDs reads them (the workspace's PRDs, and the PRDs roadmap items name, which need not match the
-    PRD globs), and keeping them costs more than the line counts (docs/performance.md), so a workspace
-    without PRDs (most repositories as they are) never pays for them. A roadmap that cannot be read
-    keeps them: its command will say what is wrong with it, and no review goes without words."""
-    if workspace_prds(config):
-        return True
-    from cpto.records.roadmap import read_roadmap
-
-    path = config.roadmap_path
-    if not path.is_file():
-        return False
-    try:
-        items = read_roadmap(path).items
-    except CptoError:
-        return True
-    return any(item.prd and (config.root / item.prd).is_file() for item in items)
 
 
 def load_prds(paths: Sequence[Path]) -> list[Prd]:
