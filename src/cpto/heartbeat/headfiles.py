@@ -21,13 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpto.history.git import MAX_TEXT_BYTES
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
 FILE = "head_files.parquet"  # beside a shard generation's table files
-MAX_BYTES = MAX_TEXT_BYTES  # what the hotspots read: larger files are not measured
 
 
 @dataclass(frozen=True)
@@ -46,10 +43,8 @@ class HeadFile:
 def read_head_files(repo: Path, previous: Mapping[tuple[str, str], HeadFile] | None = None) -> list[HeadFile]:
     """Every file at HEAD with its figures; files whose (path, blob) ``previous`` holds are not read
     again. A repository without HEAD has none."""
-    import enry  # type: ignore[import-untyped]
-
     from cpto.heartbeat.hotspots import indentation_complexity, markers
-    from cpto.history.filekinds import CODE, kind_of
+    from cpto.history.filekinds import CODE, generated_by_content, kind_of
     from cpto.history.git import read_tree_files, resolve_commit
 
     if resolve_commit(repo, "HEAD") is None:
@@ -62,7 +57,7 @@ def read_head_files(repo: Path, previous: Mapping[tuple[str, str], HeadFile] | N
         return (path, blob) not in known and kind_of(path) == CODE
 
     out: list[HeadFile] = []
-    for f in read_tree_files(repo, "HEAD", max_bytes=MAX_BYTES, wanted=wanted):
+    for f in read_tree_files(repo, "HEAD", wanted=wanted):  # up to MAX_TEXT_BYTES, as the hotspots read
         if f.skipped == "submodule":
             continue
         if f.skipped == "not read":
@@ -71,7 +66,7 @@ def read_head_files(repo: Path, previous: Mapping[tuple[str, str], HeadFile] | N
         if f.text is None:
             out.append(HeadFile(f.path, f.object, f.size, False, 0, 0, None))
             continue
-        generated = bool(enry.is_generated(f.path, f.text[:4096].encode("utf-8", "replace")))
+        generated = generated_by_content(f.path, f.text)
         complexity = indentation_complexity(f.text)
         out.append(HeadFile(f.path, f.object, f.size, True, complexity, markers(f.text), generated))
     return out

@@ -142,10 +142,7 @@ def fingerprint(repo: Path) -> str:
     git_dir = _git_dir(repo)
     if git_dir is None:
         return ""
-    common = git_dir
-    if (git_dir / "commondir").is_file():  # a worktree: refs live in the main repository's folder
-        with contextlib.suppress(OSError):
-            common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    common = _common_dir(git_dir)
     digest = hashlib.sha1(str(repo.resolve()).encode())
     for path in _ref_files(git_dir, common):
         try:
@@ -513,7 +510,6 @@ def index_estate(
                 if loaded.get(e.repo_id) != e.generation and e.folder(shards).is_dir()
             ]
             merge(con, shards, missing)
-            loaded.update({e.repo_id: e.generation for e in missing})
             by_path = {
                 str(path): int(rid) for rid, path in con.execute("SELECT repo_id, path FROM repos").fetchall()
             }
@@ -593,7 +589,6 @@ def index_estate(
             if pending:
                 with store.open_index(index_path) as con:
                     merge(con, shards, pending)
-                loaded.update({e.repo_id: e.generation for e in pending})
                 pending.clear()
                 write_catalog(shards, catalog)
             last_merge[0] = time.monotonic()
@@ -644,16 +639,22 @@ def index_estate(
     return run
 
 
+def _common_dir(git_dir: Path) -> Path:
+    """Where a repository's shared git data lives: its git folder, or for a worktree the main
+    repository's (named by ``commondir``): refs and objects are there."""
+    if (git_dir / "commondir").is_file():
+        with contextlib.suppress(OSError):
+            return (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    return git_dir
+
+
 def _size_of(repo: Path) -> int:
     """About how much history a repository holds: the bytes of its object store's packs (stat only, no
     git), to start the largest first."""
     git_dir = _git_dir(repo)
     if git_dir is None:
         return 0
-    objects = git_dir / "objects"
-    if (git_dir / "commondir").is_file():
-        with contextlib.suppress(OSError):
-            objects = (git_dir / (git_dir / "commondir").read_text().strip()).resolve() / "objects"
+    objects = _common_dir(git_dir) / "objects"
     total = 0
     with contextlib.suppress(OSError):
         for pack in (objects / "pack").iterdir():

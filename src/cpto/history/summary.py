@@ -463,21 +463,3 @@ def _releases(con: duckdb.DuckDBPyConnection, top: int) -> list[Release]:
         [top],
     ).fetchall()
     return [Release(*row) for row in rows]
-
-
-def find_change(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, datetime] | None:
-    """The commit an incident's ``caused_by`` names (a tag, or a full or abbreviated SHA) and its time."""
-    graph = store.graph_commits(con)
-    row = con.execute(
-        f"""
-        SELECT c.sha, c.committer_time FROM refs f JOIN {graph} c ON c.repo_id = f.repo_id AND c.sha = f.sha
-        WHERE f.kind = 'tag' AND f.name = ? LIMIT 1
-        """,
-        [ref],
-    ).fetchone()
-    if row is None and len(ref) >= 7 and all(ch in "0123456789abcdef" for ch in ref.lower()):
-        rows = con.execute(
-            f"SELECT sha, committer_time FROM {graph} WHERE sha LIKE ? LIMIT 2", [ref.lower() + "%"]
-        ).fetchall()
-        row = rows[0] if len(rows) == 1 else None
-    return (str(row[0]), row[1]) if row else None
