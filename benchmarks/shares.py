@@ -40,10 +40,10 @@ from cpto.heartbeat.shares import (
     MAINTENANCE,
     Confusion,
     Shares,
-    TransferError,
     estimate_shares,
     format_share,
     machine_confusions,
+    transfer_error,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -93,29 +93,22 @@ def calibration() -> None:
         if transfer is None:
             raise SystemExit("the shipped model has no held-out project shares (retrain it)")
         names = list(CATEGORIES)
+        classes = list(dict.fromkeys(merge[b] for b in names)) if merge else names
+        to = np.eye(len(names)) if merge is None else _grouping(names, merge)
         inside: Counter[str] = Counter()
         widths: dict[str, list[float]] = {}
         for j in range(len(transfer.projects)):
             others = [i for i in range(len(transfer.projects)) if i != j]
-            error = TransferError(
-                [dict(zip(names, transfer.predicted[i].tolist(), strict=True)) for i in others],
-                [dict(zip(names, transfer.true[i].tolist(), strict=True)) for i in others],
-            )
+            error = transfer_error(transfer, names, rows=others)
             n = int(transfer.counts[j])
             counts = {(b, "model"): round(float(transfer.predicted[j][k]) * n) for k, b in enumerate(names)}
             shares = estimate_shares(counts, {"model": error}, merge=merge, seed=j)
-            true = {b: float(transfer.true[j][k]) for k, b in enumerate(names)}
-            if merge:
-                merged: Counter[str] = Counter()
-                for b, v in true.items():
-                    merged[merge[b]] += v
-                true = dict(merged)
+            true = dict(zip(classes, (transfer.true[j] @ to).tolist(), strict=True))
             for s in shares.shares:
                 assert s.low is not None and s.high is not None
                 inside[s.bucket] += s.low <= true[s.bucket] <= s.high
                 widths.setdefault(s.bucket, []).append(s.high - s.low)
         # would a correction help? subtract the other projects' mean error (the simplest bias correction)
-        to = np.eye(len(names)) if merge is None else _grouping(names, merge)
         error = (transfer.predicted - transfer.true) @ to
         loo_mean = (error.sum(axis=0) - error) / (len(error) - 1)
         corrected = np.abs(error - loo_mean).mean(axis=0)
@@ -167,12 +160,12 @@ def main() -> None:
     if transfer is not None:
         from cpto.heartbeat.model import model_confusion
 
-        decided = decisions  # what the heartbeat counts: the shipped classify's decisions
-        runs["model"] = (transfer.source, estimate_shares(decided, {"model": transfer}, merge=MAINTENANCE))
+        # what the heartbeat counts: the shipped classify's decisions
+        runs["model"] = (transfer.source, estimate_shares(decisions, {"model": transfer}, merge=MAINTENANCE))
         pooled = Confusion(model_confusion(), None, "pooled leave-one-project-out confusion")
         runs["model, pooled confusion"] = (
             pooled.source,
-            estimate_shares(decided, {"model": pooled}, merge=MAINTENANCE),
+            estimate_shares(decisions, {"model": pooled}, merge=MAINTENANCE),
         )
     report = {
         name: {

@@ -45,7 +45,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
-from cpto.heartbeat.classify import _GITMOJI, CATEGORIES, NO_SIGNAL, author_type, rules, without_type
+from cpto.heartbeat.classify import CATEGORIES, NO_SIGNAL, author_type, rules, without_gitmoji, without_type
 from cpto.heartbeat.model import GRAM_CHARS, N_FEATURES, featurize, normalise
 from cpto.heartbeat.shares import MAINTENANCE
 
@@ -81,11 +81,6 @@ def label_of(subject: str) -> str | None:
     return found[0] if found else None
 
 
-def without_gitmoji(message: str) -> str:
-    """The message without its leading gitmoji: the label must not be a feature (``:bug:`` would be the word bug)."""
-    return _GITMOJI.sub("", message, count=1)
-
-
 def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
     """Labelled examples of one mirror, its non-merge commit count and HEAD's date.
 
@@ -110,7 +105,7 @@ def extract(repo: Path) -> tuple[list[dict[str, Any]], int, str]:
         subject = message.splitlines()[0] if message else ""
         label = label_of(subject)
         if label:
-            message = without_gitmoji(message)
+            message = without_gitmoji(message)  # the label must not be a feature (:bug: is the word bug)
             rows.append(
                 {
                     "sha": sha,

@@ -179,6 +179,11 @@ INFRA_PATH = re.compile(
 )
 
 
+PEOPLE = ("label", "type", "override")  # deciders whose bucket is a person's word
+MACHINES = ("model", "rules")  # deciders whose bucket is a guess with a measurable confusion
+DECIDERS = PEOPLE + MACHINES  # every value of Classified.decided_by
+
+
 @dataclass(frozen=True)
 class Classified:
     category: str
@@ -212,7 +217,12 @@ def without_type(message: str) -> str:
     from cpto.heartbeat.model import strip_prefixes
 
     subject, newline, body = message.strip().partition("\n")
-    return strip_prefixes(_GITMOJI.sub("", subject, count=1)) + newline + body
+    return strip_prefixes(without_gitmoji(subject)) + newline + body
+
+
+def without_gitmoji(text: str) -> str:
+    """``text`` without its leading gitmoji (a pictograph or ``:shortcode:`` and the space after it)."""
+    return _GITMOJI.sub("", text, count=1)
 
 
 def _modelled(message: str, paths: Sequence[str], added: int | None, deleted: int | None) -> Classified:

@@ -266,15 +266,12 @@ def load_model(path: str | None = None) -> Model:
             transfer = {}
             if "transfer_true" in z.files:
                 projects = tuple(str(p) for p in provenance.get("transfer_projects", []))
+                true, counts = z["transfer_true"].astype(np.float64), z["transfer_counts"].astype(np.int64)
                 for kind in ("message", "sized", "paths"):
                     if f"transfer_predicted_{kind}" not in z.files:
                         continue  # a file from before sizes were features has no "sized"
-                    transfer[kind] = Transfer(
-                        projects,
-                        z[f"transfer_predicted_{kind}"].astype(np.float64),
-                        z["transfer_true"].astype(np.float64),
-                        z["transfer_counts"].astype(np.int64),
-                    )
+                    predicted = z[f"transfer_predicted_{kind}"].astype(np.float64)
+                    transfer[kind] = Transfer(projects, predicted, true, counts)  # one truth for every kind
             return Model(
                 classes=tuple(str(c) for c in z["classes"]),
                 coef=coef,

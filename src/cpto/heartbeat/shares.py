@@ -35,16 +35,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cpto.heartbeat.allocation import Allocation
-from cpto.heartbeat.classify import CATEGORIES
+from cpto.heartbeat.classify import CATEGORIES, DECIDERS, PEOPLE
 
-PEOPLE = ("label", "type", "override")  # deciders whose bucket is a person's word
-MACHINES = ("model", "rules")  # deciders whose bucket is a guess with a measurable confusion
-DECIDERS = PEOPLE + MACHINES
+if TYPE_CHECKING:
+    from cpto.heartbeat.model import Transfer
+
 # The maintenance classes public labelled commit sets use (Swanson's), as ../shared's scorer maps the
 # buckets: what benchmarks and training score shares and accuracy against (``merge=`` below).
 MAINTENANCE = {
@@ -386,14 +386,26 @@ def machine_confusions(kind: str = "paths") -> dict[str, Confusion | TransferErr
         return found
     if transfer is None:
         return found
-    classes = model.load_model().classes
-    found["model"] = TransferError(
-        [dict(zip(classes, map(float, row), strict=True)) for row in transfer.predicted],
-        [dict(zip(classes, map(float, row), strict=True)) for row in transfer.true],
+    found["model"] = transfer_error(
+        transfer,
+        model.load_model().classes,
         f"the model's shares on {len(transfer.projects)} training projects it never saw"
         f" (leave-one-project-out, {kind})",
     )
     return found
+
+
+def transfer_error(
+    transfer: Transfer, classes: Sequence[str], source: str = "", rows: Sequence[int] | None = None
+) -> TransferError:
+    """The model file's held-out shares (arrays, one row per project) as a :class:`TransferError`
+    (bucket -> share per project); ``rows``: only those projects (a calibration leaves one out)."""
+    picked = range(len(transfer.predicted)) if rows is None else rows
+    return TransferError(
+        [dict(zip(classes, map(float, transfer.predicted[i]), strict=True)) for i in picked],
+        [dict(zip(classes, map(float, transfer.true[i]), strict=True)) for i in picked],
+        source,
+    )
 
 
 def allocation_shares(

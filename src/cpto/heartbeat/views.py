@@ -87,11 +87,12 @@ def metrics(beat: Heartbeat) -> list[Metric]:
     return assess(beat.delivery, beat.sources, active=beat.active(-1), cadence=[d for _, d in beat.trend])
 
 
-def not_judged(beat: Heartbeat) -> list[str]:
+def not_judged(beat: Heartbeat, ms: list[Metric] | None = None) -> list[str]:
     """The thresholds in [alarms] the week's records cannot judge: a metric with an agreed floor whose
     value is unknown, the appeal rate without decided decisions, decision SLAs without decision records.
-    Said beside the breach count, so "0 breaches" never stands for "nothing could be checked"."""
-    out = unjudged(metrics(beat), beat.thresholds.worst_band)
+    Said beside the breach count, so "0 breaches" never stands for "nothing could be checked".
+    ``ms``: :func:`metrics` of ``beat`` when the caller has them."""
+    out = unjudged(ms if ms is not None else metrics(beat), beat.thresholds.worst_band)
     if beat.appeal_rate is None:
         out.append("appeal rate")
     if not beat.decision_records:
@@ -106,11 +107,12 @@ def _breach_count(found: list[str], unjudged: list[str]) -> int | str:
     return f"{len(found)} among what could be judged (not judged: {', '.join(unjudged)})"
 
 
-def breached(beat: Heartbeat) -> list[str]:
+def breached(beat: Heartbeat, ms: list[Metric] | None = None) -> list[str]:
     """The thresholds in [alarms] the week breaches (stop cords are apart: see ``beat.pulled``):
     DORA metrics worse than the agreed level, debt paydown under its floor while the hotspots grow,
-    appeals over the agreed rate, decisions past their SLA. An unknown metric breaches nothing."""
-    out = breaches(metrics(beat), beat.thresholds.worst_band)
+    appeals over the agreed rate, decisions past their SLA. An unknown metric breaches nothing.
+    ``ms``: :func:`metrics` of ``beat`` when the caller has them."""
+    out = breaches(ms if ms is not None else metrics(beat), beat.thresholds.worst_band)
     steps = beat.thresholds.debt_weeks
     recent = beat.effort[-steps:]
     debt_shares = [a.shares("commits")["debt"] for _, a in recent]
@@ -224,7 +226,7 @@ def _estimated_data(estimated: Shares) -> dict[str, Any]:
     }
 
 
-def _check_data(check: ModelCheck, period: str) -> dict[str, Any]:
+def _check_data(check: ModelCheck, period: str, summary: str) -> dict[str, Any]:
     """JSON: the model checked against the buckets people gave (cpto.heartbeat.agreement); ``rate`` and
     its interval null when nothing could be checked (unknown, not 0)."""
     return {
@@ -236,7 +238,7 @@ def _check_data(check: ModelCheck, period: str) -> dict[str, Any]:
         "high": check.high,
         "held_out_accuracy": held_out_accuracy(),
         "by_bucket": check.by_bucket,
-        "summary": describe(check, period),
+        "summary": summary,
     }
 
 
@@ -643,9 +645,9 @@ def heartbeat_report(
     from (in HTML); ``forge`` (a commit or pull request to its page on the forge, "" when unknown) links
     the changes behind the lead time there."""
     d = beat.delivery
-    ms = metrics(beat)
-    breaches_ = breached(beat)
-    unjudged = not_judged(beat)
+    ms = metrics(beat)  # assessed once: the breaches and what cannot be judged read the same
+    breaches_ = breached(beat, ms)
+    unjudged = not_judged(beat, ms)
     active = beat.active(-1)
     trend_metrics = [
         (week, w, assess(w, beat.sources, active=beat.active(n))) for n, (week, w) in enumerate(beat.trend)
@@ -664,6 +666,7 @@ def heartbeat_report(
     checked = model_check(a for _, a in beat.effort)
     first, last = beat.effort[0][0], beat.effort[-1][0]
     checked_over = f"{first.split('..')[0]} to {last.split('..')[-1]}"  # 2026-W29 to 2026-W33, or dates
+    check_said = describe(checked, checked_over)  # the caption's sentence and the JSON's summary
     span = f"{beat.start:%Y-%m-%d} to {beat.end - timedelta(days=1):%Y-%m-%d}"
     sections: list[Table | Blocks | None] = [
         Table(
@@ -717,7 +720,7 @@ def heartbeat_report(
                 )
                 + " (a type its author wrote, else the shipped model: docs/classify.md);"
                 f" {COUNT_RULE.split(';')[0]}; {IDENTITY_RULE}, as in cpto history and cpto people"
-                + f". {_decided_line(estimated)}; {describe(checked, checked_over)}"
+                + f". {_decided_line(estimated)}; {check_said}"
             ),
             anchor=EFFORT,
         )
@@ -919,7 +922,7 @@ def heartbeat_report(
             "github": beat.github,
             # an estate: what each repository adds to the pooled figures (absent for one repository)
             **({"repositories": [asdict(r) for r in beat.repositories]} if beat.repositories else {}),
-            "model_check": _check_data(checked, checked_over),
+            "model_check": _check_data(checked, checked_over, check_said),
             "effort": [
                 {
                     "week": week,
