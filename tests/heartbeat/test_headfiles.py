@@ -113,3 +113,16 @@ def test_a_shard_written_before_head_files_gets_them_on_the_next_run(tmp_path: P
     assert not any(e.head for e in read_catalog(shards).values())
     index(tmp_path)
     assert all(e.head for e in read_catalog(shards).values())
+
+
+def test_a_run_narrowed_to_one_repository_of_an_estate_keeps_its_head_files(tmp_path: Path) -> None:
+    repos = make_estate(tmp_path)
+    index(tmp_path)
+    shards = shards_folder(tmp_path / ".cpto" / "index.duckdb")
+    before = {e.repo_id: e.generation for e in read_catalog(shards).values()}
+    repos["api"].commit("fix: api again", {"src/api.py": NESTED})
+    result = runner.invoke(app, ["history", "-w", str(tmp_path), "--only", "api", "-q"])
+    assert result.exit_code == 0, result.output
+    after = read_catalog(shards).values()
+    assert [e.generation > before[e.repo_id] for e in after].count(True) == 1  # api read again
+    assert all(e.head for e in after)  # or the next full run would read api's HEAD from scratch

@@ -129,8 +129,7 @@ def heartbeat_command(
             raise CptoError(f"--since {since} is in the future")
     index_workspace(config, quiet=quiet or chosen is not Format.terminal, trace=trace)
     with store.open_index(config.index_path, read_only=True) as con:
-        if only or path or team:
-            restrict_index(con, config)
+        restrict_index(con, config)  # nothing unless narrowed
         beat = workspace_heartbeat(con, config, start, end=end, now=now, trace=trace)
     from cpto.history.forge import workspace_forge
 

@@ -237,8 +237,7 @@ def history_command(
     people = workspace_people(config)
     index_workspace(config, quiet=quiet or as_json or fmt is not Format.terminal)
     with store.open_index(config.index_path, read_only=True) as con:
-        if only or path or team:
-            restrict_index(con, config)
+        restrict_index(con, config)  # nothing unless narrowed
         summary = summarize(con, weeks=weeks, top=top, people=people, config=config)
     report = summary_report(summary, str(config.root))
     emit(mark_narrowed(report, config), chosen_format(fmt, as_json), output)

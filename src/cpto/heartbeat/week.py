@@ -687,8 +687,9 @@ def _estate_code(
     read = [r for r in repos if r[1] in moved]
     heads = _head_files(config)
     places = []
+    excludes = {rid: frozenset(_relative(p, repo) for p in config.record_paths) for _, rid, repo in read}
     for name, repo_id, repo in read:
-        exclude = frozenset(_relative(p, repo) for p in config.record_paths)
+        exclude = excludes[repo_id]
         kinds = None if repo_id in attributed else FileKinds(dict(config.code_kinds), tuple(exclude), {})
         places.append(EstateRepo(name, repo_id, repo, exclude, kinds, heads.get(repo_id)))
     ranked = estate_hotspots(con, places, since, end, settings=config.code_kinds)
@@ -701,7 +702,6 @@ def _estate_code(
     for name, h in ranked:
         held.setdefault(name, set()).add(h.path)
 
-    excludes = {rid: frozenset(_relative(p, repo) for p in config.record_paths) for _, rid, repo in read}
     changed = changed_lines_of(con, list(excludes), named[0][1], named[-1][2], excludes) if named else {}
 
     def debt_of(item: tuple[str, int, Path]) -> list[DebtWeek]:

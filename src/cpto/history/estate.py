@@ -481,8 +481,9 @@ def index_estate(
     catalog = read_catalog(shards)
     prints = {p: fingerprint(p) for p in repos}
     # Only an estate's heartbeat reads HEAD's file figures from the shards (one repository's reads HEAD
-    # from git as cheaply as they are kept).
-    heads = len(repos) > 1
+    # from git as cheaply as they are kept). A run narrowed to one repository of an estate (--only)
+    # keeps them too, or the next full run would read that repository's HEAD again from scratch.
+    heads = len(repos) > 1 or any(e.head for e in catalog.values())
     if jobs is None and workers > 1:  # git readers per repository: the cores shared among the workers
         jobs = max(1, (os.cpu_count() or 1) // workers) + 1
     run = EstateRun()
