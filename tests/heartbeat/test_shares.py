@@ -3,8 +3,6 @@ people's buckets count as given, and an empty week is unknown, not 0."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -163,14 +161,11 @@ def test_shares_add_up_and_every_interval_holds_its_estimate(counts):
     assert all(0.0 <= s.low <= s.share <= s.high <= 1.0 for s in shares.shares)
 
 
-def test_the_heartbeat_shows_each_share_with_its_interval_and_who_decided(tmp_path):
+def test_the_heartbeat_shows_each_share_with_its_interval_and_who_decided(demo_w45):
     from tests.cli.test_cli import cpto
 
-    demo = tmp_path / "acme"
-    assert cpto("demo", str(demo)).returncode == 0
-    proc = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--json", "--no-trace")
-    assert proc.returncode == 0, proc.stderr
-    week = json.loads(proc.stdout)["effort"][-1]
+    demo = demo_w45.workspace
+    week = demo_w45.data["effort"][-1]
     assert sum(week["decided_by"].values()) == sum(week["commits"].values()) > 0
     estimated = week["estimated_shares"]
     assert set(estimated) == set(CATEGORIES) and sum(e["share"] for e in estimated.values()) == pytest.approx(
@@ -186,7 +181,7 @@ def test_the_heartbeat_shows_each_share_with_its_interval_and_who_decided(tmp_pa
     assert f"{fix['share']:.0%} ({fix['low'] * 100:.0f}-{fix['high'] * 100:.0f}%)" in terminal
     page = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--no-trace", "--format", "markdown")
     trend = page.stdout.split("## Effort trend (share of commits, 95%)")[1].split("\n## ")[0]
-    earlier = json.loads(proc.stdout)["effort"][0]["estimated_shares"]["fix"]  # each week with its interval
+    earlier = demo_w45.data["effort"][0]["estimated_shares"]["fix"]  # each week with its interval
     assert f"{earlier['share']:.0%} ({earlier['low'] * 100:.0f}-{earlier['high'] * 100:.0f}%)" in trend
 
 

@@ -3,8 +3,6 @@ sampling: the share stays as counted, the interval draws the held-out projects' 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -99,14 +97,11 @@ def test_the_shipped_model_brings_its_held_out_projects_errors():
     assert machine_confusions("message")["model"] != model  # messages alone miss differently
 
 
-def test_the_heartbeat_caption_says_what_the_interval_covers(tmp_path):
+def test_the_heartbeat_caption_says_what_the_interval_covers(demo_w45):
     from tests.cli.test_cli import cpto
 
-    demo = tmp_path / "acme"
-    assert cpto("demo", str(demo)).returncode == 0
-    proc = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--json", "--no-trace")
-    assert proc.returncode == 0, proc.stderr
-    week = json.loads(proc.stdout)["effort"][-1]
+    demo = demo_w45.workspace
+    week = demo_w45.data["effort"][-1]
     if week["decided_by"]["model"]:
         assert "projects it never saw" in week["shares_method"]
     wide = cpto("heartbeat", "-w", str(demo), "--week", "2026-W45", "--no-trace", env_columns="200")
